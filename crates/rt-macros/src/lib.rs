@@ -1,0 +1,1 @@
+//! rt-macros (work in progress).

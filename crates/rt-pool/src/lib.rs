@@ -1,0 +1,1 @@
+//! rt-pool (work in progress).

@@ -1,0 +1,1 @@
+//! rt-reactor (work in progress).

@@ -1,0 +1,1 @@
+//! rt-scheduler (work in progress).

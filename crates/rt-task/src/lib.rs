@@ -1,0 +1,1 @@
+//! rt-task (work in progress).
