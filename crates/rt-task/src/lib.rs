@@ -1,1 +1,216 @@
-//! rt-task (work in progress).
+//! rt's task: one heap allocation per spawned future, its waker, and its
+//! typed `JoinHandle`.
+//!
+//! # Design
+//!
+//! A task is one `Arc` allocation holding a header (the state word, the id,
+//! the slot in the owner's task list, the join waker), the scheduler handle
+//! `S`, and a stage that holds first the future, then its output. The `Arc`
+//! is the task's only reference count: a [`Task`] (a reference sitting in a
+//! run queue), every [`Waker`](std::task::Waker) cloned from it, the
+//! [`JoinHandle`] and the runtime's [`OwnedTasks`] list each hold one strong
+//! count. The waker is the task pointer itself (`impl Wake`), so cloning a
+//! waker allocates nothing, and while a worker polls, the waker it hands the
+//! future borrows the worker's reference (no count changes per poll).
+//!
+//! # The state word
+//!
+//! | bit | set by | cleared by | meaning |
+//! |---|---|---|---|
+//! | `SCHEDULED` | the waker or abort that finds the task idle; spawn | the worker that starts the poll | in a queue, or to be re-queued after the current poll |
+//! | `RUNNING` | the worker that dequeues it; shutdown | the same thread, at idle or complete | that thread owns the future (exclusive) |
+//! | `COMPLETE` | the `RUNNING` holder, once the output is stored | never | the future is gone; the output (or error) is stored |
+//! | `CANCELLED` | abort; shutdown | never | the next holder of `RUNNING` drops the future |
+//! | `JOIN_INTEREST` | spawn | the `JoinHandle`'s drop | the handle owns the output after `COMPLETE` |
+//!
+//! Transitions (each one atomic RMW, in [`state`](crate) `State`):
+//!
+//! ```text
+//!            spawn                   wake (idle: submit)
+//!   ──► [SCHEDULED] ──dequeue──► [RUNNING] ──Pending──► [idle] ──┐
+//!            ▲                     │   │                          │
+//!            │  wake during poll:  │   └─Ready / panic──► [COMPLETE]
+//!            └── SCHEDULED kept ◄──┘                         ▲
+//!                (re-queued after the poll)                  │
+//!   abort: idle → CANCELLED|SCHEDULED, submitted; queued or running →
+//!          CANCELLED; the next RUNNING holder drops the future ─┘
+//! ```
+//!
+//! Impossible combinations: `RUNNING|COMPLETE`; a task in two queues at once
+//! (only the thread that turns an idle task `SCHEDULED` queues it, and the
+//! poller re-queues only a task whose `SCHEDULED` was set while it ran).
+//! A wake of a `SCHEDULED` task is absorbed; a wake of a `RUNNING` task
+//! makes it run again after the poll; a wake of a `COMPLETE` task is ignored.
+//!
+//! Who owns the output: `complete` and the `JoinHandle`'s drop race on one
+//! RMW each; whoever comes second sees the other's bit and drops it.
+//!
+//! # Examples
+//!
+//! ```
+//! use std::sync::{Arc, Mutex};
+//! use rt_task::{OwnedTasks, Schedule, Task};
+//!
+//! // A scheduler that just collects tasks in a queue.
+//! #[derive(Clone, Default)]
+//! struct Queue(Arc<Mutex<Vec<Task>>>);
+//! impl Schedule for Queue {
+//!     fn schedule(&self, task: Task, _yielded: bool) {
+//!         self.0.lock().unwrap().push(task);
+//!     }
+//! }
+//!
+//! let queue = Queue::default();
+//! let (task, mut handle) = rt_task::unowned(async { 1 + 1 }, queue.clone());
+//! task.run();
+//! assert!(handle.is_finished());
+//! let waker = std::task::Waker::noop();
+//! let out = std::pin::Pin::new(&mut handle).poll(&mut std::task::Context::from_waker(&waker));
+//! assert!(matches!(out, std::task::Poll::Ready(Ok(2))));
+//! # use std::future::Future;
+//! ```
+
+mod join;
+mod list;
+mod loom;
+mod raw;
+mod state;
+mod yield_now;
+
+#[cfg(all(test, loom))]
+mod loom_tests;
+
+use std::fmt;
+use std::future::Future;
+use std::num::NonZeroU64;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+
+pub use join::{AbortHandle, JoinError, JoinHandle};
+pub use list::OwnedTasks;
+pub use yield_now::{yield_now, YieldNow};
+
+use raw::{Cell, Join, RawTask};
+
+/// Where a task goes when it is woken: implemented by the runtime.
+pub trait Schedule: Send + Sync + 'static {
+    /// Queue `task`, which was woken (`yielded == false`) or woke itself
+    /// during its own poll (`yielded == true`: it goes behind other work).
+    fn schedule(&self, task: Task, yielded: bool);
+
+    /// `task` completed: give back the reference the owner list held, if
+    /// any (the caller drops it). The default keeps no list.
+    fn release(&self, task: &Task) -> Option<Task> {
+        let _ = task;
+        None
+    }
+}
+
+/// A reference to a task that may be run: what run queues hold.
+pub struct Task {
+    raw: Arc<dyn RawTask>,
+}
+
+impl Task {
+    fn from_raw<F, S>(cell: Arc<Cell<F, S>>) -> Task
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+        S: Schedule,
+    {
+        Task { raw: cell }
+    }
+
+    /// Poll the task once (or drop its future if it was aborted).
+    pub fn run(self) {
+        self.raw.run();
+    }
+
+    /// Drop the task's future now, unless a thread is polling it, and
+    /// complete it as cancelled. Used when the runtime shuts down.
+    pub fn shutdown(self) {
+        self.raw.shutdown();
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> Id {
+        self.raw.header().id
+    }
+
+    fn clone_ref(&self) -> Task {
+        Task {
+            raw: self.raw.clone(),
+        }
+    }
+
+    fn ptr_eq(&self, other: &Task) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&self.raw), Arc::as_ptr(&other.raw))
+    }
+}
+
+impl fmt::Debug for Task {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task")
+            .field("id", &self.id())
+            .field("state", &self.raw.header().state)
+            .finish()
+    }
+}
+
+/// Create a task that no owner list tracks (the blocking pool's tasks, or
+/// tests). Returns the task to queue and its handle.
+pub fn unowned<F, S>(future: F, scheduler: S) -> (Task, JoinHandle<F::Output>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    S: Schedule,
+{
+    let cell = Cell::new(future, scheduler, Id::next());
+    let join: Arc<dyn Join<F::Output>> = cell.clone();
+    (Task::from_raw(cell), JoinHandle::new(join))
+}
+
+/// A task's id: unique among all tasks of the process for its lifetime.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(NonZeroU64);
+
+impl Id {
+    fn next() -> Id {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        // Relaxed: uniqueness needs only the RMW's atomicity.
+        let n = NEXT.fetch_add(1, Relaxed);
+        Id(NonZeroU64::new(n).expect("task id counter overflowed"))
+    }
+
+    /// The id as a number.
+    pub fn as_u64(self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Id({})", self.0)
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The size of the one allocation a spawned future `F` costs (the `Arc`'s
+/// counts included), for reports and tests.
+pub fn task_allocation_size<F, S>() -> usize
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    S: Schedule,
+{
+    // An Arc allocation is its two counts followed by the value, padded to
+    // the value's alignment.
+    let align = std::mem::align_of::<Cell<F, S>>().max(std::mem::align_of::<usize>());
+    let counts = (2 * std::mem::size_of::<usize>()).next_multiple_of(align);
+    counts + std::mem::size_of::<Cell<F, S>>()
+}

@@ -1,0 +1,217 @@
+//! `JoinHandle<T>` and `JoinError`.
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use crate::raw::{Join, RawTask};
+use crate::Id;
+
+/// An owned permission to await a spawned task's output, or to abort it.
+///
+/// Awaiting it yields `Ok(output)`, or a [`JoinError`] if the task panicked
+/// or was aborted. Dropping it detaches the task: the task keeps running and
+/// its output is dropped when it completes.
+pub struct JoinHandle<T> {
+    raw: Arc<dyn Join<T>>,
+    _output: PhantomData<T>,
+}
+
+impl<T> JoinHandle<T> {
+    pub(crate) fn new(raw: Arc<dyn Join<T>>) -> JoinHandle<T> {
+        JoinHandle {
+            raw,
+            _output: PhantomData,
+        }
+    }
+
+    /// Abort the task. A pending task's future is dropped by a worker and the
+    /// handle yields a cancelled [`JoinError`]; a running task is dropped
+    /// after its current poll; a finished task is not affected.
+    pub fn abort(&self) {
+        let raw: Arc<dyn RawTask> = self.raw.clone();
+        raw.abort();
+    }
+
+    /// A handle that can abort the task without awaiting it.
+    pub fn abort_handle(&self) -> AbortHandle {
+        AbortHandle {
+            raw: self.raw.clone(),
+        }
+    }
+
+    /// Whether the task has finished (completed, panicked or been aborted).
+    pub fn is_finished(&self) -> bool {
+        self.raw.header().state.load() & crate::state::COMPLETE != 0
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> Id {
+        self.raw.header().id
+    }
+}
+
+impl<T> Future for JoinHandle<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.raw.poll_join(cx)
+    }
+}
+
+impl<T> Drop for JoinHandle<T> {
+    fn drop(&mut self) {
+        self.raw.drop_join_handle();
+    }
+}
+
+impl<T> Unpin for JoinHandle<T> {}
+
+impl<T> fmt::Debug for JoinHandle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JoinHandle")
+            .field("id", &self.id())
+            .field("state", &self.raw.header().state)
+            .finish()
+    }
+}
+
+/// Aborts a task without owning its output (see [`JoinHandle::abort_handle`]).
+#[derive(Clone)]
+pub struct AbortHandle {
+    raw: Arc<dyn RawTask>,
+}
+
+impl AbortHandle {
+    /// Abort the task, as [`JoinHandle::abort`].
+    pub fn abort(&self) {
+        self.raw.clone().abort();
+    }
+
+    /// Whether the task has finished.
+    pub fn is_finished(&self) -> bool {
+        self.raw.header().state.load() & crate::state::COMPLETE != 0
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> Id {
+        self.raw.header().id
+    }
+}
+
+impl fmt::Debug for AbortHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortHandle").field("id", &self.id()).finish()
+    }
+}
+
+/// Why a task produced no output: it was aborted, or it panicked.
+pub struct JoinError {
+    id: Id,
+    repr: Repr,
+}
+
+enum Repr {
+    Cancelled,
+    Panic(SyncPanic),
+}
+
+/// The panic payload, made `Sync` so that `JoinError` is.
+struct SyncPanic(Box<dyn Any + Send + 'static>);
+
+// SAFETY: the payload is only reachable through `&mut self` or by value
+// (`into_panic`, `try_into_panic`); a shared `&JoinError` never touches it,
+// so sharing the wrapper across threads shares no access to the payload.
+unsafe impl Sync for SyncPanic {}
+
+impl JoinError {
+    pub(crate) fn cancelled(id: Id) -> JoinError {
+        JoinError {
+            id,
+            repr: Repr::Cancelled,
+        }
+    }
+
+    pub(crate) fn panic(id: Id, payload: Box<dyn Any + Send + 'static>) -> JoinError {
+        JoinError {
+            id,
+            repr: Repr::Panic(SyncPanic(payload)),
+        }
+    }
+
+    /// The task was aborted (or the runtime shut down before it finished).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.repr, Repr::Cancelled)
+    }
+
+    /// The task panicked.
+    pub fn is_panic(&self) -> bool {
+        matches!(self.repr, Repr::Panic(_))
+    }
+
+    /// The panic payload.
+    ///
+    /// # Panics
+    /// If the error is not a panic (see [`JoinError::try_into_panic`]).
+    #[track_caller]
+    pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
+        self.try_into_panic()
+            .expect("`JoinError` reason is not a panic.")
+    }
+
+    /// The panic payload, or the error itself if the task was cancelled.
+    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
+        match self.repr {
+            Repr::Panic(p) => Ok(p.0),
+            Repr::Cancelled => Err(self),
+        }
+    }
+
+    /// The id of the task that failed.
+    pub fn id(&self) -> Id {
+        self.id
+    }
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<&'static str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.repr {
+            Repr::Cancelled => write!(f, "task {} was cancelled", self.id),
+            Repr::Panic(p) => match panic_message(&*p.0) {
+                Some(msg) => write!(f, "task {} panicked with message {msg:?}", self.id),
+                None => write!(f, "task {} panicked", self.id),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.repr {
+            Repr::Cancelled => write!(f, "JoinError::Cancelled({:?})", self.id),
+            Repr::Panic(p) => match panic_message(&*p.0) {
+                Some(msg) => write!(f, "JoinError::Panic({:?}, {msg:?}, ...)", self.id),
+                None => write!(f, "JoinError::Panic({:?}, ...)", self.id),
+            },
+        }
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+impl From<JoinError> for std::io::Error {
+    fn from(err: JoinError) -> std::io::Error {
+        std::io::Error::other(err.to_string())
+    }
+}
