@@ -1,1 +1,341 @@
-//! rt-scheduler (work in progress).
+//! rt's scheduler: which task a worker runs next.
+//!
+//! # Design
+//!
+//! One global [`Injector`](crossbeam_deque::Injector) takes tasks spawned or
+//! woken off the runtime's workers; each worker owns a FIFO
+//! [`Worker`](crossbeam_deque::Worker) deque whose [`Stealer`] the others
+//! hold, plus a one-task LIFO slot for the task the running task just woke
+//! (message passing then runs the receiver next, while its data is hot).
+//!
+//! A worker picks its next task in this order ([`Local::next_task`]):
+//!
+//! 1. every `global_queue_interval`-th tick (default 61, from Go via
+//!    tokio), the injector first, so a worker busy with local work still
+//!    serves tasks from other threads;
+//! 2. the LIFO slot, at most [`MAX_LIFO_POLLS`] times in a row (two tasks
+//!    waking each other would otherwise starve the rest);
+//! 3. the local deque;
+//! 4. a batch from the injector.
+//!
+//! When all of that is empty, [`Local::steal`] takes half of a random
+//! victim's deque (and then tries the injector again).
+//!
+//! This crate holds queues and policy only; threads, parking and the
+//! decision of which queue a wake goes to live in `rt-pool`.
+//!
+//! # Examples
+//!
+//! ```
+//! use rt_scheduler::{Queues, DEFAULT_GLOBAL_QUEUE_INTERVAL};
+//! # #[derive(Clone)] struct Noop;
+//! # impl rt_task::Schedule for Noop { fn schedule(&self, _: rt_task::Task, _: bool) {} }
+//! let (queues, locals) = Queues::new(2, DEFAULT_GLOBAL_QUEUE_INTERVAL);
+//! let (task, _handle) = rt_task::unowned(async {}, Noop);
+//! queues.push_remote(task);
+//! // Worker 0 finds the injected task.
+//! assert!(locals[0].next_task(&queues).is_some());
+//! ```
+
+use std::cell::Cell;
+use std::fmt;
+
+use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+use rt_task::Task;
+
+/// How often (in ticks) a worker checks the injector before its own queue:
+/// 61, from Go's scheduler via tokio.
+pub const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 61;
+
+/// How many times in a row a worker may run the task in its LIFO slot
+/// before that task goes to the back of the deque (tokio PR 5712: 3).
+pub const MAX_LIFO_POLLS: u32 = 3;
+
+/// The queues every worker can reach: the injector and all stealers.
+pub struct Queues {
+    injector: Injector<Task>,
+    stealers: Box<[Stealer<Task>]>,
+    global_queue_interval: u32,
+}
+
+impl Queues {
+    /// Queues for `workers` workers; returns the shared part and each
+    /// worker's own [`Local`] (index `i` belongs to worker `i`).
+    ///
+    /// # Panics
+    /// If `workers` or `global_queue_interval` is zero.
+    pub fn new(workers: usize, global_queue_interval: u32) -> (Queues, Vec<Local>) {
+        assert!(workers > 0, "a scheduler needs at least one worker");
+        assert!(global_queue_interval > 0, "global_queue_interval must be > 0");
+        let locals: Vec<Local> = (0..workers)
+            .map(|index| Local {
+                index,
+                deque: Worker::new_fifo(),
+                lifo: Cell::new(None),
+                lifo_polls: Cell::new(0),
+                tick: Cell::new(0),
+                rng: Cell::new(0x9E37_79B9_7F4A_7C15 ^ ((index as u64 + 1) << 17)),
+            })
+            .collect();
+        let stealers = locals.iter().map(|l| l.deque.stealer()).collect();
+        let queues = Queues {
+            injector: Injector::new(),
+            stealers,
+            global_queue_interval,
+        };
+        (queues, locals)
+    }
+
+    /// Queue a task from outside the workers (or a worker of no runtime).
+    pub fn push_remote(&self, task: Task) {
+        self.injector.push(task);
+    }
+
+    /// Whether any queue a worker could take from holds a task.
+    pub fn has_work(&self) -> bool {
+        !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
+    }
+
+    /// How many workers these queues serve.
+    pub fn workers(&self) -> usize {
+        self.stealers.len()
+    }
+
+    /// Take one task from the injector.
+    pub fn pop_remote(&self) -> Option<Task> {
+        loop {
+            match self.injector.steal() {
+                Steal::Success(t) => return Some(t),
+                Steal::Empty => return None,
+                Steal::Retry => {}
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Queues {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Queues")
+            .field("injector_len", &self.injector.len())
+            .field("workers", &self.stealers.len())
+            .field("global_queue_interval", &self.global_queue_interval)
+            .finish()
+    }
+}
+
+/// One worker's own queues: its deque and its LIFO slot. Not `Sync`: only
+/// the owning worker thread touches it.
+pub struct Local {
+    index: usize,
+    deque: Worker<Task>,
+    lifo: Cell<Option<Task>>,
+    lifo_polls: Cell<u32>,
+    tick: Cell<u32>,
+    rng: Cell<u64>,
+}
+
+impl Local {
+    /// This worker's index.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Ticks so far (one per [`Local::next_task`] call).
+    pub fn tick(&self) -> u32 {
+        self.tick.get()
+    }
+
+    /// Queue a task at the back of this worker's deque (spawned here, or
+    /// yielding).
+    pub fn push(&self, task: Task) {
+        self.deque.push(task);
+    }
+
+    /// Put a task woken by the running task in the LIFO slot, so it runs
+    /// next; a task already there moves to the back of the deque.
+    pub fn push_lifo(&self, task: Task) {
+        if let Some(prev) = self.lifo.replace(Some(task)) {
+            self.deque.push(prev);
+        }
+    }
+
+    /// Whether this worker holds tasks others could steal.
+    pub fn has_stealable(&self) -> bool {
+        !self.deque.is_empty()
+    }
+
+    /// The next task to run, in the order of the crate docs (without
+    /// stealing). Advances the tick.
+    pub fn next_task(&self, queues: &Queues) -> Option<Task> {
+        let tick = self.tick.get().wrapping_add(1);
+        self.tick.set(tick);
+        if tick % queues.global_queue_interval == 0 {
+            if let Some(task) = queues.pop_remote() {
+                self.lifo_polls.set(0);
+                return Some(task);
+            }
+        }
+        if let Some(task) = self.lifo.take() {
+            let polls = self.lifo_polls.get();
+            if polls < MAX_LIFO_POLLS {
+                self.lifo_polls.set(polls + 1);
+                return Some(task);
+            }
+            // The slot has won too often in a row: queue it behind the rest.
+            self.deque.push(task);
+        }
+        self.lifo_polls.set(0);
+        if let Some(task) = self.deque.pop() {
+            return Some(task);
+        }
+        self.injector_batch(queues)
+    }
+
+    /// Take half of a random victim's deque (returning one task and keeping
+    /// the rest here), then a batch from the injector.
+    pub fn steal(&self, queues: &Queues) -> Option<Task> {
+        let n = queues.stealers.len();
+        let start = self.next_rand() as usize % n;
+        for i in 0..n {
+            let victim = (start + i) % n;
+            if victim == self.index {
+                continue;
+            }
+            loop {
+                match queues.stealers[victim].steal_batch_and_pop(&self.deque) {
+                    Steal::Success(task) => return Some(task),
+                    Steal::Empty => break,
+                    Steal::Retry => {}
+                }
+            }
+        }
+        self.injector_batch(queues)
+    }
+
+    /// Move a batch from the injector to the deque, returning one task.
+    fn injector_batch(&self, queues: &Queues) -> Option<Task> {
+        loop {
+            match queues.injector.steal_batch_and_pop(&self.deque) {
+                Steal::Success(task) => return Some(task),
+                Steal::Empty => return None,
+                Steal::Retry => {}
+            }
+        }
+    }
+
+    /// Remove every task this worker holds (at shutdown).
+    pub fn drain(&self) -> Vec<Task> {
+        let mut out: Vec<Task> = self.lifo.take().into_iter().collect();
+        while let Some(t) = self.deque.pop() {
+            out.push(t);
+        }
+        out
+    }
+
+    /// xorshift64*: cheap, good enough to spread victims.
+    fn next_rand(&self) -> u64 {
+        let mut x = self.rng.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng.set(x);
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+impl fmt::Debug for Local {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Local")
+            .field("index", &self.index)
+            .field("tick", &self.tick.get())
+            .field("deque_len", &self.deque.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::Arc;
+
+    struct Noop;
+    impl rt_task::Schedule for Noop {
+        fn schedule(&self, _: Task, _: bool) {}
+    }
+
+    /// A task that records its label in `log` when run.
+    fn task(log: &Arc<std::sync::Mutex<Vec<usize>>>, label: usize) -> Task {
+        let log = log.clone();
+        let (task, _handle) = rt_task::unowned(
+            async move {
+                log.lock().unwrap().push(label);
+            },
+            Noop,
+        );
+        task
+    }
+
+    #[test]
+    fn injector_checked_first_every_interval() {
+        let (queues, locals) = Queues::new(1, 4);
+        let log = Arc::default();
+        for i in 0..10 {
+            locals[0].push(task(&log, i));
+        }
+        queues.push_remote(task(&log, 100));
+        for _ in 0..4 {
+            locals[0].next_task(&queues).unwrap().run();
+        }
+        // Ticks 1..3 take local work; tick 4 takes the injected task first.
+        assert_eq!(*log.lock().unwrap(), vec![0, 1, 2, 100]);
+    }
+
+    #[test]
+    fn lifo_slot_runs_next_but_is_capped() {
+        let (queues, locals) = Queues::new(1, 1_000);
+        let log = Arc::default();
+        locals[0].push(task(&log, 1));
+        for round in 0..5 {
+            locals[0].push_lifo(task(&log, 10 + round));
+            locals[0].next_task(&queues).unwrap().run();
+        }
+        // Three LIFO picks in a row; the fourth LIFO task yields to the
+        // deque's head (task 1), then the LIFO wins again.
+        assert_eq!(*log.lock().unwrap(), vec![10, 11, 12, 1, 14]);
+    }
+
+    #[test]
+    fn steal_takes_about_half() {
+        let (queues, locals) = Queues::new(2, 61);
+        let log = Arc::default();
+        for i in 0..10 {
+            locals[0].push(task(&log, i));
+        }
+        let stolen = locals[1].steal(&queues).expect("work to steal");
+        stolen.run();
+        let left_behind = locals[0].drain().len();
+        let thief_kept = locals[1].drain().len();
+        assert_eq!(left_behind + thief_kept + 1, 10);
+        assert_eq!(left_behind, 5, "half (rounded down) stays with the victim");
+    }
+
+    #[test]
+    fn remote_push_is_visible_to_has_work() {
+        let (queues, locals) = Queues::new(2, 61);
+        assert!(!queues.has_work());
+        let ran = Arc::new(AtomicUsize::new(0));
+        let r = ran.clone();
+        let (t, _h) = rt_task::unowned(
+            async move {
+                r.fetch_add(1, SeqCst);
+            },
+            Noop,
+        );
+        queues.push_remote(t);
+        assert!(queues.has_work());
+        locals[1].next_task(&queues).unwrap().run();
+        assert_eq!(ran.load(SeqCst), 1);
+        assert!(!queues.has_work());
+    }
+}
