@@ -1,1 +1,35 @@
-//! rt (work in progress).
+//! rt: a multi-threaded, work-stealing async runtime.
+//!
+//! This crate is the facade: it re-exports the parts, which live in their
+//! own crates — `rt-task` (the task and its `JoinHandle`), `rt-scheduler`
+//! (queues and the order tasks run in), `rt-pool` (workers, parking, the
+//! blocking pool, `Runtime`), `rt-reactor` (I/O, timers, sockets) and
+//! `rt-macros` (`#[rt::main]`, `#[rt::test]`). The names are tokio's, so a
+//! tokio user switches by changing imports.
+//!
+//! # Examples
+//!
+//! ```
+//! #[rt::main(worker_threads = 2)]
+//! async fn main() {
+//!     let task = rt::spawn(async { 40 + 2 });
+//!     assert_eq!(task.await.unwrap(), 42);
+//! }
+//! # fn _call() { main() }
+//! ```
+#![forbid(unsafe_code)]
+
+pub use rt_macros::{main, test};
+pub use rt_pool::{spawn, Runtime};
+
+/// The runtime, its builder and handle.
+pub mod runtime {
+    pub use rt_pool::{Builder, EnterGuard, Handle, Runtime, TryCurrentError};
+}
+
+/// Tasks: spawning, joining, aborting, yielding.
+pub mod task {
+    pub use rt_pool::{
+        spawn, spawn_blocking, yield_now, AbortHandle, Id, JoinError, JoinHandle, JoinSet, YieldNow,
+    };
+}

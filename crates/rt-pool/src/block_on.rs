@@ -1,0 +1,41 @@
+//! Running a future on the calling thread, parked while it is pending.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use crate::park::Parker;
+
+/// A thread's parker as a waker: waking unparks the thread.
+#[derive(Debug)]
+struct ThreadWaker(Parker);
+
+impl Wake for ThreadWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+thread_local! {
+    /// One parker per thread, reused by every `block_on` on it.
+    static PARKER: Arc<ThreadWaker> = Arc::new(ThreadWaker(Parker::new(None)));
+}
+
+/// Poll `future` on this thread until it is ready, parking in between.
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    let parker = PARKER.with(Arc::clone);
+    let waker = Waker::from(parker.clone());
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+        parker.0.park();
+    }
+}

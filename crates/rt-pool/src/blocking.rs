@@ -1,0 +1,213 @@
+//! The blocking pool behind `spawn_blocking`: threads that run closures
+//! which may block, so the async workers never do.
+//!
+//! Each closure becomes an unowned task (so it gets a typed `JoinHandle`
+//! and panic capture for free) queued on a `Mutex<VecDeque>`. A job goes to
+//! an idle thread if there is one, else a new thread is started, up to
+//! `max_blocking_threads`; beyond that jobs wait in the queue. An idle
+//! thread exits after `thread_keep_alive`. Shutdown cancels queued jobs,
+//! lets running ones finish and joins the threads.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+use rt_task::{JoinHandle, Schedule, Task};
+
+use crate::builder::Config;
+use crate::Handle;
+
+/// The pool; owned by the runtime's shared state.
+#[derive(Debug)]
+pub(crate) struct BlockingPool {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    state: Mutex<State>,
+    condvar: Condvar,
+    /// Signalled when a thread exits (for shutdown).
+    exited: Condvar,
+    max_threads: usize,
+    keep_alive: Duration,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    queue: VecDeque<Task>,
+    threads: usize,
+    idle: usize,
+    /// Jobs handed to idle threads not yet picked up (so two jobs do not
+    /// count on the same idle thread).
+    notified: usize,
+    shutdown: bool,
+    handles: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// Queues a blocking task on the pool again (only an abort does that).
+#[derive(Debug, Clone)]
+struct BlockingSchedule(Arc<Inner>);
+
+impl Schedule for BlockingSchedule {
+    fn schedule(&self, task: Task, _yielded: bool) {
+        let mut state = self.0.state.lock();
+        if state.shutdown {
+            drop(state);
+            task.shutdown();
+            return;
+        }
+        state.queue.push_back(task);
+        drop(state);
+        self.0.condvar.notify_one();
+    }
+}
+
+/// A closure run to completion on its first poll.
+struct BlockingTask<F>(Option<F>);
+
+impl<F> Unpin for BlockingTask<F> {}
+
+impl<F: FnOnce() -> R, R> Future for BlockingTask<F> {
+    type Output = R;
+
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<R> {
+        let f = self.0.take().expect("blocking task polled after completion");
+        Poll::Ready(f())
+    }
+}
+
+impl BlockingPool {
+    pub(crate) fn new(config: &Config) -> BlockingPool {
+        BlockingPool {
+            inner: Arc::new(Inner {
+                state: Mutex::new(State::default()),
+                condvar: Condvar::new(),
+                exited: Condvar::new(),
+                max_threads: config.max_blocking_threads,
+                keep_alive: config.keep_alive,
+            }),
+        }
+    }
+
+    /// Run `f` on a blocking thread; `handle` is entered there, so the
+    /// closure may call `Handle::current()` and spawn.
+    pub(crate) fn spawn<F, R>(&self, handle: &Handle, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (task, join) = rt_task::unowned(BlockingTask(Some(f)), BlockingSchedule(self.inner.clone()));
+        let mut state = self.inner.state.lock();
+        if state.shutdown {
+            drop(state);
+            task.shutdown();
+            return join;
+        }
+        state.queue.push_back(task);
+        if state.idle > state.notified {
+            state.notified += 1;
+            drop(state);
+            self.inner.condvar.notify_one();
+        } else if state.threads < self.inner.max_threads {
+            state.threads += 1;
+            let id = state.threads;
+            let inner = self.inner.clone();
+            let h = handle.clone();
+            let config = &handle.shared.config;
+            let mut builder = std::thread::Builder::new().name((config.thread_name)());
+            if let Some(size) = config.thread_stack_size {
+                builder = builder.stack_size(size);
+            }
+            match builder.spawn(move || run(inner, h)) {
+                Ok(jh) => {
+                    state.handles.retain(|h| !h.is_finished());
+                    state.handles.push(jh);
+                }
+                Err(err) => {
+                    state.threads -= 1;
+                    // The job stays queued; an existing thread will take it.
+                    if state.threads == 0 {
+                        let task = state.queue.pop_back();
+                        drop(state);
+                        if let Some(t) = task {
+                            t.shutdown();
+                        }
+                        eprintln!("rt: failed to spawn blocking thread {id}: {err}");
+                    }
+                }
+            }
+        }
+        join
+    }
+
+    /// Cancel queued jobs, wait (until `deadline`) for running ones, join.
+    pub(crate) fn shutdown(&self, deadline: Option<Instant>) {
+        let mut state = self.inner.state.lock();
+        state.shutdown = true;
+        let queued: Vec<Task> = state.queue.drain(..).collect();
+        self.inner.condvar.notify_all();
+        while state.threads > 0 {
+            match deadline {
+                None => self.inner.exited.wait(&mut state),
+                Some(d) => {
+                    if self.inner.exited.wait_until(&mut state, d).timed_out() {
+                        break;
+                    }
+                }
+            }
+        }
+        let handles = std::mem::take(&mut state.handles);
+        let all_exited = state.threads == 0;
+        drop(state);
+        for task in queued {
+            task.shutdown();
+        }
+        if all_exited {
+            for h in handles {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+fn run(inner: Arc<Inner>, handle: Handle) {
+    let _current = crate::context::set_current(&handle);
+    if let Some(f) = &handle.shared.config.on_thread_start {
+        f();
+    }
+    let mut state = inner.state.lock();
+    loop {
+        if let Some(task) = state.queue.pop_front() {
+            drop(state);
+            task.run();
+            state = inner.state.lock();
+            continue;
+        }
+        if state.shutdown {
+            break;
+        }
+        state.idle += 1;
+        let timed_out = inner
+            .condvar
+            .wait_for(&mut state, inner.keep_alive)
+            .timed_out();
+        state.idle -= 1;
+        if state.notified > 0 {
+            state.notified -= 1;
+        }
+        if timed_out && state.queue.is_empty() && !state.shutdown {
+            break;
+        }
+    }
+    state.threads -= 1;
+    drop(state);
+    if let Some(f) = &handle.shared.config.on_thread_stop {
+        f();
+    }
+    inner.exited.notify_all();
+}

@@ -1,0 +1,233 @@
+//! `Builder`: configure and build a `Runtime`.
+
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::Runtime;
+
+/// Default number of ticks between a busy worker's non-blocking reactor
+/// turns: 61, like the global queue interval (from tokio).
+pub(crate) const DEFAULT_EVENT_INTERVAL: u32 = 61;
+/// Default bound on blocking threads: tokio's 512.
+pub(crate) const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
+/// How long an idle blocking thread lingers: tokio's 10 s.
+pub(crate) const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+type Callback = Arc<dyn Fn() + Send + Sync + 'static>;
+type NameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
+
+/// The settings a runtime was built with.
+#[derive(Clone)]
+pub(crate) struct Config {
+    pub(crate) worker_threads: usize,
+    pub(crate) thread_name: NameFn,
+    pub(crate) thread_stack_size: Option<usize>,
+    pub(crate) on_thread_start: Option<Callback>,
+    pub(crate) on_thread_stop: Option<Callback>,
+    pub(crate) global_queue_interval: u32,
+    pub(crate) event_interval: u32,
+    pub(crate) max_blocking_threads: usize,
+    pub(crate) keep_alive: Duration,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("worker_threads", &self.worker_threads)
+            .field("thread_stack_size", &self.thread_stack_size)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("event_interval", &self.event_interval)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("keep_alive", &self.keep_alive)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Runtime`] with custom settings.
+///
+/// ```
+/// let rt = rt_pool::Builder::new_multi_thread()
+///     .worker_threads(2)
+///     .thread_name("my-worker")
+///     .build()
+///     .unwrap();
+/// assert_eq!(rt.block_on(async { 6 * 7 }), 42);
+/// ```
+pub struct Builder {
+    worker_threads: Option<usize>,
+    thread_name: NameFn,
+    thread_stack_size: Option<usize>,
+    on_thread_start: Option<Callback>,
+    on_thread_stop: Option<Callback>,
+    global_queue_interval: u32,
+    event_interval: u32,
+    max_blocking_threads: usize,
+    keep_alive: Duration,
+}
+
+impl Builder {
+    /// A builder for the multi-threaded, work-stealing runtime (the only
+    /// flavor rt has).
+    pub fn new_multi_thread() -> Builder {
+        Builder {
+            worker_threads: None,
+            thread_name: Arc::new(|| "rt-worker".to_string()),
+            thread_stack_size: None,
+            on_thread_start: None,
+            on_thread_stop: None,
+            global_queue_interval: rt_scheduler::DEFAULT_GLOBAL_QUEUE_INTERVAL,
+            event_interval: DEFAULT_EVENT_INTERVAL,
+            max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
+            keep_alive: DEFAULT_KEEP_ALIVE,
+        }
+    }
+
+    /// Number of worker threads. Default: the number of CPUs
+    /// (`num_cpus::get()`).
+    ///
+    /// # Panics
+    /// If `n` is zero.
+    #[track_caller]
+    pub fn worker_threads(&mut self, n: usize) -> &mut Self {
+        assert!(n > 0, "worker_threads cannot be set to 0");
+        self.worker_threads = Some(n);
+        self
+    }
+
+    /// Name of the runtime's threads. Default: `"rt-worker"`.
+    pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Self {
+        let name = name.into();
+        self.thread_name = Arc::new(move || name.clone());
+        self
+    }
+
+    /// A function that names each new thread. Default: `"rt-worker"`.
+    pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() -> String + Send + Sync + 'static,
+    {
+        self.thread_name = Arc::new(f);
+        self
+    }
+
+    /// Stack size of the runtime's threads, in bytes. Default: std's (2 MiB).
+    pub fn thread_stack_size(&mut self, size: usize) -> &mut Self {
+        self.thread_stack_size = Some(size);
+        self
+    }
+
+    /// Run `f` on each runtime thread when it starts. Default: nothing.
+    pub fn on_thread_start<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_thread_start = Some(Arc::new(f));
+        self
+    }
+
+    /// Run `f` on each runtime thread before it stops. Default: nothing.
+    pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_thread_stop = Some(Arc::new(f));
+        self
+    }
+
+    /// Every `n`-th tick a worker takes from the global queue before its
+    /// own. Default: 61.
+    ///
+    /// # Panics
+    /// If `n` is zero.
+    #[track_caller]
+    pub fn global_queue_interval(&mut self, n: u32) -> &mut Self {
+        assert!(n > 0, "global_queue_interval must be greater than 0");
+        self.global_queue_interval = n;
+        self
+    }
+
+    /// Every `n`-th tick a busy worker polls the reactor (I/O and timers)
+    /// without blocking. Default: 61.
+    ///
+    /// # Panics
+    /// If `n` is zero.
+    #[track_caller]
+    pub fn event_interval(&mut self, n: u32) -> &mut Self {
+        assert!(n > 0, "event_interval must be greater than 0");
+        self.event_interval = n;
+        self
+    }
+
+    /// Most threads the blocking pool starts. Default: 512.
+    ///
+    /// # Panics
+    /// If `n` is zero.
+    #[track_caller]
+    pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
+        assert!(n > 0, "max_blocking_threads cannot be set to 0");
+        self.max_blocking_threads = n;
+        self
+    }
+
+    /// How long an idle blocking thread waits for work before it exits.
+    /// Default: 10 s.
+    pub fn thread_keep_alive(&mut self, duration: Duration) -> &mut Self {
+        self.keep_alive = duration;
+        self
+    }
+
+    /// Accepted for tokio compatibility: I/O and timers are always enabled.
+    pub fn enable_all(&mut self) -> &mut Self {
+        self
+    }
+
+    /// Accepted for tokio compatibility: I/O is always enabled.
+    pub fn enable_io(&mut self) -> &mut Self {
+        self
+    }
+
+    /// Accepted for tokio compatibility: timers are always enabled.
+    pub fn enable_time(&mut self) -> &mut Self {
+        self
+    }
+
+    /// Start the runtime's threads.
+    ///
+    /// # Errors
+    /// If the reactor cannot be created or a thread cannot be spawned.
+    pub fn build(&mut self) -> io::Result<Runtime> {
+        let config = Config {
+            worker_threads: self.worker_threads.unwrap_or_else(num_cpus::get).max(1),
+            thread_name: self.thread_name.clone(),
+            thread_stack_size: self.thread_stack_size,
+            on_thread_start: self.on_thread_start.clone(),
+            on_thread_stop: self.on_thread_stop.clone(),
+            global_queue_interval: self.global_queue_interval,
+            event_interval: self.event_interval,
+            max_blocking_threads: self.max_blocking_threads,
+            keep_alive: self.keep_alive,
+        };
+        Runtime::start(config)
+    }
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new_multi_thread()
+    }
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("worker_threads", &self.worker_threads)
+            .field("thread_stack_size", &self.thread_stack_size)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("event_interval", &self.event_interval)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("thread_keep_alive", &self.keep_alive)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,82 @@
+//! Thread-local context: the runtime this thread is in (for
+//! `Handle::current` and `spawn`), and, on a worker thread, that worker's
+//! queues (so a wake on a worker goes to its own deque).
+
+use std::cell::{Cell, RefCell};
+
+use rt_scheduler::Local;
+
+use crate::Handle;
+
+/// What a worker thread exposes to `schedule` while its loop runs.
+#[derive(Debug)]
+pub(crate) struct WorkerContext {
+    pub(crate) handle: Handle,
+    pub(crate) local: Local,
+    /// True while a task is being polled: its wakes go to the LIFO slot.
+    pub(crate) polling: Cell<bool>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+    static WORKER: Cell<*const WorkerContext> = const { Cell::new(std::ptr::null()) };
+}
+
+/// The runtime this thread is in, if any.
+pub(crate) fn current() -> Option<Handle> {
+    CURRENT.with(|c| c.borrow().clone())
+}
+
+/// Restores the previous current runtime when dropped.
+#[derive(Debug)]
+pub(crate) struct SetCurrentGuard {
+    prev: Option<Handle>,
+}
+
+/// Make `handle` this thread's current runtime until the guard drops.
+pub(crate) fn set_current(handle: &Handle) -> SetCurrentGuard {
+    let prev = CURRENT.with(|c| c.borrow_mut().replace(handle.clone()));
+    SetCurrentGuard { prev }
+}
+
+impl Drop for SetCurrentGuard {
+    fn drop(&mut self) {
+        let prev = self.prev.take();
+        CURRENT.with(|c| *c.borrow_mut() = prev);
+    }
+}
+
+/// Run `f` with this thread's worker context, if it is a worker.
+pub(crate) fn with_worker<R>(f: impl FnOnce(Option<&WorkerContext>) -> R) -> R {
+    WORKER.with(|w| {
+        let ptr = w.get();
+        // SAFETY: the pointer is non-null only between `enter_worker` and
+        // the drop of its guard, during which the `WorkerContext` lives on
+        // this thread's stack (the worker loop's frame) and is not moved;
+        // it is only ever shared (`&`), never mutably borrowed.
+        f(unsafe { ptr.as_ref() })
+    })
+}
+
+/// Clears the worker pointer when dropped.
+#[derive(Debug)]
+pub(crate) struct WorkerGuard(());
+
+/// Register `cx` as this thread's worker context until the guard drops.
+/// The caller keeps `cx` alive and in place for that long.
+pub(crate) fn enter_worker(cx: &WorkerContext) -> WorkerGuard {
+    WORKER.with(|w| w.set(cx));
+    WorkerGuard(())
+}
+
+impl Drop for WorkerGuard {
+    fn drop(&mut self) {
+        WORKER.with(|w| w.set(std::ptr::null()));
+    }
+}
+
+/// Whether this thread is one of some runtime's workers (`block_on` there
+/// would block a worker: refused).
+pub(crate) fn is_worker() -> bool {
+    WORKER.with(|w| !w.get().is_null())
+}

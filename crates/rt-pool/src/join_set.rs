@@ -1,0 +1,195 @@
+//! `JoinSet`: a set of tasks whose outputs are awaited as they complete.
+//!
+//! Each task's future is wrapped with a guard that, when the future is done
+//! (completed, panicked, or dropped by an abort — even before its first
+//! poll), pushes the task's key onto the set's ready list and wakes the set. `join_next` then polls only the
+//! handles on that list, so draining n tasks costs O(n), not O(n²).
+
+use std::collections::{HashMap, VecDeque};
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use atomic_waker::AtomicWaker;
+use parking_lot::Mutex;
+use rt_task::{JoinError, JoinHandle};
+
+use crate::Handle;
+
+/// A collection of spawned tasks, awaited in the order they finish.
+/// Dropping the set aborts every task still in it.
+///
+/// ```
+/// # let rt = rt_pool::Runtime::new().unwrap();
+/// # rt.block_on(async {
+/// let mut set = rt_pool::JoinSet::new();
+/// for i in 0..10u64 {
+///     set.spawn(async move { i * i });
+/// }
+/// let mut sum = 0;
+/// while let Some(res) = set.join_next().await {
+///     sum += res.unwrap();
+/// }
+/// assert_eq!(sum, 285);
+/// # });
+/// ```
+pub struct JoinSet<T> {
+    handles: HashMap<u64, JoinHandle<T>>,
+    next_key: u64,
+    ready: Arc<Ready>,
+    /// Keys whose future finished but whose handle was not ready yet (the
+    /// guard fires just before the task completes).
+    waiting: Vec<u64>,
+}
+
+#[derive(Default)]
+struct Ready {
+    keys: Mutex<VecDeque<u64>>,
+    waker: AtomicWaker,
+}
+
+/// Reports its task's key to the set when the wrapped future is done.
+struct DoneGuard {
+    ready: Arc<Ready>,
+    key: u64,
+}
+
+impl Drop for DoneGuard {
+    fn drop(&mut self) {
+        self.ready.keys.lock().push_back(self.key);
+        self.ready.waker.wake();
+    }
+}
+
+impl<T: Send + 'static> JoinSet<T> {
+    /// An empty set.
+    pub fn new() -> JoinSet<T> {
+        JoinSet {
+            handles: HashMap::new(),
+            next_key: 0,
+            ready: Arc::default(),
+            waiting: Vec::new(),
+        }
+    }
+
+    /// How many tasks are in the set.
+    pub fn len(&self) -> usize {
+        self.handles.len()
+    }
+
+    /// Whether the set holds no task.
+    pub fn is_empty(&self) -> bool {
+        self.handles.is_empty()
+    }
+
+    /// Spawn `future` on the current runtime and add it to the set.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    #[track_caller]
+    pub fn spawn<F>(&mut self, future: F) -> rt_task::AbortHandle
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        self.spawn_on(future, &Handle::current())
+    }
+
+    /// Spawn `future` on `handle`'s runtime and add it to the set.
+    pub fn spawn_on<F>(&mut self, future: F, handle: &Handle) -> rt_task::AbortHandle
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        let key = self.next_key;
+        self.next_key += 1;
+        let guard = DoneGuard {
+            ready: self.ready.clone(),
+            key,
+        };
+        let handle = handle.spawn(async move {
+            let _guard = guard;
+            future.await
+        });
+        let abort = handle.abort_handle();
+        self.handles.insert(key, handle);
+        abort
+    }
+
+    /// Wait for the next task to finish and return its output; `None` if
+    /// the set is empty.
+    pub async fn join_next(&mut self) -> Option<Result<T, JoinError>> {
+        poll_fn(|cx| self.poll_join_next(cx)).await
+    }
+
+    /// The output of a task that already finished, without waiting.
+    pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
+        let waker = std::task::Waker::noop();
+        match self.poll_join_next(&mut Context::from_waker(waker)) {
+            Poll::Ready(out) => out,
+            Poll::Pending => None,
+        }
+    }
+
+    /// Poll for the next finished task (see [`JoinSet::join_next`]).
+    pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+        if self.handles.is_empty() {
+            return Poll::Ready(None);
+        }
+        self.ready.waker.register(cx.waker());
+        self.waiting.extend(self.ready.keys.lock().drain(..));
+        let mut i = 0;
+        while i < self.waiting.len() {
+            let key = self.waiting[i];
+            let Some(handle) = self.handles.get_mut(&key) else {
+                self.waiting.swap_remove(i);
+                continue;
+            };
+            if let Poll::Ready(out) = Pin::new(handle).poll(cx) {
+                self.waiting.swap_remove(i);
+                self.handles.remove(&key);
+                return Poll::Ready(Some(out));
+            }
+            i += 1;
+        }
+        Poll::Pending
+    }
+
+    /// Abort every task in the set; they stay in it until joined.
+    pub fn abort_all(&mut self) {
+        for h in self.handles.values() {
+            h.abort();
+        }
+    }
+
+    /// Remove every task from the set without aborting it.
+    pub fn detach_all(&mut self) {
+        self.handles.clear();
+        self.waiting.clear();
+    }
+
+    /// Abort every task and wait until all have finished.
+    pub async fn shutdown(&mut self) {
+        self.abort_all();
+        while self.join_next().await.is_some() {}
+    }
+}
+
+impl<T: Send + 'static> Default for JoinSet<T> {
+    fn default() -> Self {
+        JoinSet::new()
+    }
+}
+
+impl<T> Drop for JoinSet<T> {
+    fn drop(&mut self) {
+        for h in self.handles.values() {
+            h.abort();
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for JoinSet<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinSet").field("len", &self.handles.len()).finish()
+    }
+}

@@ -1,0 +1,171 @@
+//! Parking a worker: on its own condition variable, or — if it wins the
+//! try-lock — inside the reactor, blocked in the poller.
+//!
+//! # Protocol
+//!
+//! Each worker's [`Parker`] has a state word:
+//!
+//! | state | meaning |
+//! |---|---|
+//! | `EMPTY` | no token, not parked |
+//! | `PARKED_CONDVAR` | blocked on the condvar (set under the mutex) |
+//! | `PARKED_DRIVER` | blocked in the driver (the reactor's poll wait) |
+//! | `NOTIFIED` | a token is waiting: the next `park` returns at once |
+//!
+//! `unpark` swaps in `NOTIFIED` and, depending on what it replaced, does
+//! nothing (`EMPTY`, `NOTIFIED`), takes and drops the mutex then signals the
+//! condvar (`PARKED_CONDVAR`: taking the mutex orders the signal after the
+//! parker's wait started), or calls the driver's `unpark` (`PARKED_DRIVER`).
+//! `park` consumes a token if there is one; otherwise it moves
+//! `EMPTY → PARKED_*` with a compare-and-swap that fails only if a token
+//! arrived meanwhile, and returns when the state is `NOTIFIED` again (the
+//! condvar path loops over spurious wake-ups; the driver path returns after
+//! one turn — an I/O event or a timer is a reason to look for work too).
+//! No token is ever lost: every `unpark` after the CAS sees `PARKED_*`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::loom::{AtomicUsize, Condvar, Mutex, Ordering::SeqCst};
+
+const EMPTY: usize = 0;
+const PARKED_CONDVAR: usize = 1;
+const PARKED_DRIVER: usize = 2;
+const NOTIFIED: usize = 3;
+
+/// What an idle worker may block in instead of its condvar: the reactor.
+pub(crate) trait Driver: Send + Sync + std::fmt::Debug {
+    /// If no other thread is in the driver, wait in it for at most
+    /// `timeout` (None: until its next timer, or an `unpark`), wake what is
+    /// ready, and return how many wakers fired. `None` if it was taken.
+    fn try_turn(&self, timeout: Option<Duration>) -> Option<usize>;
+    /// Wake the thread blocked in `try_turn`.
+    fn unpark(&self);
+}
+
+/// One worker's parking spot. Shared (`Arc`) between the worker, which
+/// parks, and every thread that may unpark it.
+#[derive(Debug)]
+pub(crate) struct Parker {
+    state: AtomicUsize,
+    mutex: Mutex<()>,
+    condvar: Condvar,
+    driver: Option<Arc<dyn Driver>>,
+}
+
+impl Parker {
+    pub(crate) fn new(driver: Option<Arc<dyn Driver>>) -> Parker {
+        Parker {
+            state: AtomicUsize::new(EMPTY),
+            mutex: Mutex::new(()),
+            condvar: Condvar::new(),
+            driver,
+        }
+    }
+
+    /// Whether the worker is blocked in the driver right now (a hint for
+    /// choosing whom to wake: better wake a condvar sleeper and leave the
+    /// reactor's owner waiting for I/O).
+    pub(crate) fn in_driver(&self) -> bool {
+        self.state.load(SeqCst) == PARKED_DRIVER
+    }
+
+    /// Block until `unpark` (or, in the driver, until something is ready).
+    pub(crate) fn park(&self) {
+        // SeqCst throughout: the state word orders with the idle set's
+        // SeqCst operations (see `idle`), and parking is not a hot path.
+        if self
+            .state
+            .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+        if let Some(driver) = &self.driver {
+            if self.park_driver(&**driver) {
+                return;
+            }
+        }
+        self.park_condvar();
+    }
+
+    /// Park in the driver. Returns false if another thread holds it (and
+    /// no token came), so the caller parks on the condvar instead.
+    fn park_driver(&self, driver: &dyn Driver) -> bool {
+        match self
+            .state
+            .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
+        {
+            Ok(_) => {}
+            Err(NOTIFIED) => {
+                self.state.store(EMPTY, SeqCst);
+                return true;
+            }
+            Err(actual) => panic!("inconsistent park state {actual}"),
+        }
+        if driver.try_turn(None).is_some() {
+            // Consume a token (NOTIFIED) or leave PARKED_DRIVER: either way
+            // the park is over.
+            self.state.store(EMPTY, SeqCst);
+            return true;
+        }
+        // Another thread holds the driver: fall back to the condvar, unless
+        // a token came meanwhile (the CAS keeps it from being overwritten).
+        match self
+            .state
+            .compare_exchange(PARKED_DRIVER, EMPTY, SeqCst, SeqCst)
+        {
+            Ok(_) => false,
+            Err(_) => {
+                self.state.store(EMPTY, SeqCst);
+                true
+            }
+        }
+    }
+
+    fn park_condvar(&self) {
+        let mut guard = self.mutex.lock();
+        match self
+            .state
+            .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
+        {
+            Ok(_) => {}
+            Err(NOTIFIED) => {
+                self.state.store(EMPTY, SeqCst);
+                return;
+            }
+            Err(actual) => panic!("inconsistent park state {actual}"),
+        }
+        loop {
+            guard = self.condvar.wait(guard);
+            if self
+                .state
+                .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+                .is_ok()
+            {
+                return;
+            }
+            // Spurious wake-up: wait again.
+        }
+    }
+
+    /// Give the worker a token, waking it if it is parked.
+    pub(crate) fn unpark(&self) {
+        match self.state.swap(NOTIFIED, SeqCst) {
+            EMPTY | NOTIFIED => {}
+            PARKED_CONDVAR => {
+                // Taking the mutex waits until the parker is inside
+                // `wait`, so the signal cannot fall between its CAS and
+                // its wait.
+                drop(self.mutex.lock());
+                self.condvar.notify_one();
+            }
+            PARKED_DRIVER => {
+                if let Some(driver) = &self.driver {
+                    driver.unpark();
+                }
+            }
+            actual => panic!("inconsistent park state {actual}"),
+        }
+    }
+}

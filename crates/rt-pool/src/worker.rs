@@ -1,0 +1,258 @@
+//! The worker loop and the state all workers share.
+//!
+//! A worker repeats: take the next task (scheduler order), else search
+//! (steal) if allowed, else park — in the reactor if it is free, else on its
+//! condvar. See `idle` for how workers are woken and `park` for how they
+//! block.
+
+use std::cell::Cell;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rt_scheduler::{Local, Queues};
+use rt_task::{OwnedTasks, Task};
+
+use crate::blocking::BlockingPool;
+use crate::builder::Config;
+use crate::context::{self, WorkerContext};
+use crate::idle::Idle;
+use crate::loom::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
+use crate::park::{Driver, Parker};
+use crate::Handle;
+
+/// Everything the workers and handles of one runtime share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) queues: Queues,
+    pub(crate) idle: Idle,
+    pub(crate) parkers: Box<[Parker]>,
+    pub(crate) owned: OwnedTasks,
+    pub(crate) driver: Option<Arc<dyn Driver>>,
+    pub(crate) blocking: BlockingPool,
+    pub(crate) config: Config,
+    shutdown: AtomicBool,
+    /// How many worker threads have left their loop (for shutdown_timeout).
+    exited: Mutex<usize>,
+    exited_cv: Condvar,
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config, driver: Option<Arc<dyn Driver>>) -> (Arc<Shared>, Vec<Local>) {
+        let n = config.worker_threads;
+        let (queues, locals) = Queues::new(n, config.global_queue_interval);
+        let shared = Arc::new(Shared {
+            queues,
+            idle: Idle::new(n),
+            parkers: (0..n).map(|_| Parker::new(driver.clone())).collect(),
+            owned: OwnedTasks::new(),
+            driver,
+            blocking: BlockingPool::new(&config),
+            config,
+            shutdown: AtomicBool::new(false),
+            exited: Mutex::new(0),
+            exited_cv: Condvar::new(),
+        });
+        (shared, locals)
+    }
+
+    pub(crate) fn is_shutdown(&self) -> bool {
+        // Acquire: pairs with the Release in `begin_shutdown`.
+        self.shutdown.load(Acquire)
+    }
+
+    /// Ask every worker to stop, waking the parked ones.
+    pub(crate) fn begin_shutdown(&self) {
+        self.shutdown.store(true, Release);
+        for p in self.parkers.iter() {
+            p.unpark();
+        }
+    }
+
+    /// Wake one parked worker if none is searching. `me`: the calling
+    /// worker, never chosen (it may be the reactor's owner queuing what the
+    /// reactor woke).
+    pub(crate) fn notify_parked(&self, me: Option<usize>) {
+        let pick = self.idle.worker_to_notify(|sleepers| {
+            let eligible = |w: &usize| Some(*w) != me;
+            // Prefer a condvar sleeper: the reactor's owner stays in the
+            // reactor, waiting for I/O, while a sibling takes the work.
+            sleepers
+                .iter()
+                .rposition(|w| eligible(w) && !self.parkers[*w].in_driver())
+                .or_else(|| sleepers.iter().rposition(eligible))
+        });
+        if let Some(worker) = pick {
+            self.parkers[worker].unpark();
+        }
+    }
+
+    fn worker_exited(&self) {
+        *self.exited.lock() += 1;
+        self.exited_cv.notify_one();
+    }
+
+    /// Wait until all workers have left their loops, or `deadline` passes.
+    /// Returns whether they all did.
+    pub(crate) fn wait_workers_exited(&self, deadline: Option<std::time::Instant>) -> bool {
+        let n = self.config.worker_threads;
+        let mut exited = self.exited.lock();
+        while *exited < n {
+            match deadline {
+                None => exited = self.exited_cv.wait(exited),
+                Some(d) => {
+                    let now = std::time::Instant::now();
+                    if now >= d {
+                        return false;
+                    }
+                    drop(exited);
+                    // parking_lot's timed wait is not in the loom shim; a
+                    // short sleep-and-recheck is fine for a shutdown path.
+                    std::thread::sleep((d - now).min(Duration::from_millis(1)));
+                    exited = self.exited.lock();
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Where a task being queued comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// Newly spawned.
+    Spawn,
+    /// Woken by someone (maybe the running task).
+    Wake,
+    /// Woke itself during its own poll (`yield_now`).
+    Yield,
+}
+
+impl Handle {
+    /// Queue `task`: on this runtime's worker, into its own queues (the LIFO
+    /// slot for a task woken by the running task); elsewhere, the injector.
+    pub(crate) fn schedule_task(&self, task: Task, origin: Origin) {
+        context::with_worker(|worker| match worker {
+            Some(w) if Arc::ptr_eq(&w.handle.shared, &self.shared) => {
+                let me = w.local.index();
+                if origin == Origin::Wake && w.polling.get() {
+                    w.local.push_lifo(task);
+                    if !w.local.has_stealable() {
+                        // Only the LIFO task: it runs next, here.
+                        return;
+                    }
+                } else {
+                    w.local.push(task);
+                }
+                self.shared.notify_parked(Some(me));
+            }
+            _ => {
+                self.shared.queues.push_remote(task);
+                self.shared.notify_parked(None);
+            }
+        });
+    }
+}
+
+/// One worker thread's loop.
+struct Worker<'a> {
+    cx: &'a WorkerContext,
+    shared: &'a Shared,
+    searching: bool,
+}
+
+/// The body of worker thread `local.index()`.
+pub(crate) fn run(handle: Handle, local: Local) {
+    let cx = WorkerContext {
+        handle,
+        local,
+        polling: Cell::new(false),
+    };
+    let shared: &Shared = &cx.handle.shared;
+    let _current = context::set_current(&cx.handle);
+    {
+        let _worker = context::enter_worker(&cx);
+        if let Some(f) = &shared.config.on_thread_start {
+            f();
+        }
+        Worker {
+            cx: &cx,
+            shared,
+            searching: false,
+        }
+        .run();
+        // Drop the queue references this worker still holds; the tasks
+        // themselves are shut down through the owner list.
+        drop(cx.local.drain());
+        if let Some(f) = &shared.config.on_thread_stop {
+            f();
+        }
+    }
+    shared.worker_exited();
+}
+
+impl Worker<'_> {
+    fn run(&mut self) {
+        while !self.shared.is_shutdown() {
+            if let Some(task) = self.cx.local.next_task(&self.shared.queues) {
+                self.run_task(task);
+                continue;
+            }
+            if !self.searching {
+                self.searching = self.shared.idle.transition_worker_to_searching();
+            }
+            if self.searching {
+                if let Some(task) = self.cx.local.steal(&self.shared.queues) {
+                    self.run_task(task);
+                    continue;
+                }
+            }
+            self.park();
+        }
+    }
+
+    fn run_task(&mut self, task: Task) {
+        if self.searching {
+            self.searching = false;
+            if self.shared.idle.transition_worker_from_searching() {
+                // The last searcher found work: there may be more.
+                self.shared.notify_parked(Some(self.cx.local.index()));
+            }
+        }
+        self.cx.polling.set(true);
+        task.run();
+        self.cx.polling.set(false);
+        if self.cx.local.tick() % self.shared.config.event_interval == 0 {
+            self.maintenance();
+        }
+    }
+
+    /// Every `event_interval` ticks: let I/O and timers flow while every
+    /// worker is busy, by turning the reactor without blocking if it is free.
+    fn maintenance(&self) {
+        if let Some(driver) = &self.shared.driver {
+            if driver.try_turn(Some(Duration::ZERO)).unwrap_or(0) > 0
+                && self.cx.local.has_stealable()
+            {
+                self.shared.notify_parked(Some(self.cx.local.index()));
+            }
+        }
+    }
+
+    fn park(&mut self) {
+        let me = self.cx.local.index();
+        let was_last = self.shared.idle.transition_worker_to_parked(me, self.searching);
+        self.searching = false;
+        if was_last && self.shared.queues.has_work() {
+            // Work arrived while we were the only one looking: make sure a
+            // worker (maybe this one) is awake for it.
+            self.shared.notify_parked(None);
+        }
+        if !self.shared.is_shutdown() {
+            self.shared.parkers[me].park();
+        }
+        if !self.shared.idle.unpark_worker_by_id(me) {
+            // A producer popped us: we count as a searcher.
+            self.searching = true;
+        }
+    }
+}
