@@ -1,1 +1,126 @@
-//! rt-macros (work in progress).
+//! `#[rt::main]` and `#[rt::test]`: run an `async fn` on an rt runtime.
+//!
+//! Both attributes turn an `async fn` into a plain fn that builds a
+//! multi-threaded runtime and blocks on the original body. For
+//!
+//! ```text
+//! #[rt::main(worker_threads = 2)]
+//! async fn main() -> R { body }
+//! ```
+//!
+//! the expansion is
+//!
+//! ```text
+//! fn main() -> R {
+//!     let body = async move { body };
+//!     let runtime = ::rt::runtime::Builder::new_multi_thread()
+//!         .worker_threads(2) // only if given
+//!         .build()
+//!         .expect("failed building the rt runtime");
+//!     runtime.block_on(body)
+//! }
+//! ```
+//!
+//! The fn keeps its attributes, visibility and return type; `#[rt::test]`
+//! also adds `#[test]` unless the fn already has one.
+//!
+//! # Arguments
+//!
+//! Both attributes take the same optional, comma-separated arguments:
+//!
+//! - `worker_threads = N`: the number of worker threads, a positive integer
+//!   literal. Default: the `Builder`'s (one per core).
+//! - `flavor = "multi_thread"` (the default) or `flavor = "current_thread"`,
+//!   accepted for compatibility with tokio's attributes. `current_thread`
+//!   means `worker_threads = 1` and cannot be combined with `worker_threads`.
+//!
+//! # Errors
+//!
+//! Misuse (an unknown argument, a `worker_threads` that is not a positive
+//! integer literal, a fn that is not `async`, a `main` or a test that takes
+//! arguments, an item that is not a fn) is a compile error spanned on the
+//! offending tokens. The user's code is still emitted next to it (a misused
+//! fn is expanded anyway, with the builder's defaults), so that the error
+//! comes first and the rest of the crate still expands and completes.
+//!
+//! These macros are meant to be used through the `rt` facade, which
+//! re-exports them; the expansion names `::rt`.
+//!
+//! # Examples
+//!
+//! ```
+//! #[rt::main(worker_threads = 2)]
+//! async fn main() {
+//!     let answer = rt::spawn(async { 6 * 7 }).await.unwrap();
+//!     println!("{answer}");
+//! }
+//! ```
+#![forbid(unsafe_code)]
+
+use proc_macro::TokenStream;
+
+mod config;
+mod expand;
+
+use expand::Kind;
+
+/// Runs an `async fn main` on a multi-threaded rt runtime.
+///
+/// Takes `worker_threads = N` and `flavor = "multi_thread" | "current_thread"`
+/// (see the [crate docs](crate)). The runtime is built when `main` starts
+/// and shut down when the body's future completes.
+///
+/// # Panics
+///
+/// The generated `main` panics if the runtime cannot be built.
+///
+/// # Examples
+///
+/// ```
+/// #[rt::main]
+/// async fn main() -> std::io::Result<()> {
+///     let handles: Vec<_> = (0..4).map(|i| rt::spawn(async move { i * i })).collect();
+///     for handle in handles {
+///         println!("{}", handle.await.unwrap());
+///     }
+///     Ok(())
+/// }
+/// ```
+///
+/// With an explicit number of worker threads:
+///
+/// ```
+/// #[rt::main(worker_threads = 1)]
+/// async fn main() {
+///     assert!(rt::spawn(async { true }).await.unwrap());
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::entry(Kind::Main, args.into(), item.into()).into()
+}
+
+/// Runs an `async fn` test on its own multi-threaded rt runtime.
+///
+/// The same expansion as [`macro@main`], plus `#[test]` (not added twice if
+/// the fn already has it). Takes the same arguments; without any, the
+/// runtime has the `Builder`'s default number of worker threads. The test
+/// may return a `Result`, like any `#[test]`.
+///
+/// # Panics
+///
+/// The generated test panics if the runtime cannot be built, and whenever
+/// the body panics.
+///
+/// # Examples
+///
+/// ```
+/// #[rt::test(worker_threads = 1)]
+/// async fn spawn_returns_the_value() {
+///     assert_eq!(rt::spawn(async { 1 + 1 }).await.unwrap(), 2);
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::entry(Kind::Test, args.into(), item.into()).into()
+}

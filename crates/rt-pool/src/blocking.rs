@@ -76,7 +76,10 @@ impl<F: FnOnce() -> R, R> Future for BlockingTask<F> {
     type Output = R;
 
     fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<R> {
-        let f = self.0.take().expect("blocking task polled after completion");
+        let f = self
+            .0
+            .take()
+            .expect("blocking task polled after completion");
         Poll::Ready(f())
     }
 }
@@ -101,7 +104,8 @@ impl BlockingPool {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (task, join) = rt_task::unowned(BlockingTask(Some(f)), BlockingSchedule(self.inner.clone()));
+        let (task, join) =
+            rt_task::unowned(BlockingTask(Some(f)), BlockingSchedule(self.inner.clone()));
         let mut state = self.inner.state.lock();
         if state.shutdown {
             drop(state);

@@ -114,6 +114,11 @@ impl Idle {
         let dec = ONE_UNPARKED | if is_searching { ONE_SEARCHING } else { 0 };
         let prev = self.state.fetch_sub(dec, SeqCst);
         sleepers.push(worker);
+        // SeqCst fence: orders this state update before the caller's
+        // re-check of the queues; pairs with the producer's fence in
+        // `worker_to_notify` (a store-load pattern, which SeqCst accesses
+        // alone do not give under loom's model).
+        fence(SeqCst);
         is_searching && searching(prev) == 1
     }
 

@@ -190,6 +190,8 @@ impl<T> Drop for JoinSet<T> {
 
 impl<T> std::fmt::Debug for JoinSet<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JoinSet").field("len", &self.handles.len()).finish()
+        f.debug_struct("JoinSet")
+            .field("len", &self.handles.len())
+            .finish()
     }
 }

@@ -58,8 +58,8 @@ use std::future::Future;
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use join_set::JoinSet;
-pub use runtime::Runtime;
 pub use rt_task::{yield_now, AbortHandle, Id, JoinError, JoinHandle, YieldNow};
+pub use runtime::Runtime;
 
 /// Spawn a task on the current runtime.
 ///

@@ -98,7 +98,10 @@ impl Parker {
         {
             Ok(_) => {}
             Err(NOTIFIED) => {
-                self.state.store(EMPTY, SeqCst);
+                // A swap, not a store: `unpark` may have run again since the
+                // CAS read NOTIFIED; reading its write (an RMW reads the
+                // latest) is what synchronizes with it. loom found the store.
+                self.state.swap(EMPTY, SeqCst);
                 return true;
             }
             Err(actual) => panic!("inconsistent park state {actual}"),
@@ -106,7 +109,7 @@ impl Parker {
         if driver.try_turn(None).is_some() {
             // Consume a token (NOTIFIED) or leave PARKED_DRIVER: either way
             // the park is over.
-            self.state.store(EMPTY, SeqCst);
+            self.state.swap(EMPTY, SeqCst);
             return true;
         }
         // Another thread holds the driver: fall back to the condvar, unless
@@ -117,7 +120,7 @@ impl Parker {
         {
             Ok(_) => false,
             Err(_) => {
-                self.state.store(EMPTY, SeqCst);
+                self.state.swap(EMPTY, SeqCst);
                 true
             }
         }
@@ -131,7 +134,10 @@ impl Parker {
         {
             Ok(_) => {}
             Err(NOTIFIED) => {
-                self.state.store(EMPTY, SeqCst);
+                // A swap, not a store: `unpark` may have run again since the
+                // CAS read NOTIFIED; reading its write (an RMW reads the
+                // latest) is what synchronizes with it. loom found the store.
+                self.state.swap(EMPTY, SeqCst);
                 return;
             }
             Err(actual) => panic!("inconsistent park state {actual}"),

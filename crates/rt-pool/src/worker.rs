@@ -37,7 +37,10 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(config: Config, driver: Option<Arc<dyn Driver>>) -> (Arc<Shared>, Vec<Local>) {
+    pub(crate) fn new(
+        config: Config,
+        driver: Option<Arc<dyn Driver>>,
+    ) -> (Arc<Shared>, Vec<Local>) {
         let n = config.worker_threads;
         let (queues, locals) = Queues::new(n, config.global_queue_interval);
         let shared = Arc::new(Shared {
@@ -221,7 +224,12 @@ impl Worker<'_> {
         self.cx.polling.set(true);
         task.run();
         self.cx.polling.set(false);
-        if self.cx.local.tick() % self.shared.config.event_interval == 0 {
+        if self
+            .cx
+            .local
+            .tick()
+            .is_multiple_of(self.shared.config.event_interval)
+        {
             self.maintenance();
         }
     }
@@ -240,7 +248,10 @@ impl Worker<'_> {
 
     fn park(&mut self) {
         let me = self.cx.local.index();
-        let was_last = self.shared.idle.transition_worker_to_parked(me, self.searching);
+        let was_last = self
+            .shared
+            .idle
+            .transition_worker_to_parked(me, self.searching);
         self.searching = false;
         if was_last && self.shared.queues.has_work() {
             // Work arrived while we were the only one looking: make sure a

@@ -66,7 +66,10 @@ impl Queues {
     /// If `workers` or `global_queue_interval` is zero.
     pub fn new(workers: usize, global_queue_interval: u32) -> (Queues, Vec<Local>) {
         assert!(workers > 0, "a scheduler needs at least one worker");
-        assert!(global_queue_interval > 0, "global_queue_interval must be > 0");
+        assert!(
+            global_queue_interval > 0,
+            "global_queue_interval must be > 0"
+        );
         let locals: Vec<Local> = (0..workers)
             .map(|index| Local {
                 index,
@@ -169,7 +172,7 @@ impl Local {
     pub fn next_task(&self, queues: &Queues) -> Option<Task> {
         let tick = self.tick.get().wrapping_add(1);
         self.tick.set(tick);
-        if tick % queues.global_queue_interval == 0 {
+        if tick.is_multiple_of(queues.global_queue_interval) {
             if let Some(task) = queues.pop_remote() {
                 self.lifo_polls.set(0);
                 return Some(task);

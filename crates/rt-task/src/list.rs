@@ -5,8 +5,8 @@
 //! remove on completion are O(1) under a lock few threads contend for.
 
 use std::future::Future;
-use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::Arc;
 
 use crossbeam_utils::CachePadded;

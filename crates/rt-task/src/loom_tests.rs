@@ -171,7 +171,13 @@ fn shutdown_vs_wake_vs_run() {
             complete(&state, &fx);
         }
         waker.join().unwrap();
-        assert_eq!(fx.future_drops.load(SeqCst), 1, "drops; submits {} polls {}", fx.submits.load(SeqCst), fx.polls.load(SeqCst));
+        assert_eq!(
+            fx.future_drops.load(SeqCst),
+            1,
+            "drops; submits {} polls {}",
+            fx.submits.load(SeqCst),
+            fx.polls.load(SeqCst)
+        );
         assert_eq!(fx.completes.load(SeqCst), 1);
     });
 }

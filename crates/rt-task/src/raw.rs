@@ -151,16 +151,15 @@ where
         // two atomic operations fewer per poll.
         // SAFETY: `self` owns a strong count for longer than `waker` lives,
         // and ManuallyDrop keeps the borrowed count from being released.
-        let waker = ManuallyDrop::new(Waker::from(unsafe {
-            Arc::from_raw(Arc::as_ptr(&self))
-        }));
+        let waker = ManuallyDrop::new(Waker::from(unsafe { Arc::from_raw(Arc::as_ptr(&self)) }));
         let mut cx = Context::from_waker(&waker);
         let polled = catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: RUNNING is held, so the stage is exclusive; the future
-            // is never moved out of the cell (the allocation is pinned by
-            // the Arc), so pinning it in place is sound.
+            // SAFETY: RUNNING is held, so the stage is exclusive.
             let stage = unsafe { &mut *self.stage.get() };
             match stage {
+                // SAFETY: the future is never moved out of the cell (the Arc
+                // allocation does not move; the stage is only overwritten,
+                // which drops the future in place), so pinning is sound.
                 Stage::Running(fut) => unsafe { Pin::new_unchecked(fut) }.poll(&mut cx),
                 _ => unreachable!("a task was polled after completion"),
             }

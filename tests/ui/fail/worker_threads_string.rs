@@ -1,0 +1,2 @@
+#[rt::main(worker_threads = "two")]
+async fn main() {}
