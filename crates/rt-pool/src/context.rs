@@ -31,12 +31,17 @@ pub(crate) fn current() -> Option<Handle> {
 #[derive(Debug)]
 pub(crate) struct SetCurrentGuard {
     prev: Option<Handle>,
+    _reactor: rt_reactor::EnterGuard,
 }
 
 /// Make `handle` this thread's current runtime until the guard drops.
 pub(crate) fn set_current(handle: &Handle) -> SetCurrentGuard {
     let prev = CURRENT.with(|c| c.borrow_mut().replace(handle.clone()));
-    SetCurrentGuard { prev }
+    let reactor = rt_reactor::enter(&handle.shared.reactor);
+    SetCurrentGuard {
+        prev,
+        _reactor: reactor,
+    }
 }
 
 impl Drop for SetCurrentGuard {

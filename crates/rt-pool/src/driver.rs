@@ -1,14 +1,28 @@
-//! The runtime's driver: what an idle worker blocks in (see `park`).
-//!
-//! Until the reactor lands, a runtime has no driver and idle workers
-//! always park on their condvars.
+//! The runtime's driver: the reactor, which an idle worker blocks in
+//! instead of its condvar when it wins the reactor's try-lock (see `park`).
 
-use std::io;
 use std::sync::Arc;
+use std::time::Duration;
+
+use rt_reactor::Reactor;
 
 use crate::park::Driver;
 
-/// The driver for a new runtime.
-pub(crate) fn new() -> io::Result<Option<Arc<dyn Driver>>> {
-    Ok(None)
+impl Driver for Reactor {
+    fn try_turn(&self, timeout: Option<Duration>) -> Option<usize> {
+        // The lock is released when `turn` returns, before the worker polls
+        // any task it woke: a task that blocks its thread never holds the
+        // reactor, so another idle worker can take it.
+        let mut lock = self.try_lock()?;
+        Some(lock.turn(timeout))
+    }
+
+    fn unpark(&self) {
+        self.notify();
+    }
+}
+
+/// The driver of a reactor, as the parkers see it.
+pub(crate) fn of(reactor: &Arc<Reactor>) -> Arc<dyn Driver> {
+    reactor.clone()
 }

@@ -22,7 +22,6 @@ use rt_task::JoinHandle;
 
 use crate::builder::Config;
 use crate::handle::EnterGuard;
-use crate::park::Driver;
 use crate::worker::{self, Shared};
 use crate::Handle;
 
@@ -52,8 +51,8 @@ impl Runtime {
     }
 
     pub(crate) fn start(config: Config) -> io::Result<Runtime> {
-        let driver: Option<Arc<dyn Driver>> = crate::driver::new()?;
-        let (shared, locals) = Shared::new(config, driver);
+        let reactor = Arc::new(rt_reactor::Reactor::new()?);
+        let (shared, locals) = Shared::new(config, reactor);
         let handle = Handle { shared };
         let rt = Runtime {
             handle: handle.clone(),

@@ -9,6 +9,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
+use rt_reactor::Reactor;
 use rt_scheduler::{Local, Queues};
 use rt_task::{OwnedTasks, Task};
 
@@ -27,6 +28,7 @@ pub(crate) struct Shared {
     pub(crate) idle: Idle,
     pub(crate) parkers: Box<[Parker]>,
     pub(crate) owned: OwnedTasks,
+    pub(crate) reactor: Arc<Reactor>,
     pub(crate) driver: Option<Arc<dyn Driver>>,
     pub(crate) blocking: BlockingPool,
     pub(crate) config: Config,
@@ -37,17 +39,16 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(
-        config: Config,
-        driver: Option<Arc<dyn Driver>>,
-    ) -> (Arc<Shared>, Vec<Local>) {
+    pub(crate) fn new(config: Config, reactor: Arc<Reactor>) -> (Arc<Shared>, Vec<Local>) {
         let n = config.worker_threads;
+        let driver = Some(crate::driver::of(&reactor));
         let (queues, locals) = Queues::new(n, config.global_queue_interval);
         let shared = Arc::new(Shared {
             queues,
             idle: Idle::new(n),
             parkers: (0..n).map(|_| Parker::new(driver.clone())).collect(),
             owned: OwnedTasks::new(),
+            reactor,
             driver,
             blocking: BlockingPool::new(&config),
             config,

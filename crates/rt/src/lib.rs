@@ -21,6 +21,7 @@
 
 pub use rt_macros::{main, test};
 pub use rt_pool::{spawn, Runtime};
+pub use rt_reactor::{io, net, time};
 
 /// The runtime, its builder and handle.
 pub mod runtime {
