@@ -1,1 +1,83 @@
-//! rt-reactor (work in progress).
+//! rt's reactor: I/O readiness on `polling`, timers and sockets.
+//!
+//! # Design
+//!
+//! **No reactor thread.** Each runtime has one [`Reactor`]: one
+//! `polling::Poller` (epoll on Linux) and the timer engine
+//! ([`time`]). An idle worker takes it with [`Reactor::try_lock`] — a
+//! try-lock of our own, because `polling` lets only one thread wait — and
+//! blocks in [`ReactorLock::turn`] until an I/O event, the nearest timer, or
+//! a [`Reactor::notify`] from a thread that has work for it. The other idle
+//! workers park on their own parkers. `turn` only wakes: it moves the wakers
+//! of ready sources and due timers out under the internal locks, releases
+//! them, then wakes. It never runs a task, so a task that blocks its thread
+//! cannot stall anyone else's I/O; the worker drops the lock before polling
+//! tasks and the next idle worker takes the reactor. Sockets find the
+//! reactor through [`Reactor::current`], set per thread by [`enter`].
+//!
+//! **Sources.** Each registered descriptor is a source in a slab, keyed by
+//! its index tagged with a generation, so a stale event for a deregistered
+//! or reused key is ignored. It has a waker for reading and one for writing
+//! (plus a list of waiting futures per direction, so several tasks can
+//! `accept` or `recv_from` on one socket), and is deregistered on drop,
+//! before its descriptor is closed.
+//!
+//! **Edge-triggered, with a readiness cache.** A source is registered once,
+//! edge-triggered, for both directions; the reactor caches the reported
+//! readiness in the source, and an operation that gets `WouldBlock` clears
+//! it (unless a newer event arrived meanwhile — a tick guards against losing
+//! an edge). Polling's default, oneshot, re-arms the descriptor with an
+//! `epoll_ctl` each time an operation blocks. Measured with `strace -c -f`
+//! on a 64-byte TCP echo round trip (client and server in one process,
+//! `tests/echo_syscalls.rs`; difference between 11,000 and 1,000 round
+//! trips): **20.0 syscalls per round trip edge-triggered, 22.0 oneshot**.
+//! Of the 20, 10 are polling's own two waits (each: `timerfd_settime`,
+//! `epoll_ctl` on the timerfd, `epoll_pwait`, `read` of the eventfd,
+//! `epoll_ctl` on the eventfd). `RT_REACTOR_POLL_MODE=oneshot` in the
+//! environment forces oneshot, to reproduce the figure; oneshot is also the
+//! fallback when the poller has no edge mode.
+//!
+//! **Modules.** [`net`]: TCP, UDP and Unix sockets; [`io`]: the futures-io
+//! traits, their extensions, and [`io::Async`] for any descriptor (and,
+//! with the `tokio-io` feature, tokio's `AsyncRead`/`AsyncWrite` for the
+//! streams); [`time`]: sleep, timeout, interval.
+//!
+//! # Examples
+//!
+//! Driving the reactor by hand, as a worker pool does:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use rt_reactor::io::{AsyncReadExt, AsyncWriteExt};
+//! use rt_reactor::net::UnixStream;
+//! use rt_reactor::{enter, Reactor};
+//!
+//! let reactor = Arc::new(Reactor::new()?);
+//! let _guard = enter(&reactor); // sockets register with this reactor
+//!
+//! // The idle "worker": owns the reactor while it waits.
+//! let driver = reactor.clone();
+//! std::thread::spawn(move || loop {
+//!     if let Some(mut lock) = driver.try_lock() {
+//!         lock.turn(None); // until an event, a timer, or notify()
+//!     }
+//! });
+//!
+//! futures_lite::future::block_on(async {
+//!     let (mut a, mut b) = UnixStream::pair()?;
+//!     a.write_all(b"ping").await?;
+//!     let mut buf = [0; 4];
+//!     b.read_exact(&mut buf).await?;
+//!     assert_eq!(&buf, b"ping");
+//!     std::io::Result::Ok(())
+//! })?;
+//! # std::io::Result::Ok(())
+//! ```
+
+pub mod io;
+pub mod net;
+mod reactor;
+pub mod time;
+
+pub use reactor::{enter, EnterGuard, Reactor, ReactorLock};

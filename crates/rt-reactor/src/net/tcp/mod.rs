@@ -1,0 +1,9 @@
+//! TCP: listener, stream, and the stream's halves.
+
+mod listener;
+mod split;
+mod stream;
+
+pub use listener::TcpListener;
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
+pub use stream::TcpStream;

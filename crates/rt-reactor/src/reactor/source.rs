@@ -1,0 +1,442 @@
+//! A registered file descriptor, its cached readiness and its wakers.
+//!
+//! # The readiness word
+//!
+//! `Source::state` is one `AtomicUsize`:
+//!
+//! ```text
+//!  usize::BITS-1            2   1   0
+//! +--------------------------+---+---+
+//! |          tick            | W | R |
+//! +--------------------------+---+---+
+//! ```
+//!
+//! - `R`/`W` (`READABLE`/`WRITABLE`): the cached readiness. Set by the
+//!   reactor when the poller reports the direction (an error or hang-up
+//!   reports both); cleared by a task whose operation returned `WouldBlock`.
+//!   A new source starts with both set (the first operation is tried
+//!   optimistically) or with none (a socket still connecting).
+//! - `tick`: counts the poller's events for this source (wrapping).
+//!
+//! Who writes what:
+//!
+//! 1. The reactor (`set_ready`, in `ReactorLock::turn`): one read-modify-write
+//!    that increments the tick and sets the reported bits.
+//! 2. A task (`clear`), after its operation returned `WouldBlock`, clears its
+//!    direction's bit only if the tick is still the one it read before the
+//!    operation (a compare-and-swap). If the tick moved, an event came in
+//!    between — possibly the very edge that makes the operation succeed now —
+//!    and, the poller being edge-triggered, it will not be reported again:
+//!    clearing would lose it. So the bit stays and the operation is retried.
+//!
+//! # Wakers
+//!
+//! Per direction, under the per-source mutex: one `waker` slot for the
+//! `poll_read`/`poll_write` style (the last task to poll is woken, as in
+//! tokio and smol), and a slab of `waiters` for futures (`readable()`,
+//! `read_with()`, `accept()`, `recv_from()`), so that any number of tasks can
+//! wait on one direction of a shared socket. The reactor takes (not removes)
+//! each waiter's waker; a waiter's slot is removed when its future drops.
+//!
+//! No lost wake-up: a task stores its waker and re-reads the state word while
+//! holding the mutex; the reactor writes the state word, then takes the wakers
+//! under the same mutex. Whichever locks second sees the other's write.
+//!
+//! # Oneshot mode
+//!
+//! `armed` (under the mutex) holds the directions the poller is armed for. A
+//! task that stores a waker for an unarmed direction re-arms the descriptor;
+//! the poller disarms the whole descriptor when it reports it, so the reactor
+//! re-arms it for the directions that still have wakers. Unused in edge mode.
+
+use std::future::poll_fn;
+use std::io;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{ready, Context, Poll, Waker};
+
+use parking_lot::Mutex;
+use slab::Slab;
+
+use super::Reactor;
+
+/// Cached readiness bit: a read may not block.
+pub(crate) const READABLE: usize = 0b01;
+/// Cached readiness bit: a write may not block.
+pub(crate) const WRITABLE: usize = 0b10;
+/// Both readiness bits.
+const READINESS: usize = READABLE | WRITABLE;
+/// One tick, in place in the state word.
+const TICK_ONE: usize = 0b100;
+
+/// Which half of a source a task waits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Reading, accepting, receiving.
+    Read = 0,
+    /// Writing, connecting, sending.
+    Write = 1,
+}
+
+impl Direction {
+    /// This direction's readiness bit.
+    fn bit(self) -> usize {
+        match self {
+            Direction::Read => READABLE,
+            Direction::Write => WRITABLE,
+        }
+    }
+}
+
+/// A readiness observed by a task: the direction and the tick it was read at.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ReadyEvent {
+    dir: Direction,
+    /// The state word's tick bits (readiness bits masked off).
+    tick: usize,
+}
+
+/// A file descriptor registered with a reactor.
+pub(crate) struct Source {
+    /// The descriptor; open for as long as the source is registered.
+    pub(super) fd: RawFd,
+    /// Generation-tagged slab key given to the poller.
+    pub(super) key: usize,
+    /// Tick and readiness bits; see the module docs.
+    state: AtomicUsize,
+    /// Wakers per direction, and `armed` for oneshot mode.
+    wakers: Mutex<Wakers>,
+}
+
+/// What the per-source mutex protects.
+#[derive(Default)]
+struct Wakers {
+    /// Indexed by `Direction as usize`.
+    dirs: [DirWakers; 2],
+    /// Directions the poller is armed for (oneshot mode only).
+    armed: usize,
+}
+
+/// The wakers waiting on one direction.
+#[derive(Default)]
+struct DirWakers {
+    /// For `poll_read`/`poll_write`: only the last task is woken.
+    waker: Option<Waker>,
+    /// For futures: one slot per live future; `None` once woken.
+    waiters: Slab<Option<Waker>>,
+}
+
+impl DirWakers {
+    /// Moves every stored waker into `out`.
+    fn take_into(&mut self, out: &mut Vec<Waker>) {
+        out.extend(self.waker.take());
+        for (_, waiter) in self.waiters.iter_mut() {
+            out.extend(waiter.take());
+        }
+    }
+
+    /// Whether a task waits on this direction.
+    fn is_waiting(&self) -> bool {
+        self.waker.is_some() || self.waiters.iter().any(|(_, waiter)| waiter.is_some())
+    }
+}
+
+/// Where a task leaves its waker.
+enum Slot<'a> {
+    /// The direction's single `poll_*` slot.
+    Single,
+    /// A waiter slot, allocated on first use (the index is stored back).
+    Waiter(&'a mut Option<usize>),
+}
+
+/// Stores `cx`'s waker in `slot` unless it already holds an equivalent one.
+fn store(slot: &mut Option<Waker>, cx: &Context<'_>) {
+    match slot {
+        Some(waker) if waker.will_wake(cx.waker()) => {}
+        _ => *slot = Some(cx.waker().clone()),
+    }
+}
+
+impl Source {
+    /// A source with `ready` as its initial readiness bits.
+    pub(super) fn new(fd: RawFd, key: usize, ready: usize) -> Source {
+        Source {
+            fd,
+            key,
+            state: AtomicUsize::new(ready & READINESS),
+            wakers: Mutex::new(Wakers::default()),
+        }
+    }
+
+    /// The cached readiness of `dir`, with the tick it was read at.
+    fn ready_event(&self, dir: Direction) -> Option<ReadyEvent> {
+        // Acquire: pairs with the AcqRel update in `set_ready`/`clear`; the
+        // readiness itself lives in the kernel, this only orders our reads.
+        let state = self.state.load(Ordering::Acquire);
+        (state & dir.bit() != 0).then_some(ReadyEvent {
+            dir,
+            tick: state & !READINESS,
+        })
+    }
+
+    /// Reactor side: records that the poller reported `ready` and moves the
+    /// wakers of those directions into `wakers`.
+    pub(super) fn set_ready(&self, ready: usize, reactor: &Reactor, wakers: &mut Vec<Waker>) {
+        // AcqRel: the tick must be ordered with the `clear` CAS of a task
+        // (which fails if it sees this increment). Ordering with the waker
+        // hand-over comes from the mutex below.
+        let _ = self
+            .state
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |state| {
+                Some((state & !READINESS).wrapping_add(TICK_ONE) | (state & READINESS) | ready)
+            });
+
+        let mut guard = self.wakers.lock();
+        if ready & READABLE != 0 {
+            guard.dirs[Direction::Read as usize].take_into(wakers);
+        }
+        if ready & WRITABLE != 0 {
+            guard.dirs[Direction::Write as usize].take_into(wakers);
+        }
+        if reactor.is_oneshot() {
+            // The poller disarmed the whole descriptor when it reported it.
+            let mut interest = 0;
+            for dir in [Direction::Read, Direction::Write] {
+                if guard.dirs[dir as usize].is_waiting() {
+                    interest |= dir.bit();
+                }
+            }
+            guard.armed = interest;
+            if interest != 0 && reactor.rearm(self, interest).is_err() {
+                // Cannot wait any more: wake everyone, their operation will
+                // run and report the error (or retry and re-arm).
+                guard.armed = 0;
+                for dir in &mut guard.dirs {
+                    dir.take_into(wakers);
+                }
+            }
+        }
+    }
+
+    /// Task side: ready if `dir`'s bit is cached; otherwise leaves the
+    /// waker in `slot` and returns `Pending`.
+    fn poll_ready(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+        slot: Slot<'_>,
+        reactor: &Reactor,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        if let Some(event) = self.ready_event(dir) {
+            return Poll::Ready(Ok(event));
+        }
+        let mut guard = self.wakers.lock();
+        let wakers = &mut guard.dirs[dir as usize];
+        match slot {
+            Slot::Single => store(&mut wakers.waker, cx),
+            Slot::Waiter(index) => match *index {
+                Some(i) => store(&mut wakers.waiters[i], cx),
+                None => *index = Some(wakers.waiters.insert(Some(cx.waker().clone()))),
+            },
+        }
+        // Re-check under the lock (no lost wake-up, see the module docs).
+        if let Some(event) = self.ready_event(dir) {
+            return Poll::Ready(Ok(event));
+        }
+        if reactor.is_oneshot() && guard.armed & dir.bit() == 0 {
+            guard.armed |= dir.bit();
+            if let Err(err) = reactor.rearm(self, guard.armed) {
+                guard.armed &= !dir.bit();
+                return Poll::Ready(Err(err));
+            }
+        }
+        Poll::Pending
+    }
+
+    /// Task side: forgets the cached readiness observed as `event`, unless
+    /// the reactor reported a newer event since (see the module docs).
+    fn clear(&self, event: ReadyEvent) {
+        let mut state = self.state.load(Ordering::Acquire);
+        while state & !READINESS == event.tick {
+            // AcqRel/Acquire: pairs with the update in `set_ready`.
+            match self.state.compare_exchange_weak(
+                state,
+                state & !event.dir.bit(),
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return,
+                Err(actual) => state = actual,
+            }
+        }
+    }
+}
+
+/// A source's registration, owned by the handle of its file descriptor.
+///
+/// Dropping it deregisters the descriptor; the owner must close the
+/// descriptor only after that (declare the registration before the I/O
+/// object, so that it drops first).
+pub(crate) struct Registration {
+    reactor: Arc<Reactor>,
+    source: Arc<Source>,
+}
+
+impl Registration {
+    /// Registers `fd` with the current thread's reactor, with `ready` as its
+    /// initial readiness (`READABLE | WRITABLE`, or 0 for a connecting socket).
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the context of a runtime (see [`Reactor::current`]).
+    ///
+    /// # Safety
+    ///
+    /// - `fd` must stay open until the returned registration drops.
+    #[track_caller]
+    pub(crate) unsafe fn new(fd: RawFd, ready: usize) -> io::Result<Registration> {
+        let reactor = Reactor::current();
+        // SAFETY: our caller keeps `fd` open until this registration drops,
+        // and `Drop` deregisters the source.
+        let source = unsafe { reactor.register(fd, ready)? };
+        Ok(Registration { reactor, source })
+    }
+
+    /// Ready if `dir` is cached as ready; otherwise stores the waker in the
+    /// direction's single `poll_*` slot.
+    pub(crate) fn poll_ready(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        self.source.poll_ready(dir, cx, Slot::Single, &self.reactor)
+    }
+
+    /// Forgets the cached readiness observed as `event` (after `WouldBlock`).
+    pub(crate) fn clear(&self, event: ReadyEvent) {
+        self.source.clear(event);
+    }
+
+    /// Runs `op` when `dir` is ready, until it does not return `WouldBlock`.
+    /// The waker goes in the direction's single slot (for `poll_read` and
+    /// friends: only the last task to poll is woken).
+    pub(crate) fn poll_io<R>(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        loop {
+            let event = ready!(self.poll_ready(dir, cx))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
+    /// Like [`Registration::poll_io`] as a future, with its own waiter slot:
+    /// any number of tasks may wait on the same direction at once.
+    pub(crate) async fn io<R>(
+        &self,
+        dir: Direction,
+        mut op: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        let mut waiter = Waiter::new(self, dir);
+        poll_fn(|cx| loop {
+            let event = ready!(waiter.poll_ready(cx))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
+                result => return Poll::Ready(result),
+            }
+        })
+        .await
+    }
+
+    /// Waits until `dir` is ready now: the cached readiness is confirmed
+    /// with a zero-timeout `poll(2)`, so this never returns for a stale
+    /// readiness (a caller whose own operation got `WouldBlock` does not spin).
+    pub(crate) async fn ready(&self, dir: Direction) -> io::Result<()> {
+        let mut waiter = Waiter::new(self, dir);
+        poll_fn(|cx| loop {
+            let event = ready!(waiter.poll_ready(cx))?;
+            if probe(self.source.fd, dir)? {
+                return Poll::Ready(Ok(()));
+            }
+            self.clear(event);
+        })
+        .await
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.reactor.deregister(&self.source);
+    }
+}
+
+/// A future's waiter slot on one direction of a source; removed on drop.
+pub(crate) struct Waiter<'a> {
+    registration: &'a Registration,
+    dir: Direction,
+    index: Option<usize>,
+}
+
+impl<'a> Waiter<'a> {
+    /// A waiter on `dir`; its slot is allocated when it first waits.
+    pub(crate) fn new(registration: &'a Registration, dir: Direction) -> Waiter<'a> {
+        Waiter {
+            registration,
+            dir,
+            index: None,
+        }
+    }
+
+    /// Ready if the direction is cached as ready; otherwise stores the waker
+    /// in this waiter's slot.
+    pub(crate) fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyEvent>> {
+        let registration = self.registration;
+        registration.source.poll_ready(
+            self.dir,
+            cx,
+            Slot::Waiter(&mut self.index),
+            &registration.reactor,
+        )
+    }
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        if let Some(index) = self.index {
+            let mut guard = self.registration.source.wakers.lock();
+            guard.dirs[self.dir as usize].waiters.try_remove(index);
+        }
+    }
+}
+
+/// Whether `fd` is ready for `dir` right now (`poll(2)`, zero timeout).
+/// An error or hang-up counts as ready: the operation will report it.
+fn probe(fd: RawFd, dir: Direction) -> io::Result<bool> {
+    let events = match dir {
+        Direction::Read => libc::POLLIN,
+        Direction::Write => libc::POLLOUT,
+    };
+    let mut pollfd = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    loop {
+        // SAFETY: `pollfd` is a valid array of one `pollfd`, borrowed mutably
+        // for the duration of the call only; `fd` is open (registered).
+        let n = unsafe { libc::poll(&mut pollfd, 1, 0) };
+        if n >= 0 {
+            return Ok(n > 0);
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}

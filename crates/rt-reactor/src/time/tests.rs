@@ -1,0 +1,479 @@
+//! End-to-end tests of sleep, timeout and interval on a real reactor.
+//!
+//! Until the runtime exists, a [`Harness`] stands in for it: the test thread
+//! enters the reactor and runs futures with `futures_lite::future::block_on`,
+//! while a background thread owns the reactor and turns it. The owner waits
+//! with a long cap ([`OWNER_WAIT_CAP`]), so a missed `notify` shows up as a
+//! timer that is seconds late instead of being hidden by a short poll.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread;
+
+use futures_lite::future::block_on;
+use futures_util::stream::{FuturesUnordered, StreamExt};
+
+use super::*;
+use crate::{enter, EnterGuard, Reactor};
+
+/// Timers in the many-timers test.
+const MANY_TIMERS: usize = 100_000;
+/// Their deadlines are spread over this much time...
+const MANY_SPREAD_MS: u64 = 2_000;
+/// ... starting this late, once the test thread has armed them all (100k
+/// first polls take ~100 ms in a debug build; a timer due meanwhile would
+/// measure the test thread, not the wheel).
+const MANY_SETTLE_MS: u64 = 300;
+/// Timers per thread in the concurrent arm/cancel test.
+const CHURN_PER_THREAD: usize = 20_000;
+/// Longest wait of the harness's owner when no timer is nearer.
+const OWNER_WAIT_CAP: Duration = Duration::from_secs(30);
+/// Lateness tolerated in single-timer tests: generous, as this 2-core machine
+/// is shared with compilers; measured figures are printed.
+const SLACK: Duration = Duration::from_millis(50);
+
+/// A reactor entered on this thread and owned by a background thread.
+struct Harness {
+    reactor: Arc<Reactor>,
+    stop: Arc<AtomicBool>,
+    owner: Option<thread::JoinHandle<()>>,
+    _guard: EnterGuard,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let reactor = Arc::new(Reactor::new().expect("reactor"));
+        let guard = enter(&reactor);
+        let stop = Arc::new(AtomicBool::new(false));
+        let owner = {
+            let (reactor, stop) = (reactor.clone(), stop.clone());
+            thread::spawn(move || {
+                // Relaxed: `notify` after the store ends the wait, and a
+                // stale read only costs one more turn.
+                while !stop.load(Ordering::Relaxed) {
+                    if let Some(mut lock) = reactor.try_lock() {
+                        lock.turn(Some(OWNER_WAIT_CAP));
+                    }
+                }
+            })
+        };
+        Harness {
+            reactor,
+            stop,
+            owner: Some(owner),
+            _guard: guard,
+        }
+    }
+
+    fn timers(&self) -> &Timers {
+        self.reactor.timers()
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.reactor.notify();
+        if let Some(owner) = self.owner.take() {
+            owner.join().unwrap();
+        }
+    }
+}
+
+/// A waker that counts its wakes.
+#[derive(Default)]
+struct Count(AtomicUsize);
+
+impl Count {
+    fn get(&self) -> usize {
+        // Relaxed: read after the thread that woke has been observed to.
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Wake for Count {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn counting_waker() -> (Arc<Count>, Waker) {
+    let count = Arc::new(Count::default());
+    (count.clone(), Waker::from(count))
+}
+
+fn poll_with<F: Future + Unpin>(future: &mut F, waker: &Waker) -> Poll<F::Output> {
+    Pin::new(future).poll(&mut Context::from_waker(waker))
+}
+
+/// Waits (really) until `count` reaches `n`, or panics after `limit`.
+fn wait_for(count: &Count, n: usize, limit: Duration) {
+    let start = Instant::now();
+    while count.get() < n {
+        assert!(start.elapsed() < limit, "no wake after {limit:?}");
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn sleep_waits_its_duration_and_not_much_more() {
+    let _h = Harness::new();
+    for ms in [1, 2, 10, 30] {
+        let duration = Duration::from_millis(ms);
+        let start = Instant::now();
+        block_on(sleep(duration));
+        let took = start.elapsed();
+        assert!(took >= duration, "{ms} ms sleep took {took:?}");
+        assert!(took < duration + SLACK, "{ms} ms sleep took {took:?}");
+    }
+}
+
+#[test]
+fn elapsed_deadlines_complete_without_arming() {
+    let h = Harness::new();
+    let (count, waker) = counting_waker();
+    let mut zero = sleep(Duration::ZERO);
+    assert!(zero.is_elapsed());
+    assert_eq!(poll_with(&mut zero, &waker), Poll::Ready(()));
+    let mut past = sleep_until(Instant::now() - Duration::from_secs(1));
+    assert_eq!(poll_with(&mut past, &waker), Poll::Ready(()));
+    assert_eq!(h.timers().armed(), 0);
+    assert_eq!(count.get(), 0);
+}
+
+#[test]
+#[should_panic(expected = "timers need a runtime")]
+fn sleep_outside_a_runtime_panics() {
+    drop(sleep(Duration::from_millis(1)));
+}
+
+#[test]
+#[should_panic(expected = "`period` must be non-zero.")]
+fn zero_period_panics() {
+    let _h = Harness::new();
+    let _ = interval(Duration::ZERO);
+}
+
+#[test]
+fn an_earlier_timer_wakes_the_waiting_owner() {
+    let h = Harness::new();
+    // The owner waits with no timer at all (up to OWNER_WAIT_CAP)...
+    thread::sleep(Duration::from_millis(20));
+    let start = Instant::now();
+    block_on(sleep(Duration::from_millis(10)));
+    assert!(
+        start.elapsed() < Duration::from_millis(10) + SLACK,
+        "{:?}",
+        start.elapsed()
+    );
+
+    // ... and waits for a far timer: a nearer one must still be on time.
+    let mut far = sleep(Duration::from_secs(10));
+    assert!(poll_with(&mut far, &counting_waker().1).is_pending());
+    thread::sleep(Duration::from_millis(20));
+    let start = Instant::now();
+    block_on(sleep(Duration::from_millis(10)));
+    assert!(
+        start.elapsed() < Duration::from_millis(10) + SLACK,
+        "{:?}",
+        start.elapsed()
+    );
+    drop(far);
+    assert_eq!(h.timers().armed(), 0);
+}
+
+#[test]
+fn dropping_an_armed_sleep_cancels_its_timer() {
+    let h = Harness::new();
+    let (count, waker) = counting_waker();
+    let mut sleeps: Vec<Sleep> = (0..100).map(|_| sleep(Duration::from_millis(20))).collect();
+    for sleep in &mut sleeps {
+        assert!(poll_with(sleep, &waker).is_pending());
+    }
+    assert_eq!(h.timers().armed(), 100);
+    drop(sleeps);
+    assert_eq!(h.timers().armed(), 0);
+    thread::sleep(Duration::from_millis(40));
+    assert_eq!(count.get(), 0, "a cancelled timer woke its task");
+}
+
+#[test]
+fn repolling_updates_the_waker_without_rearming() {
+    let h = Harness::new();
+    let (first, first_waker) = counting_waker();
+    let (second, second_waker) = counting_waker();
+    let mut sleep = sleep(Duration::from_millis(20));
+    assert!(poll_with(&mut sleep, &first_waker).is_pending());
+    let key = sleep.timer_key().unwrap();
+    // Same waker: nothing changes.
+    assert!(poll_with(&mut sleep, &first_waker.clone()).is_pending());
+    // Another waker: swapped in place, same entry.
+    assert!(poll_with(&mut sleep, &second_waker).is_pending());
+    assert_eq!(sleep.timer_key(), Some(key));
+    assert_eq!(h.timers().armed(), 1);
+    wait_for(&second, 1, Duration::from_millis(20) + SLACK);
+    assert_eq!(first.get(), 0, "the replaced waker was woken");
+    assert!(sleep.is_elapsed());
+    assert_eq!(poll_with(&mut sleep, &second_waker), Poll::Ready(()));
+    assert_eq!(h.timers().armed(), 0);
+}
+
+#[test]
+fn reset_moves_the_deadline_and_keeps_the_waker() {
+    let h = Harness::new();
+    let (count, waker) = counting_waker();
+    let mut sleep = Box::pin(sleep(Duration::from_secs(10)));
+    assert!(poll_with(&mut sleep, &waker).is_pending());
+    // Earlier: the armed timer moves and wakes the same waker, unpolled.
+    let start = Instant::now();
+    sleep.as_mut().reset(start + Duration::from_millis(15));
+    assert_eq!(sleep.deadline(), start + Duration::from_millis(15));
+    wait_for(&count, 1, Duration::from_millis(15) + SLACK);
+    assert!(start.elapsed() >= Duration::from_millis(15));
+    assert_eq!(poll_with(&mut sleep, &waker), Poll::Ready(()));
+
+    // After completion: pending again until the new deadline.
+    let start = Instant::now();
+    sleep.as_mut().reset(start + Duration::from_millis(10));
+    assert!(!sleep.is_elapsed());
+    block_on(sleep.as_mut());
+    assert!(start.elapsed() >= Duration::from_millis(10));
+
+    // Fired but not yet polled: armed again with the same waker.
+    let (count, waker) = counting_waker();
+    sleep
+        .as_mut()
+        .reset(Instant::now() + Duration::from_millis(5));
+    assert!(poll_with(&mut sleep, &waker).is_pending());
+    wait_for(&count, 1, Duration::from_millis(5) + SLACK);
+    let start = Instant::now();
+    sleep.as_mut().reset(start + Duration::from_millis(10));
+    assert_eq!(h.timers().armed(), 1);
+    wait_for(&count, 2, Duration::from_millis(10) + SLACK);
+    assert!(start.elapsed() >= Duration::from_millis(10));
+    assert_eq!(poll_with(&mut sleep, &waker), Poll::Ready(()));
+
+    // Into the past while armed: woken at once.
+    let (count, waker) = counting_waker();
+    sleep
+        .as_mut()
+        .reset(Instant::now() + Duration::from_secs(10));
+    assert!(poll_with(&mut sleep, &waker).is_pending());
+    sleep
+        .as_mut()
+        .reset(Instant::now() - Duration::from_millis(1));
+    assert_eq!(count.get(), 1);
+    assert_eq!(h.timers().armed(), 0);
+    assert_eq!(poll_with(&mut sleep, &waker), Poll::Ready(()));
+}
+
+#[test]
+fn timeout_returns_the_output_or_elapsed() {
+    let h = Harness::new();
+    assert_eq!(
+        block_on(timeout(Duration::from_millis(10), async { 5 })),
+        Ok(5)
+    );
+    // A ready future never arms the timer.
+    assert_eq!(h.timers().armed(), 0);
+    assert_eq!(block_on(timeout(Duration::ZERO, async { 6 })), Ok(6));
+
+    let start = Instant::now();
+    let slow = sleep(Duration::from_secs(10));
+    let result = block_on(timeout(Duration::from_millis(20), slow));
+    assert_eq!(result, Err(Elapsed::new()));
+    let took = start.elapsed();
+    assert!(took >= Duration::from_millis(20) && took < Duration::from_millis(20) + SLACK);
+    // Both timers were cancelled: the inner one with the dropped future.
+    assert_eq!(h.timers().armed(), 0);
+
+    let deadline = Instant::now() + Duration::from_millis(10);
+    let fast = sleep(Duration::from_millis(1));
+    assert_eq!(block_on(timeout_at(deadline, fast)), Ok(()));
+    let never = std::future::pending::<()>();
+    assert!(block_on(timeout_at(deadline, never)).is_err());
+    assert!(Instant::now() >= deadline);
+    // An overflowing duration means "never", not a panic.
+    assert_eq!(block_on(timeout(Duration::MAX, async { 7 })), Ok(7));
+}
+
+#[test]
+fn interval_keeps_its_period() {
+    let _h = Harness::new();
+    let period = Duration::from_millis(10);
+    let mut interval = interval(period);
+    assert_eq!(interval.period(), period);
+    let start = Instant::now();
+    let first = block_on(interval.tick());
+    assert!(
+        start.elapsed() < Duration::from_millis(5),
+        "first tick is at once"
+    );
+    for k in 1..=5 {
+        // Work between ticks does not push the schedule back.
+        thread::sleep(Duration::from_millis(3));
+        let due = block_on(interval.tick());
+        assert_eq!(due, first + period * k);
+        assert!(Instant::now() >= due);
+    }
+    let late = Instant::now().saturating_duration_since(first + period * 5);
+    assert!(late < SLACK, "last tick {late:?} late");
+}
+
+#[test]
+fn interval_at_starts_at_start() {
+    let _h = Harness::new();
+    let start = Instant::now() + Duration::from_millis(15);
+    let mut interval = interval_at(start, Duration::from_millis(5));
+    assert_eq!(block_on(interval.tick()), start);
+    assert!(Instant::now() >= start);
+    assert_eq!(block_on(interval.tick()), start + Duration::from_millis(5));
+}
+
+#[test]
+fn missed_ticks_burst_delay_or_skip() {
+    let _h = Harness::new();
+    let period = Duration::from_millis(10);
+    let ms = Duration::from_millis;
+    for behavior in [
+        MissedTickBehavior::Burst,
+        MissedTickBehavior::Delay,
+        MissedTickBehavior::Skip,
+    ] {
+        let mut interval = interval(period);
+        interval.set_missed_tick_behavior(behavior);
+        assert_eq!(interval.missed_tick_behavior(), behavior);
+        let t0 = block_on(interval.tick());
+        // Miss the ticks at 10, 20 and 30 ms.
+        thread::sleep(ms(35));
+        let before = Instant::now();
+        let late = block_on(interval.tick());
+        let after = Instant::now();
+        assert_eq!(late, t0 + ms(10));
+        let next = block_on(interval.tick());
+        match behavior {
+            MissedTickBehavior::Burst => {
+                assert_eq!(next, t0 + ms(20));
+                assert_eq!(block_on(interval.tick()), t0 + ms(30));
+                assert_eq!(block_on(interval.tick()), t0 + ms(40));
+            }
+            MissedTickBehavior::Delay => {
+                // One period after the late tick completed.
+                assert!(next >= before + period && next <= after + period);
+                assert_eq!(block_on(interval.tick()), next + period);
+            }
+            MissedTickBehavior::Skip => {
+                // The first tick on the schedule after the late one completed.
+                assert_eq!(next, t0 + ms(40));
+                assert_eq!(block_on(interval.tick()), next + period);
+            }
+        }
+    }
+}
+
+#[test]
+fn interval_reset() {
+    let _h = Harness::new();
+    let period = Duration::from_millis(10);
+    let mut interval = interval(period);
+    block_on(interval.tick());
+    let before = Instant::now();
+    interval.reset();
+    let due = block_on(interval.tick());
+    assert!(due >= before + period);
+    interval.reset_immediately();
+    let start = Instant::now();
+    block_on(interval.tick());
+    assert!(start.elapsed() < Duration::from_millis(5));
+    let at = Instant::now() + Duration::from_millis(3);
+    interval.reset_at(at);
+    assert_eq!(block_on(interval.tick()), at);
+    interval.reset_after(Duration::from_millis(4));
+    assert!(block_on(interval.tick()) > at);
+}
+
+#[test]
+fn many_random_timers_fire_on_time() {
+    let h = Harness::new();
+    let mut rng = 0x2545_F491_4F6C_DD1Du64;
+    let start = Instant::now();
+    let mut sleeps: FuturesUnordered<_> = (0..MANY_TIMERS)
+        .map(|_| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let offset = MANY_SETTLE_MS * 1000 + rng % (MANY_SPREAD_MS * 1000);
+            let deadline = start + Duration::from_micros(offset);
+            async move {
+                sleep_until(deadline).await;
+                Instant::now().checked_duration_since(deadline)
+            }
+        })
+        .collect();
+    let mut lateness: Vec<Duration> = block_on(async {
+        let mut out = Vec::with_capacity(MANY_TIMERS);
+        while let Some(late) = sleeps.next().await {
+            out.push(late.expect("a timer completed before its deadline"));
+        }
+        out
+    });
+    lateness.sort();
+    let pct = |p: usize| lateness[(lateness.len() - 1) * p / 100];
+    eprintln!(
+        "{MANY_TIMERS} timers over {MANY_SPREAD_MS} ms: late p50 {:?} p99 {:?} max {:?}, \
+         took {:?}",
+        pct(50),
+        pct(99),
+        pct(100),
+        start.elapsed()
+    );
+    assert_eq!(lateness.len(), MANY_TIMERS);
+    assert!(pct(99) < SLACK, "p99 {:?} late", pct(99));
+    assert_eq!(h.timers().armed(), 0);
+}
+
+#[test]
+fn concurrent_arming_and_cancelling() {
+    let h = Harness::new();
+    let reactor = h.reactor.clone();
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let reactor = reactor.clone();
+            thread::spawn(move || {
+                let _guard = enter(&reactor);
+                let (count, waker) = counting_waker();
+                let mut fired = 0;
+                for i in 0..CHURN_PER_THREAD {
+                    // Most are cancelled (dropped armed), a few fire.
+                    let ms = if i % 100 == t { 1 } else { 1_000 + i as u64 };
+                    let mut sleep = sleep(Duration::from_millis(ms));
+                    assert!(poll_with(&mut sleep, &waker).is_pending());
+                    if ms == 1 {
+                        block_on(&mut sleep);
+                        fired += 1;
+                    }
+                }
+                (count, fired)
+            })
+        })
+        .collect();
+    for thread in threads {
+        let (count, fired) = thread.join().unwrap();
+        // Only the timers that fired may have woken the counting waker.
+        assert!(count.get() <= fired);
+    }
+    assert_eq!(h.timers().armed(), 0);
+}
+
+#[test]
+fn types_are_send_and_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Sleep>();
+    is::<Timeout<Sleep>>();
+    is::<Interval>();
+    is::<Elapsed>();
+    is::<Timers>();
+}
