@@ -1,0 +1,101 @@
+//! `yield_now` lets other tasks run: on a single worker, two busy tasks
+//! that loop with `yield_now` take turns instead of one starving the other.
+
+mod support;
+
+use std::time::Duration;
+
+use rt::runtime::{Builder, Runtime};
+use rt::task::yield_now;
+use support::{watchdog, Counter};
+
+/// Iterations each busy task makes (one yield each).
+const ROUNDS: usize = 1_000;
+/// Bound on each test.
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn one_worker() -> Runtime {
+    Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .expect("build the runtime")
+}
+
+/// A busy task: bump `mine`, yield, and count the rounds in which `theirs`
+/// advanced meanwhile. Never waits on anything but its own yields.
+async fn busy(mine: Counter, theirs: Counter, started: Counter) -> usize {
+    // Start together: neither counts rounds before both are running (the
+    // second one arrives through the injector a few ticks later).
+    started.incr();
+    while started.get() < 2 {
+        yield_now().await;
+    }
+    let mut advances = 0;
+    let mut last = theirs.get();
+    for _ in 0..ROUNDS {
+        mine.incr();
+        yield_now().await;
+        let now = theirs.get();
+        if now != last {
+            advances += 1;
+            last = now;
+        }
+    }
+    advances
+}
+
+#[test]
+fn two_busy_yielding_tasks_interleave_on_one_worker() {
+    let (a_advances, b_advances) = watchdog(LIMIT, || {
+        let rt = one_worker();
+        let (a, b, started) = (Counter::new(), Counter::new(), Counter::new());
+        let ta = rt.spawn(busy(a.clone(), b.clone(), started.clone()));
+        let tb = rt.spawn(busy(b.clone(), a.clone(), started.clone()));
+        let out = rt.block_on(async { (ta.await.unwrap(), tb.await.unwrap()) });
+        assert_eq!((a.get(), b.get()), (ROUNDS, ROUNDS), "both finished");
+        out
+    });
+    // On one worker, each yield must let the other ready task run: each
+    // sees the other advance in (nearly) every round. Without a real yield
+    // one task would run all its rounds first and see at most a handful.
+    assert!(
+        a_advances >= ROUNDS / 2 && b_advances >= ROUNDS / 2,
+        "each task saw the other advance in only {a_advances} / {b_advances} of {ROUNDS} rounds"
+    );
+}
+
+#[test]
+fn a_yielding_task_is_polled_again_and_completes() {
+    let polls = watchdog(LIMIT, || {
+        let rt = one_worker();
+        let polls = Counter::new();
+        let p = polls.clone();
+        let task = rt.spawn(support::Counted::new(
+            async {
+                for _ in 0..ROUNDS {
+                    yield_now().await;
+                }
+                ROUNDS
+            },
+            &p,
+            &Counter::new(),
+        ));
+        assert_eq!(rt.block_on(task).unwrap(), ROUNDS);
+        polls.get()
+    });
+    assert_eq!(polls, ROUNDS + 1, "one poll per yield, plus the last");
+}
+
+#[test]
+fn yield_now_in_block_on_returns() {
+    let out = watchdog(LIMIT, || {
+        let rt = one_worker();
+        rt.block_on(async {
+            for _ in 0..ROUNDS {
+                yield_now().await;
+            }
+            7
+        })
+    });
+    assert_eq!(out, 7);
+}
