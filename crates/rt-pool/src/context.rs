@@ -3,6 +3,7 @@
 //! queues (so a wake on a worker goes to its own deque).
 
 use std::cell::{Cell, RefCell};
+use std::task::Waker;
 
 use rt_scheduler::Local;
 
@@ -15,6 +16,13 @@ pub(crate) struct WorkerContext {
     pub(crate) local: Local,
     /// True while a task is being polled: its wakes go to the LIFO slot.
     pub(crate) polling: Cell<bool>,
+    /// True while the worker is parked (in the reactor): what the reactor
+    /// wakes goes to its deque without waking anyone; the worker shares it
+    /// when it returns from the park.
+    pub(crate) parked: Cell<bool>,
+    /// Wakers of tasks that called `yield_now`: woken once the worker has
+    /// run out of queued work and turned the reactor.
+    pub(crate) deferred: RefCell<Vec<Waker>>,
 }
 
 thread_local! {
@@ -84,4 +92,13 @@ impl Drop for WorkerGuard {
 /// would block a worker: refused).
 pub(crate) fn is_worker() -> bool {
     WORKER.with(|w| !w.get().is_null())
+}
+
+/// Defer a yielding task's wake-up (see `yield_now`): on a worker, until
+/// the worker's queue is drained and the reactor turned; elsewhere, now.
+pub(crate) fn defer(waker: &Waker) {
+    with_worker(|w| match w {
+        Some(w) => w.deferred.borrow_mut().push(waker.clone()),
+        None => waker.wake_by_ref(),
+    });
 }

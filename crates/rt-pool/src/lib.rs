@@ -49,6 +49,7 @@ mod loom;
 mod park;
 mod runtime;
 mod worker;
+mod yield_now;
 
 #[cfg(all(test, loom))]
 mod loom_tests;
@@ -58,8 +59,9 @@ use std::future::Future;
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use join_set::JoinSet;
-pub use rt_task::{yield_now, AbortHandle, Id, JoinError, JoinHandle, YieldNow};
+pub use rt_task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use runtime::Runtime;
+pub use yield_now::{yield_now, YieldNow};
 
 /// Spawn a task on the current runtime.
 ///

@@ -62,6 +62,29 @@ impl Condvar {
         return self.0.wait(guard).unwrap();
     }
 
+    /// Block until notified, spuriously woken, or `timeout` passes;
+    /// returns the relocked guard and whether the wait timed out. (loom
+    /// models no time: there it is `wait`, never timing out; the models
+    /// use no driver, the only caller of timed waits.)
+    #[cfg_attr(loom, allow(dead_code))]
+    pub(crate) fn wait_for<'a, T>(
+        &self,
+        guard: MutexGuard<'a, T>,
+        timeout: std::time::Duration,
+    ) -> (MutexGuard<'a, T>, bool) {
+        #[cfg(not(loom))]
+        {
+            let mut guard = guard;
+            let timed_out = self.0.wait_for(&mut guard, timeout).timed_out();
+            (guard, timed_out)
+        }
+        #[cfg(loom)]
+        {
+            let _ = timeout;
+            (self.0.wait(guard).unwrap(), false)
+        }
+    }
+
     pub(crate) fn notify_one(&self) {
         self.0.notify_one();
     }

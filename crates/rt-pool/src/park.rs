@@ -33,6 +33,12 @@ const PARKED_CONDVAR: usize = 1;
 const PARKED_DRIVER: usize = 2;
 const NOTIFIED: usize = 3;
 
+/// How long an idle worker parked on its condvar waits before it looks at
+/// the reactor again. It bounds how long I/O and timers wait when the
+/// reactor's owner leaves it to run a task that then blocks its thread
+/// (tokio issue 4730), without waking a sibling on every I/O event.
+const REACTOR_RECHECK: Duration = Duration::from_millis(10);
+
 /// What an idle worker may block in instead of its condvar: the reactor.
 pub(crate) trait Driver: Send + Sync + std::fmt::Debug {
     /// If no other thread is in the driver, wait in it for at most
@@ -81,12 +87,22 @@ impl Parker {
         {
             return;
         }
-        if let Some(driver) = &self.driver {
+        let Some(driver) = &self.driver else {
+            self.park_condvar(None);
+            return;
+        };
+        loop {
             if self.park_driver(&**driver) {
                 return;
             }
+            // Another thread holds the driver. Wait on the condvar, but look
+            // at the driver again every REACTOR_RECHECK: its owner may leave
+            // it to run a task that then blocks its thread, and I/O must not
+            // wait for that task.
+            if self.park_condvar(Some(REACTOR_RECHECK)) {
+                return;
+            }
         }
-        self.park_condvar();
     }
 
     /// Park in the driver. Returns false if another thread holds it (and
@@ -126,7 +142,9 @@ impl Parker {
         }
     }
 
-    fn park_condvar(&self) {
+    /// Wait on the condvar for a token, at most `timeout`. Returns true if
+    /// a token was consumed, false if the wait timed out without one.
+    fn park_condvar(&self, timeout: Option<Duration>) -> bool {
         let mut guard = self.mutex.lock();
         match self
             .state
@@ -134,22 +152,43 @@ impl Parker {
         {
             Ok(_) => {}
             Err(NOTIFIED) => {
-                // A swap, not a store: `unpark` may have run again since the
-                // CAS read NOTIFIED; reading its write (an RMW reads the
-                // latest) is what synchronizes with it. loom found the store.
+                // A swap, not a store: see `park_driver`.
                 self.state.swap(EMPTY, SeqCst);
-                return;
+                return true;
             }
             Err(actual) => panic!("inconsistent park state {actual}"),
         }
         loop {
-            guard = self.condvar.wait(guard);
+            let timed_out = match timeout {
+                None => {
+                    guard = self.condvar.wait(guard);
+                    false
+                }
+                Some(t) => {
+                    let (g, timed_out) = self.condvar.wait_for(guard, t);
+                    guard = g;
+                    timed_out
+                }
+            };
             if self
                 .state
                 .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
                 .is_ok()
             {
-                return;
+                return true;
+            }
+            if timed_out {
+                // Leave PARKED_CONDVAR, unless a token lands right now.
+                return match self
+                    .state
+                    .compare_exchange(PARKED_CONDVAR, EMPTY, SeqCst, SeqCst)
+                {
+                    Ok(_) => false,
+                    Err(_) => {
+                        self.state.swap(EMPTY, SeqCst);
+                        true
+                    }
+                };
             }
             // Spurious wake-up: wait again.
         }

@@ -5,7 +5,7 @@
 //! condvar. See `idle` for how workers are woken and `park` for how they
 //! block.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,10 +72,22 @@ impl Shared {
         }
     }
 
-    /// Wake one parked worker if none is searching. `me`: the calling
-    /// worker, never chosen (it may be the reactor's owner queuing what the
-    /// reactor woke).
+    /// Wake one parked worker if none is searching (work was queued).
+    /// `me`: the calling worker, never chosen (it may be the reactor's owner
+    /// queuing what the reactor woke).
     pub(crate) fn notify_parked(&self, me: Option<usize>) {
+        self.wake_one(me, true);
+    }
+
+    /// The same for a guess that more work may be queued (the last searcher
+    /// found some): the reactor's owner is pulled out of its wait only if a
+    /// queue really holds work; a producer that queues later wakes a worker
+    /// itself.
+    pub(crate) fn notify_parked_maybe_work(&self, me: usize) {
+        self.wake_one(Some(me), false);
+    }
+
+    fn wake_one(&self, me: Option<usize>, work_queued: bool) {
         let pick = self.idle.worker_to_notify(|sleepers| {
             let eligible = |w: &usize| Some(*w) != me;
             // Prefer a condvar sleeper: the reactor's owner stays in the
@@ -83,7 +95,11 @@ impl Shared {
             sleepers
                 .iter()
                 .rposition(|w| eligible(w) && !self.parkers[*w].in_driver())
-                .or_else(|| sleepers.iter().rposition(eligible))
+                .or_else(|| {
+                    (work_queued || self.queues.has_work())
+                        .then(|| sleepers.iter().rposition(eligible))
+                        .flatten()
+                })
         });
         if let Some(worker) = pick {
             self.parkers[worker].unpark();
@@ -138,6 +154,12 @@ impl Handle {
         context::with_worker(|worker| match worker {
             Some(w) if Arc::ptr_eq(&w.handle.shared, &self.shared) => {
                 let me = w.local.index();
+                if w.parked.get() {
+                    // Woken by this worker's reactor turn: it runs the task
+                    // itself when the turn returns (see `Worker::park`).
+                    w.local.push(task);
+                    return;
+                }
                 if origin == Origin::Wake && w.polling.get() {
                     w.local.push_lifo(task);
                     if !w.local.has_stealable() {
@@ -170,6 +192,8 @@ pub(crate) fn run(handle: Handle, local: Local) {
         handle,
         local,
         polling: Cell::new(false),
+        parked: Cell::new(false),
+        deferred: RefCell::new(Vec::new()),
     };
     let shared: &Shared = &cx.handle.shared;
     let _current = context::set_current(&cx.handle);
@@ -184,9 +208,10 @@ pub(crate) fn run(handle: Handle, local: Local) {
             searching: false,
         }
         .run();
-        // Drop the queue references this worker still holds; the tasks
-        // themselves are shut down through the owner list.
+        // Drop the queue references and deferred wakers this worker still
+        // holds; the tasks themselves are shut down through the owner list.
         drop(cx.local.drain());
+        drop(cx.deferred.take());
         if let Some(f) = &shared.config.on_thread_stop {
             f();
         }
@@ -210,6 +235,15 @@ impl Worker<'_> {
                     continue;
                 }
             }
+            if !self.cx.deferred.borrow().is_empty() {
+                // Tasks that yielded: turn the reactor first, then run them.
+                self.turn_reactor();
+                let deferred = std::mem::take(&mut *self.cx.deferred.borrow_mut());
+                for waker in deferred {
+                    waker.wake();
+                }
+                continue;
+            }
             self.park();
         }
     }
@@ -219,7 +253,7 @@ impl Worker<'_> {
             self.searching = false;
             if self.shared.idle.transition_worker_from_searching() {
                 // The last searcher found work: there may be more.
-                self.shared.notify_parked(Some(self.cx.local.index()));
+                self.shared.notify_parked_maybe_work(self.cx.local.index());
             }
         }
         self.cx.polling.set(true);
@@ -231,19 +265,17 @@ impl Worker<'_> {
             .tick()
             .is_multiple_of(self.shared.config.event_interval)
         {
-            self.maintenance();
+            self.turn_reactor();
         }
     }
 
-    /// Every `event_interval` ticks: let I/O and timers flow while every
-    /// worker is busy, by turning the reactor without blocking if it is free.
-    fn maintenance(&self) {
+    /// Turn the reactor without blocking, if no other thread holds it:
+    /// every `event_interval` ticks (so I/O and timers flow while every
+    /// worker is busy) and before re-running tasks that yielded. What it
+    /// wakes is queued here and offered to idle siblings (`schedule_task`).
+    fn turn_reactor(&self) {
         if let Some(driver) = &self.shared.driver {
-            if driver.try_turn(Some(Duration::ZERO)).unwrap_or(0) > 0
-                && self.cx.local.has_stealable()
-            {
-                self.shared.notify_parked(Some(self.cx.local.index()));
-            }
+            let _ = driver.try_turn(Some(Duration::ZERO));
         }
     }
 
@@ -260,11 +292,17 @@ impl Worker<'_> {
             self.shared.notify_parked(None);
         }
         if !self.shared.is_shutdown() {
+            self.cx.parked.set(true);
             self.shared.parkers[me].park();
+            self.cx.parked.set(false);
         }
         if !self.shared.idle.unpark_worker_by_id(me) {
             // A producer popped us: we count as a searcher.
             self.searching = true;
+        }
+        if self.cx.local.len() > 1 {
+            // The reactor woke more than this worker will run next: share.
+            self.shared.notify_parked(Some(me));
         }
     }
 }

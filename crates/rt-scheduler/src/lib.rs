@@ -162,6 +162,16 @@ impl Local {
         }
     }
 
+    /// How many tasks this worker's deque holds (the LIFO slot excluded).
+    pub fn len(&self) -> usize {
+        self.deque.len()
+    }
+
+    /// Whether the deque is empty (the LIFO slot excluded).
+    pub fn is_empty(&self) -> bool {
+        self.deque.is_empty()
+    }
+
     /// Whether this worker holds tasks others could steal.
     pub fn has_stealable(&self) -> bool {
         !self.deque.is_empty()

@@ -75,7 +75,6 @@ mod list;
 mod loom;
 mod raw;
 mod state;
-mod yield_now;
 
 #[cfg(all(test, loom))]
 mod loom_tests;
@@ -88,7 +87,6 @@ use std::sync::Arc;
 
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use list::OwnedTasks;
-pub use yield_now::{yield_now, YieldNow};
 
 use raw::{Cell, Join, RawTask};
 
