@@ -199,7 +199,12 @@ where
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        self.poll_read_with(cx, |mut io| io.read(buf))
+        // A short read is not taken to mean "drained": the peer's FIN may
+        // already be queued behind the data, and polling reports no
+        // EPOLLRDHUP to tell so; only WouldBlock clears read readiness.
+        let io = &self.io;
+        self.registration
+            .poll_io(Direction::Read, cx, || (&*io).read(buf))
     }
 
     pub(crate) fn poll_read_vectored_ref(
@@ -207,7 +212,9 @@ where
         cx: &mut Context<'_>,
         bufs: &mut [IoSliceMut<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.poll_read_with(cx, |mut io| io.read_vectored(bufs))
+        let io = &self.io;
+        self.registration
+            .poll_io(Direction::Read, cx, || (&*io).read_vectored(bufs))
     }
 
     pub(crate) fn poll_write_ref(
@@ -215,7 +222,9 @@ where
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.poll_write_with(cx, |mut io| io.write(buf))
+        let io = &self.io;
+        self.registration
+            .poll_io_stream(Direction::Write, cx, buf.len(), || (&*io).write(buf))
     }
 
     pub(crate) fn poll_write_vectored_ref(
@@ -223,7 +232,10 @@ where
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.poll_write_with(cx, |mut io| io.write_vectored(bufs))
+        let len = bufs.iter().map(|b| b.len()).sum();
+        let io = &self.io;
+        self.registration
+            .poll_io_stream(Direction::Write, cx, len, || (&*io).write_vectored(bufs))
     }
 }
 

@@ -318,6 +318,35 @@ impl Registration {
         self.source.clear(event);
     }
 
+    /// Like [`Registration::poll_io`], for a write of `len` bytes on a stream
+    /// socket: a write shorter than asked also clears the cached write
+    /// readiness — the send buffer is full — so the next call waits for an
+    /// event instead of making a system call that would return `WouldBlock`.
+    /// Sound with edge-triggered readiness: space freed later raises a new
+    /// event, and `clear` keeps readiness set by an event newer than the one
+    /// this write used. (Not for reads: a short read does not prove the
+    /// socket drained when the peer's FIN is queued behind the data, and
+    /// polling does not report EPOLLRDHUP.)
+    pub(crate) fn poll_io_stream(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+        len: usize,
+        mut op: impl FnMut() -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            let event = ready!(self.poll_ready(dir, cx))?;
+            match op() {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
+                Ok(n) if n > 0 && n < len => {
+                    self.clear(event);
+                    return Poll::Ready(Ok(n));
+                }
+                result => return Poll::Ready(result),
+            }
+        }
+    }
+
     /// Runs `op` when `dir` is ready, until it does not return `WouldBlock`.
     /// The waker goes in the direction's single slot (for `poll_read` and
     /// friends: only the last task to poll is woken).
