@@ -45,6 +45,12 @@
 
 mod context;
 mod source;
+#[cfg(target_os = "linux")]
+#[path = "wait_epoll.rs"]
+mod sys;
+#[cfg(not(target_os = "linux"))]
+#[path = "wait_polling.rs"]
+mod sys;
 
 pub use context::{enter, EnterGuard};
 pub(crate) use source::{Direction, Registration, Waiter, READABLE, WRITABLE};
@@ -57,7 +63,7 @@ use std::task::Waker;
 use std::time::Duration;
 
 use parking_lot::{Mutex, MutexGuard};
-use polling::{Event, Events, PollMode, Poller};
+use polling::{Event, PollMode, Poller};
 use slab::Slab;
 
 use crate::time::Timers;
@@ -65,9 +71,13 @@ use source::Source;
 
 /// Bits of a poller key that hold the slab index; the rest hold the generation.
 const INDEX_BITS: u32 = 24;
-/// Most sources one reactor holds at once (2^24 - 1: the all-ones index is
-/// excluded so that no key equals `usize::MAX`, polling's notify key).
-const MAX_SOURCES: usize = (1 << INDEX_BITS) - 1;
+/// Most sources one reactor holds at once (2^24 - 2: the two highest
+/// indexes are excluded so that no key equals `usize::MAX`, polling's notify
+/// key, or [`WAKE_KEY`]).
+const MAX_SOURCES: usize = (1 << INDEX_BITS) - 2;
+/// The key of the reactor's own wake-up eventfd (Linux, `sys`).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+const WAKE_KEY: usize = usize::MAX - 1;
 /// Mask of the index part of a key.
 const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
 /// Events taken from the poller per `turn` (polling's default).
@@ -80,6 +90,8 @@ const EVENTS_CAPACITY: usize = 1024;
 pub struct Reactor {
     /// The one poller of this runtime.
     poller: Poller,
+    /// Wakes the owner out of its wait (`notify`).
+    notifier: sys::Notifier,
     /// `Edge` (default) or `Oneshot`, fixed at construction.
     mode: PollMode,
     /// Registered sources, by key index.
@@ -100,7 +112,9 @@ struct Sources {
 /// What only the owner touches: the event buffer and the waker vector, both
 /// kept to reuse their allocations.
 struct OwnerState {
-    events: Events,
+    waiter: sys::Waiter,
+    /// (key, readiness bits) of the last wait's events.
+    ready: Vec<(usize, usize)>,
     wakers: Vec<Waker>,
 }
 
@@ -135,17 +149,18 @@ impl Reactor {
         } else {
             PollMode::Oneshot
         };
+        let notifier = sys::Notifier::new(&poller)?;
         Ok(Reactor {
             poller,
+            notifier,
             mode,
             sources: Mutex::new(Sources {
                 slab: Slab::new(),
                 generation: 0,
             }),
             owner: Mutex::new(OwnerState {
-                events: Events::with_capacity(
-                    std::num::NonZeroUsize::new(EVENTS_CAPACITY).expect("nonzero capacity"),
-                ),
+                waiter: sys::Waiter::new(EVENTS_CAPACITY),
+                ready: Vec::with_capacity(EVENTS_CAPACITY),
                 wakers: Vec::new(),
             }),
             timers: Timers::new(),
@@ -170,9 +185,7 @@ impl Reactor {
     /// atomic compare-and-swap when a wake-up is already pending) and
     /// callable from any thread at any time.
     pub fn notify(&self) {
-        // `Poller::notify` only fails if writing to its eventfd fails, which
-        // cannot happen for a counter far from overflow; nothing to report.
-        let _ = self.poller.notify();
+        self.notifier.notify(&self.poller);
     }
 
     /// Returns the current thread's reactor, set by [`enter`].
@@ -302,36 +315,40 @@ impl ReactorLock<'_> {
         };
 
         let owner = &mut *self.owner;
-        owner.events.clear();
-        // An error here (EINTR is retried inside polling) would mean a broken
-        // epoll descriptor; there is nothing to dispatch, and the timers are
-        // still processed below, so treat it as a wait without events.
+        owner.ready.clear();
+        let ready = &mut owner.ready;
         // A zero-timeout turn (a busy worker's every-`event_interval` check)
-        // first asks, in one `poll(2)`, whether the poller has anything to
-        // report: polling's `wait` costs five syscalls, mio's one, and most
-        // such checks find nothing.
-        if timeout != Some(Duration::ZERO) || poller_has_events(&reactor.poller) {
-            let _ = reactor.poller.wait(&mut owner.events, timeout);
+        // on the portable path first asks, in one `poll(2)`, whether the
+        // poller has anything to report: `Poller::wait` costs five syscalls.
+        if cfg!(target_os = "linux")
+            || timeout != Some(Duration::ZERO)
+            || poller_has_events(&reactor.poller)
+        {
+            owner
+                .waiter
+                .wait(&reactor.poller, &reactor.notifier, timeout, |key, r, w| {
+                    let mut bits = 0;
+                    if r {
+                        bits |= source::READABLE;
+                    }
+                    if w {
+                        bits |= source::WRITABLE;
+                    }
+                    ready.push((key, bits));
+                });
         }
 
         let mut wakers = std::mem::take(&mut owner.wakers);
-        if !owner.events.is_empty() {
+        if !owner.ready.is_empty() {
             let sources = reactor.sources.lock();
-            for event in owner.events.iter() {
-                let Some(source) = sources.slab.get(event.key & INDEX_MASK) else {
+            for &(key, bits) in &owner.ready {
+                let Some(source) = sources.slab.get(key & INDEX_MASK) else {
                     continue; // deregistered since the event was queued
                 };
-                if source.key != event.key {
+                if source.key != key {
                     continue; // slot reused by a newer registration
                 }
-                let mut ready = 0;
-                if event.readable {
-                    ready |= source::READABLE;
-                }
-                if event.writable {
-                    ready |= source::WRITABLE;
-                }
-                source.set_ready(ready, reactor, &mut wakers);
+                source.set_ready(bits, reactor, &mut wakers);
             }
         }
         reactor.timers.process(&mut wakers);

@@ -143,6 +143,15 @@ impl Sleep {
             return; // Not armed: the next poll arms at the new deadline.
         };
         let timers = this.reactor.timers();
+        if deadline <= Instant::now() {
+            // Already due: wake now rather than when the owner's wheel
+            // (which may lag by a turn) reaches the tick.
+            if let Some(timer) = this.timer.take() {
+                drop(timers.cancel(timer.key));
+                timer.waker.wake();
+            }
+            return;
+        }
         match timers.reset(timer.key, timers.tick_of(deadline)) {
             Moved::Pending { notify } => {
                 if notify {
