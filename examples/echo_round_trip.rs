@@ -18,7 +18,9 @@ const WORKERS: usize = 2;
 fn main() {
     let mut args = std::env::args().skip(1);
     let runtime = args.next().unwrap_or_else(|| "rt".into());
-    let n: usize = args.next().map_or(10_000, |n| n.parse().expect("N: a number"));
+    let n: usize = args
+        .next()
+        .map_or(10_000, |n| n.parse().expect("N: a number"));
     let start = Instant::now();
     match runtime.as_str() {
         "rt" => on_rt(n),
@@ -29,7 +31,10 @@ fn main() {
         }
     }
     let took = start.elapsed();
-    println!("{runtime}: {n} round trips in {took:?} ({:?} each)", took / n as u32);
+    println!(
+        "{runtime}: {n} round trips in {took:?} ({:?} each)",
+        took / n as u32
+    );
 }
 
 fn on_rt(n: usize) {
