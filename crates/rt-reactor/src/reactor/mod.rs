@@ -9,8 +9,9 @@
 //!    gets a [`ReactorLock`]; the others get `None` and park on their own
 //!    parker (`polling` allows one waiter: a second concurrent
 //!    `Poller::wait` returns `Ok(0)` at once, so the try-lock is ours).
-//! 2. The owner calls [`ReactorLock::turn`], which blocks in `Poller::wait`
-//!    until an I/O event, the nearest timer, the caller's timeout, or a
+//! 2. The owner calls [`ReactorLock::turn`], which blocks in the poller's
+//!    wait (on Linux one `epoll_wait` on the poller's descriptor, see
+//!    `wait_epoll.rs`; elsewhere `Poller::wait`) until an I/O event, the nearest timer, the caller's timeout, or a
 //!    [`Reactor::notify`] from another thread (new work for the owner, an
 //!    earlier timer).
 //! 3. `turn` records readiness on each [`Source`], moves the wakers of ready
@@ -301,7 +302,7 @@ impl Reactor {
 impl ReactorLock<'_> {
     /// Waits for I/O events and due timers, then wakes their wakers.
     ///
-    /// Blocks in `Poller::wait` for at most `timeout`: `None` waits until the
+    /// Blocks in the poller's wait for at most `timeout`: `None` waits until the
     /// nearest timer is due, or forever if no timer is armed; `Some(ZERO)`
     /// does not block. A [`Reactor::notify`] ends the wait early. Wakers are
     /// collected under the internal locks and woken after those are released.
