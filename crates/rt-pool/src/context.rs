@@ -16,10 +16,10 @@ pub(crate) struct WorkerContext {
     pub(crate) local: Local,
     /// True while a task is being polled: its wakes go to the LIFO slot.
     pub(crate) polling: Cell<bool>,
-    /// True while the worker is parked (in the reactor): what the reactor
-    /// wakes goes to its deque without waking anyone; the worker shares it
-    /// when it returns from the park.
-    pub(crate) parked: Cell<bool>,
+    /// True while the worker is parked (in the reactor) or wakes a batch of
+    /// yielded tasks: what is woken goes to its deque without waking
+    /// anyone; the worker shares it afterwards.
+    pub(crate) local_only: Cell<bool>,
     /// Wakers of tasks that called `yield_now`: woken once the worker has
     /// run out of queued work and turned the reactor.
     pub(crate) deferred: RefCell<Vec<Waker>>,

@@ -9,11 +9,14 @@ use rt_reactor::Reactor;
 use crate::park::Driver;
 
 impl Driver for Reactor {
-    fn try_turn(&self, timeout: Option<Duration>) -> Option<usize> {
+    fn try_turn(&self, timeout: Option<Duration>, arm: &mut dyn FnMut() -> bool) -> Option<usize> {
         // The lock is released when `turn` returns, before the worker polls
         // any task it woke: a task that blocks its thread never holds the
         // reactor, so another idle worker can take it.
         let mut lock = self.try_lock()?;
+        if !arm() {
+            return Some(0);
+        }
         Some(lock.turn(timeout))
     }
 

@@ -41,10 +41,16 @@ const REACTOR_RECHECK: Duration = Duration::from_millis(10);
 
 /// What an idle worker may block in instead of its condvar: the reactor.
 pub(crate) trait Driver: Send + Sync + std::fmt::Debug {
-    /// If no other thread is in the driver, wait in it for at most
-    /// `timeout` (None: until its next timer, or an `unpark`), wake what is
-    /// ready, and return how many wakers fired. `None` if it was taken.
-    fn try_turn(&self, timeout: Option<Duration>) -> Option<usize>;
+    /// If no other thread is in the driver, take it, call `arm` — which
+    /// returns false to give up at once (a wake-up came) — then wait in it
+    /// for at most `timeout` (None: until its next timer, or an `unpark`),
+    /// wake what is ready, and return how many wakers fired. `None` if
+    /// another thread holds it (`arm` is then not called).
+    ///
+    /// `arm` runs while the driver is held: a parker publishes
+    /// `PARKED_DRIVER` only then, so the driver's `unpark` can reach no
+    /// other thread's wait (which would swallow it).
+    fn try_turn(&self, timeout: Option<Duration>, arm: &mut dyn FnMut() -> bool) -> Option<usize>;
     /// Wake the thread blocked in `try_turn`.
     fn unpark(&self);
 }
@@ -105,41 +111,36 @@ impl Parker {
         }
     }
 
-    /// Park in the driver. Returns false if another thread holds it (and
-    /// no token came), so the caller parks on the condvar instead.
+    /// Park in the driver. Returns false if another thread holds it (the
+    /// state is then untouched), so the caller parks on the condvar instead.
     fn park_driver(&self, driver: &dyn Driver) -> bool {
-        match self
+        // Publish PARKED_DRIVER only once the driver is ours: an `unpark`
+        // that sees it notifies the driver, and only its holder — this
+        // thread — can consume that notification. (Set before taking the
+        // driver, another thread's turn could swallow it and leave this
+        // one blocked for good, with the token unread: a hang the
+        // executor benches hit.)
+        let mut arm = || match self
             .state
             .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
         {
-            Ok(_) => {}
+            Ok(_) => true,
             Err(NOTIFIED) => {
                 // A swap, not a store: `unpark` may have run again since the
                 // CAS read NOTIFIED; reading its write (an RMW reads the
                 // latest) is what synchronizes with it. loom found the store.
                 self.state.swap(EMPTY, SeqCst);
-                return true;
+                false
             }
             Err(actual) => panic!("inconsistent park state {actual}"),
+        };
+        if driver.try_turn(None, &mut arm).is_none() {
+            return false;
         }
-        if driver.try_turn(None).is_some() {
-            // Consume a token (NOTIFIED) or leave PARKED_DRIVER: either way
-            // the park is over.
-            self.state.swap(EMPTY, SeqCst);
-            return true;
-        }
-        // Another thread holds the driver: fall back to the condvar, unless
-        // a token came meanwhile (the CAS keeps it from being overwritten).
-        match self
-            .state
-            .compare_exchange(PARKED_DRIVER, EMPTY, SeqCst, SeqCst)
-        {
-            Ok(_) => false,
-            Err(_) => {
-                self.state.swap(EMPTY, SeqCst);
-                true
-            }
-        }
+        // Consume a token (NOTIFIED) or leave PARKED_DRIVER (or EMPTY, if
+        // `arm` gave up): either way the park is over.
+        self.state.swap(EMPTY, SeqCst);
+        true
     }
 
     /// Wait on the condvar for a token, at most `timeout`. Returns true if
