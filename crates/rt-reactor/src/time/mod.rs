@@ -89,7 +89,9 @@
 //!
 //! **A `Sleep`'s life.** Made: holds only its deadline and the reactor.
 //! First poll: done if the deadline has passed, else armed with a clone of
-//! the task's waker (and keeps another clone to compare). Later polls: done
+//! the task's waker (and keeps another clone to compare); a `Sleep` made by
+//! `sleep(d > 0)` or `timeout` skips the clock read and arms at once (its
+//! deadline was just computed as now + d). Later polls: done
 //! if the deadline has passed (cancelling the entry if the owner has not
 //! fired it yet); else, if the new waker `will_wake` the kept one, nothing —
 //! no lock; else the waker is swapped in place, not re-armed. Dropped while

@@ -38,7 +38,17 @@ const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 /// ```
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
-    sleep_until(deadline_after(duration))
+    sleep_after(duration)
+}
+
+/// `sleep` (and `timeout`): a deadline just read off the clock plus a
+/// positive duration cannot have passed yet, so the first poll may arm
+/// without reading the clock again (a timer armed and cancelled costs one
+/// clock read, as in tokio, not two).
+pub(super) fn sleep_after(duration: Duration) -> Sleep {
+    let mut sleep = sleep_until(deadline_after(duration));
+    sleep.fresh = !duration.is_zero();
+    sleep
 }
 
 /// Waits until `deadline` is reached; completes at once if it has passed.
@@ -68,6 +78,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
         deadline,
         reactor,
         timer: None,
+        fresh: false,
     }
 }
 
@@ -96,6 +107,9 @@ pub struct Sleep {
     /// Set while the wheel may hold a timer for this `Sleep`; cleared once
     /// the `Sleep` completes or its timer is known to be gone.
     timer: Option<Registration>,
+    /// Made by `sleep(d)` with `d > 0` and not polled yet: the deadline is
+    /// ahead of the clock read that made it (see `sleep_after`).
+    fresh: bool,
 }
 
 /// An armed timer: its key and a clone of the waker it holds, so a re-poll
@@ -139,6 +153,7 @@ impl Sleep {
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
         let this = self.get_mut();
         this.deadline = deadline;
+        this.fresh = false;
         let Some(timer) = &this.timer else {
             return; // Not armed: the next poll arms at the new deadline.
         };
@@ -208,6 +223,11 @@ impl Future for Sleep {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
+        if this.timer.is_none() && std::mem::take(&mut this.fresh) {
+            // If the wheel has passed the tick meanwhile, `arm` says so;
+            // a deadline it has not reached fires on the owner's next turn.
+            return this.arm(cx.waker().clone());
+        }
         // The clock decides, not the wheel: a fired timer means the deadline
         // has passed (see `Timers::tick_of`), and this also completes a
         // `Sleep` whose timer the owner has not processed yet.

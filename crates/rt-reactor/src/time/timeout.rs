@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use pin_project_lite::pin_project;
 
-use super::sleep::{deadline_after, sleep_until, Sleep};
+use super::sleep::{sleep_after, sleep_until, Sleep};
 use super::Elapsed;
 
 /// Runs `future` with a time limit of `duration`.
@@ -36,7 +36,7 @@ use super::Elapsed;
 /// ```
 #[track_caller]
 pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoFuture> {
-    Timeout::new(future.into_future(), sleep_until(deadline_after(duration)))
+    Timeout::new(future.into_future(), sleep_after(duration))
 }
 
 /// Runs `future` until `deadline`; [`timeout`] with an instant.
