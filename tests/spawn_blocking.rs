@@ -236,7 +236,7 @@ fn a_blocking_closure_runs_inside_the_runtime_context() {
 #[test]
 fn an_idle_blocking_thread_exits_after_its_keep_alive() {
     const NAME: &str = "rt-blk-keep";
-    const KEEP_ALIVE: Duration = Duration::from_millis(100);
+    const KEEP_ALIVE: Duration = Duration::from_millis(300);
     watchdog(LIMIT, || {
         let rt = Builder::new_multi_thread()
             .worker_threads(1)
@@ -245,8 +245,10 @@ fn an_idle_blocking_thread_exits_after_its_keep_alive() {
             .build()
             .expect("build the runtime");
         assert_eq!(rt.block_on(rt.spawn_blocking(|| 3)).unwrap(), 3);
+        // A thread takes its name when it first runs; the worker may not
+        // have run yet (nothing here needed it).
         assert!(
-            support::threads_named(NAME) >= 2,
+            wait_until(KEEP_ALIVE * 20, || support::threads_named(NAME) >= 2),
             "a worker and a blocking thread"
         );
         assert!(

@@ -25,36 +25,11 @@ pub fn runtime(workers: usize) -> Runtime {
         .expect("build the runtime")
 }
 
-/// Run `f` on its own thread and return its result, or panic if it takes
-/// longer than `limit`: the stuck thread is left behind and the test fails
-/// instead of hanging. A panic inside `f` is propagated as is.
-#[track_caller]
-pub fn watchdog<T, F>(limit: Duration, f: F) -> T
-where
-    T: Send + 'static,
-    F: FnOnce() -> T + Send + 'static,
-{
-    let (tx, rx) = mpsc::channel();
-    let body = std::thread::Builder::new()
-        .name("watchdog-body".into())
-        .spawn(move || {
-            let _ = tx.send(f());
-        })
-        .expect("spawn the watchdog's thread");
-    match rx.recv_timeout(limit) {
-        Ok(out) => {
-            body.join().expect("the body already returned");
-            out
-        }
-        Err(mpsc::RecvTimeoutError::Disconnected) => match body.join() {
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(()) => unreachable!("the body returned without sending"),
-        },
-        Err(mpsc::RecvTimeoutError::Timeout) => {
-            panic!("watchdog: the test body did not finish within {limit:?} (hang?)")
-        }
-    }
-}
+/// The executor tests' watchdog: a hang fails the test instead of
+/// sticking CI.
+#[path = "../support/mod.rs"]
+mod executor_support;
+pub use executor_support::watchdog;
 
 /// Held by a test that measures time or counts process-wide resources, so
 /// the other tests of its binary (run on parallel threads by libtest) do

@@ -284,12 +284,27 @@ impl Worker<'_> {
             let n = deferred.len().min(DEFERRED_BATCH);
             batch.extend(deferred.drain(..n));
         }
-        self.cx.local_only.set(true); // queue here, no notify per task
-        for waker in batch.drain(..) {
-            waker.wake();
-        }
-        self.cx.local_only.set(false);
+        self.queue_locally(|| {
+            for waker in batch.drain(..) {
+                waker.wake();
+            }
+        });
         self.spare = batch;
+        self.offer_surplus();
+    }
+
+    /// Run `f` with what it wakes queued on this worker's deque and no
+    /// sibling woken per task (see `WorkerContext::local_only`); the caller
+    /// then shares with `offer_surplus`.
+    fn queue_locally<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.cx.local_only.set(true);
+        let out = f();
+        self.cx.local_only.set(false);
+        out
+    }
+
+    /// Wake a sibling if this worker holds more than the task it runs next.
+    fn offer_surplus(&self) {
         if self.cx.local.len() > 1 {
             self.shared.notify_parked(Some(self.cx.local.index()));
         }
@@ -305,12 +320,8 @@ impl Worker<'_> {
             // next task. (A wake per task pulled an idle sibling in about
             // every 30 echo round trips, which then stole the task: 2,500+
             // context switches per 40,000 round trips, tokio 29.)
-            self.cx.local_only.set(true);
-            let _ = driver.try_turn(Some(Duration::ZERO), &mut || true);
-            self.cx.local_only.set(false);
-            if self.cx.local.len() > 1 {
-                self.shared.notify_parked(Some(self.cx.local.index()));
-            }
+            self.queue_locally(|| driver.try_turn(Some(Duration::ZERO), &mut || true));
+            self.offer_surplus();
         }
     }
 
@@ -327,17 +338,13 @@ impl Worker<'_> {
             self.shared.notify_parked(None);
         }
         if !self.shared.is_shutdown() {
-            self.cx.local_only.set(true);
-            self.shared.parkers[me].park();
-            self.cx.local_only.set(false);
+            self.queue_locally(|| self.shared.parkers[me].park());
         }
         if !self.shared.idle.unpark_worker_by_id(me) {
             // A producer popped us: we count as a searcher.
             self.searching = true;
         }
-        if self.cx.local.len() > 1 {
-            // The reactor woke more than this worker will run next: share.
-            self.shared.notify_parked(Some(me));
-        }
+        // The reactor may have woken more than this worker will run next.
+        self.offer_surplus();
     }
 }
