@@ -199,12 +199,12 @@ where
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        // A short read is not taken to mean "drained": the peer's FIN may
-        // already be queued behind the data, and polling reports no
-        // EPOLLRDHUP to tell so; only WouldBlock clears read readiness.
+        // A short read clears read readiness where that is sound (see
+        // `Registration::poll_io_stream`).
+        let len = buf.len();
         let io = &self.io;
         self.registration
-            .poll_io(Direction::Read, cx, || (&*io).read(buf))
+            .poll_io_stream(Direction::Read, cx, len, || (&*io).read(buf))
     }
 
     pub(crate) fn poll_read_vectored_ref(
@@ -212,9 +212,10 @@ where
         cx: &mut Context<'_>,
         bufs: &mut [IoSliceMut<'_>],
     ) -> Poll<io::Result<usize>> {
+        let len = bufs.iter().map(|b| b.len()).sum();
         let io = &self.io;
         self.registration
-            .poll_io(Direction::Read, cx, || (&*io).read_vectored(bufs))
+            .poll_io_stream(Direction::Read, cx, len, || (&*io).read_vectored(bufs))
     }
 
     pub(crate) fn poll_write_ref(

@@ -241,13 +241,16 @@ impl Reactor {
         // The slab lock is released: `epoll_ctl` is a syscall, and `turn`
         // holds that lock while it dispatches events. No event can name this
         // key before the `add` below.
-        let interest = match self.mode {
-            PollMode::Edge => Event::all(source.key),
-            _ => Event::none(source.key),
+        let added = match self.mode {
+            // SAFETY: the caller keeps `fd` open until `deregister`, which
+            // deletes it from the poller first (this function's contract).
+            PollMode::Edge => unsafe { sys::add_edge(&self.poller, fd, source.key) },
+            // SAFETY: as above.
+            _ => unsafe {
+                self.poller
+                    .add_with_mode(fd, Event::none(source.key), self.mode)
+            },
         };
-        // SAFETY: the caller keeps `fd` open until `deregister`, which deletes
-        // it from the poller first (this function's contract).
-        let added = unsafe { self.poller.add_with_mode(fd, interest, self.mode) };
         if let Err(err) = added {
             self.remove(&source);
             return Err(err);
@@ -297,6 +300,13 @@ impl Reactor {
     pub(crate) fn is_oneshot(&self) -> bool {
         self.mode == PollMode::Oneshot
     }
+
+    /// Whether a source's events report the read half closing (the peer's
+    /// FIN) apart from readability, so a short read may clear read
+    /// readiness: Linux in edge mode (`EPOLLRDHUP`, see `wait_epoll.rs`).
+    pub(crate) fn reports_read_closed(&self) -> bool {
+        sys::REPORTS_READ_CLOSED && self.mode == PollMode::Edge
+    }
 }
 
 impl ReactorLock<'_> {
@@ -327,14 +337,7 @@ impl ReactorLock<'_> {
         {
             owner
                 .waiter
-                .wait(&reactor.poller, &reactor.notifier, timeout, |key, r, w| {
-                    let mut bits = 0;
-                    if r {
-                        bits |= source::READABLE;
-                    }
-                    if w {
-                        bits |= source::WRITABLE;
-                    }
+                .wait(&reactor.poller, &reactor.notifier, timeout, |key, bits| {
                     ready.push((key, bits));
                 });
         }

@@ -5,17 +5,21 @@
 //! `Source::state` is one `AtomicUsize`:
 //!
 //! ```text
-//!  usize::BITS-1            2   1   0
-//! +--------------------------+---+---+
-//! |          tick            | W | R |
-//! +--------------------------+---+---+
+//!  usize::BITS-1            3   2   1   0
+//! +--------------------------+---+---+---+
+//! |          tick            | C | W | R |
+//! +--------------------------+---+---+---+
 //! ```
 //!
 //! - `R`/`W` (`READABLE`/`WRITABLE`): the cached readiness. Set by the
 //!   reactor when the poller reports the direction (an error or hang-up
-//!   reports both); cleared by a task whose operation returned `WouldBlock`.
-//!   A new source starts with both set (the first operation is tried
-//!   optimistically) or with none (a socket still connecting).
+//!   reports both); cleared by a task whose operation returned `WouldBlock`
+//!   or came back short (below). A new source starts with both set (the
+//!   first operation is tried optimistically) or with none (a socket still
+//!   connecting).
+//! - `C` (`READ_CLOSED`): the poller reported the read half closed (the
+//!   peer's FIN, `EPOLLRDHUP`), a hang-up or an error. Sticky: from then on
+//!   every read returns at once, so `R` is never cleared again.
 //! - `tick`: counts the poller's events for this source (wrapping).
 //!
 //! Who writes what:
@@ -28,6 +32,19 @@
 //!    between — possibly the very edge that makes the operation succeed now —
 //!    and, the poller being edge-triggered, it will not be reported again:
 //!    clearing would lose it. So the bit stays and the operation is retried.
+//!
+//! # Short operations
+//!
+//! On a stream socket a write that takes fewer bytes than offered means the
+//! send buffer is full, and a read that fills less than the buffer means the
+//! receive queue is empty: either clears its bit as `WouldBlock` would,
+//! saving the system call that would only have said so (tokio does the
+//! same). For reads there is one catch: data and the peer's FIN can arrive
+//! under one edge, and the read returns the data short with the FIN still
+//! queued; no further edge comes, and a cleared bit would wait forever for
+//! the end-of-file. So a short read clears only where the poller reports
+//! the read half closing (Linux, `EPOLLRDHUP`: that edge then sets `C`, and
+//! `C` keeps `R`); elsewhere only `WouldBlock` clears it.
 //!
 //! # Wakers
 //!
@@ -65,10 +82,12 @@ use super::Reactor;
 pub(crate) const READABLE: usize = 0b01;
 /// Cached readiness bit: a write may not block.
 pub(crate) const WRITABLE: usize = 0b10;
-/// Both readiness bits.
-const READINESS: usize = READABLE | WRITABLE;
+/// Cached: the read half closed (FIN, hang-up or error); sticky.
+pub(crate) const READ_CLOSED: usize = 0b100;
+/// The bits below the tick.
+const FLAGS: usize = READABLE | WRITABLE | READ_CLOSED;
 /// One tick, in place in the state word.
-const TICK_ONE: usize = 0b100;
+const TICK_ONE: usize = 0b1000;
 
 /// Which half of a source a task waits on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,7 +183,7 @@ impl Source {
         Source {
             fd,
             key,
-            state: AtomicUsize::new(ready & READINESS),
+            state: AtomicUsize::new(ready & FLAGS),
             wakers: Mutex::new(Wakers::default()),
         }
     }
@@ -176,7 +195,7 @@ impl Source {
         let state = self.state.load(Ordering::Acquire);
         (state & dir.bit() != 0).then_some(ReadyEvent {
             dir,
-            tick: state & !READINESS,
+            tick: state & !FLAGS,
         })
     }
 
@@ -189,7 +208,7 @@ impl Source {
         let _ = self
             .state
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |state| {
-                Some((state & !READINESS).wrapping_add(TICK_ONE) | (state & READINESS) | ready)
+                Some((state & !FLAGS).wrapping_add(TICK_ONE) | (state & FLAGS) | ready)
             });
 
         let mut guard = self.wakers.lock();
@@ -255,10 +274,15 @@ impl Source {
     }
 
     /// Task side: forgets the cached readiness observed as `event`, unless
-    /// the reactor reported a newer event since (see the module docs).
+    /// the reactor reported a newer event since, or (reading) the read half
+    /// closed (see the module docs).
     fn clear(&self, event: ReadyEvent) {
         let mut state = self.state.load(Ordering::Acquire);
-        while state & !READINESS == event.tick {
+        let keep = match event.dir {
+            Direction::Read => READ_CLOSED,
+            Direction::Write => 0,
+        };
+        while state & !FLAGS == event.tick && state & keep == 0 {
             // AcqRel/Acquire: pairs with the update in `set_ready`.
             match self.state.compare_exchange_weak(
                 state,
@@ -318,15 +342,15 @@ impl Registration {
         self.source.clear(event);
     }
 
-    /// Like [`Registration::poll_io`], for a write of `len` bytes on a stream
-    /// socket: a write shorter than asked also clears the cached write
-    /// readiness — the send buffer is full — so the next call waits for an
-    /// event instead of making a system call that would return `WouldBlock`.
-    /// Sound with edge-triggered readiness: space freed later raises a new
-    /// event, and `clear` keeps readiness set by an event newer than the one
-    /// this write used. (Not for reads: a short read does not prove the
-    /// socket drained when the peer's FIN is queued behind the data, and
-    /// polling does not report EPOLLRDHUP.)
+    /// Like [`Registration::poll_io`], for a read or write of `len` bytes on
+    /// a stream socket: an operation shorter than asked also clears the
+    /// cached readiness — the receive queue is empty, the send buffer full —
+    /// so the next call waits for an event instead of making a system call
+    /// that would return `WouldBlock`. Sound with edge-triggered readiness:
+    /// data or space arriving later raises a new event, and `clear` keeps
+    /// readiness set by an event newer than the one this operation used.
+    /// Reads clear so only where the poller reports the read half closing
+    /// (see the module docs, "Short operations").
     pub(crate) fn poll_io_stream(
         &self,
         dir: Direction,
@@ -334,11 +358,12 @@ impl Registration {
         len: usize,
         mut op: impl FnMut() -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
+        let short_clears = dir == Direction::Write || self.reactor.reports_read_closed();
         loop {
             let event = ready!(self.poll_ready(dir, cx))?;
             match op() {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
-                Ok(n) if n > 0 && n < len => {
+                Ok(n) if short_clears && n > 0 && n < len => {
                     self.clear(event);
                     return Poll::Ready(Ok(n));
                 }

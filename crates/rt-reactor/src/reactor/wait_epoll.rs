@@ -10,14 +10,52 @@
 //! in the epoll event's data); only the wait and the wake-up are ours, and
 //! the one-waiter rule still holds (the reactor's try-lock). polling's own
 //! notifier and timerfd never fire: we never call its `notify` or `wait`.
+//!
+//! Edge-triggered sources are added here too, with one `epoll_ctl` of our
+//! own, for one flag polling does not offer: `EPOLLRDHUP`. It tells when the
+//! peer's FIN came in with the data of the same edge, which is what lets a
+//! short read clear read readiness (see `source.rs`). They are still
+//! deleted through polling (`epoll_ctl(DEL)` ignores the flags).
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 use polling::{Event, PollMode, Poller};
 
+use super::source::{READABLE, READ_CLOSED, WRITABLE};
 use super::WAKE_KEY;
+
+/// Whether events say when the read half closed ([`READ_CLOSED`]): yes,
+/// for sources added with [`add_edge`].
+pub(super) const REPORTS_READ_CLOSED: bool = true;
+
+/// Adds `fd` to the poller edge-triggered for both directions, with
+/// `EPOLLRDHUP`, its events carrying `key`.
+///
+/// # Safety
+///
+/// `fd` must be open; it must be deleted from the poller before it closes.
+pub(super) unsafe fn add_edge(poller: &Poller, fd: RawFd, key: usize) -> io::Result<()> {
+    let mut event = libc::epoll_event {
+        events: (libc::EPOLLIN
+            | libc::EPOLLPRI
+            | libc::EPOLLOUT
+            | libc::EPOLLRDHUP
+            | libc::EPOLLHUP
+            | libc::EPOLLERR
+            | libc::EPOLLET) as u32,
+        u64: key as u64,
+    };
+    // SAFETY: `event` is a valid epoll_event that outlives the call (the
+    // kernel copies it); the poller's descriptor is an open epoll instance
+    // and `fd` is open (this function's contract).
+    let rc = unsafe { libc::epoll_ctl(poller.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
 
 /// The eventfd that wakes the owner; shared by every thread.
 pub(super) struct Notifier {
@@ -91,13 +129,14 @@ impl Waiter {
     }
 
     /// Wait for events for at most `timeout` (None: forever) and hand each
-    /// one to `f` as (key, readable, writable). A wake-up is consumed here.
+    /// one to `f` as (key, readiness bits: `READABLE`, `WRITABLE`,
+    /// `READ_CLOSED`). A wake-up is consumed here.
     pub(super) fn wait(
         &mut self,
         poller: &Poller,
         notifier: &Notifier,
         timeout: Option<Duration>,
-        mut f: impl FnMut(usize, bool, bool),
+        mut f: impl FnMut(usize, usize),
     ) {
         let timeout_ms = match timeout {
             None => -1,
@@ -127,12 +166,24 @@ impl Waiter {
                 notifier.drain();
                 continue;
             }
-            let flags = ev.events as libc::c_int;
-            // polling's own mapping of epoll flags to readable/writable.
-            let readable =
-                flags & (libc::EPOLLIN | libc::EPOLLHUP | libc::EPOLLERR | libc::EPOLLPRI) != 0;
-            let writable = flags & (libc::EPOLLOUT | libc::EPOLLHUP | libc::EPOLLERR) != 0;
-            f(key, readable, writable);
+            f(key, readiness(ev.events as libc::c_int));
         }
     }
+}
+
+/// An epoll event's flags as readiness bits. Readable and writable as
+/// polling maps them; read-closed for a FIN (`EPOLLRDHUP`), a hang-up or an
+/// error: from then on a read returns at once (0 or the error), forever.
+fn readiness(flags: libc::c_int) -> usize {
+    let mut bits = 0;
+    if flags & (libc::EPOLLIN | libc::EPOLLHUP | libc::EPOLLERR | libc::EPOLLPRI) != 0 {
+        bits |= READABLE;
+    }
+    if flags & (libc::EPOLLOUT | libc::EPOLLHUP | libc::EPOLLERR) != 0 {
+        bits |= WRITABLE;
+    }
+    if flags & (libc::EPOLLRDHUP | libc::EPOLLHUP | libc::EPOLLERR) != 0 {
+        bits |= READ_CLOSED | READABLE;
+    }
+    bits
 }
