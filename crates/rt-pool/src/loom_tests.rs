@@ -1,4 +1,5 @@
-//! loom models of the park/notify protocol (`park`) and of the idle set
+//! loom models of the park/notify protocol (`park`, with and without a
+//! driver) and of the idle set
 //! (`idle`): no wake-up is lost. A lost wake-up leaves a worker parked
 //! forever, which loom reports as a deadlock. Run with
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p rt-pool --release --lib`.
@@ -138,5 +139,74 @@ fn two_workers_one_remote_task_no_lost_wakeup() {
         producer.join().unwrap();
         other.join().unwrap();
         assert_eq!(mini.queue.load(SeqCst), 0);
+    });
+}
+
+/// The reactor in miniature, for `park`'s driver path: one holder at a
+/// time (a try-lock), and a wake-up token that the holder's wait consumes —
+/// pending until some holder waits, as an eventfd write is. Its blocking
+/// wait returns only on that token (no I/O, no timers), the strictest case.
+#[derive(Debug, Default)]
+struct MiniDriver {
+    holder: loom::sync::Mutex<()>,
+    token: loom::sync::Mutex<bool>,
+    woken: loom::sync::Condvar,
+}
+
+impl crate::park::Driver for MiniDriver {
+    fn try_turn(
+        &self,
+        timeout: Option<std::time::Duration>,
+        arm: &mut dyn FnMut() -> bool,
+    ) -> Option<usize> {
+        let _held = self.holder.try_lock().ok()?;
+        if !arm() {
+            return Some(0);
+        }
+        let mut token = self.token.lock().unwrap();
+        if timeout != Some(std::time::Duration::ZERO) {
+            while !*token {
+                token = self.woken.wait(token).unwrap();
+            }
+        }
+        // A zero-timeout turn (a busy worker's periodic check) consumes a
+        // pending token too, as `epoll_wait` with timeout 0 drains the
+        // eventfd's edge.
+        Some(usize::from(std::mem::take(&mut *token)))
+    }
+
+    fn unpark(&self) {
+        *self.token.lock().unwrap() = true;
+        self.woken.notify_all();
+    }
+}
+
+/// A worker parks in the driver while a busy worker's zero-timeout turn
+/// may take the driver at any moment, and a third thread unparks the first.
+/// The unpark must reach it: if the parker could announce `PARKED_DRIVER`
+/// before holding the driver, the busy turn would swallow the driver's
+/// wake-up and the parker would then block in the driver for good (a hang
+/// the executor benches hit; loom reports it as a deadlock).
+#[test]
+fn a_busy_workers_turn_never_swallows_a_parkers_wakeup() {
+    loom::model(|| {
+        // A std `Arc`: the parker's driver handle is one (it is not part
+        // of the protocol; the driver's own lock and token are loom's).
+        let driver = std::sync::Arc::new(MiniDriver::default());
+        let parker = Arc::new(Parker::new(Some(driver.clone())));
+        let busy = {
+            let driver = driver.clone();
+            thread::spawn(move || {
+                use crate::park::Driver;
+                let _ = driver.try_turn(Some(std::time::Duration::ZERO), &mut || true);
+            })
+        };
+        let unparker = {
+            let parker = parker.clone();
+            thread::spawn(move || parker.unpark())
+        };
+        parker.park();
+        busy.join().unwrap();
+        unparker.join().unwrap();
     });
 }
