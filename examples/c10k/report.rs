@@ -1,0 +1,247 @@
+//! The printed results: the table of runs and, with `--compare`, the ratios and the bars.
+
+use super::args::Config;
+use super::{num_cpus, Row, Scenario, RT, TOKIO};
+
+/// The figures of a row, `None` where the run produced none.
+#[derive(Clone, Copy, Debug, Default)]
+struct Figures {
+    held: u64,
+    connect_secs: f64,
+    msgs_per_sec: f64,
+    p50: u64,
+    p99: u64,
+    p999: u64,
+    max: u64,
+    min_rt: u64,
+    max_rt: u64,
+    jain: f64,
+    peak_rss_kib: u64,
+    bytes_per_conn: Option<f64>,
+    cpu_per_million: Option<f64>,
+}
+
+fn figures(row: &Row) -> Option<Figures> {
+    let c = &row.client;
+    if c.is_null() {
+        return None;
+    }
+    let u = |key: &str| c[key].as_u64().unwrap_or(0);
+    let f = |key: &str| c[key].as_f64().unwrap_or(0.0);
+    let held = u("held");
+    let messages = u("messages");
+    Some(Figures {
+        held,
+        connect_secs: f("connect_secs"),
+        msgs_per_sec: f("msgs_per_sec"),
+        p50: u("p50_us"),
+        p99: u("p99_us"),
+        p999: u("p999_us"),
+        max: u("max_us"),
+        min_rt: u("min_round_trips"),
+        max_rt: u("max_round_trips"),
+        jain: f("jain_fairness"),
+        peak_rss_kib: row.peak_rss_kib,
+        bytes_per_conn: (held > 0 && row.peak_rss_kib > 0).then(|| {
+            row.peak_rss_kib.saturating_sub(row.rss_before_kib) as f64 * 1024.0 / held as f64
+        }),
+        cpu_per_million: row
+            .cpu_secs
+            .filter(|_| messages > 0)
+            .map(|cpu| cpu / (messages as f64 / 1e6)),
+    })
+}
+
+pub(super) fn print_table(config: &Config, rows: &[Row]) {
+    println!(
+        "C10k echo: {} connections, {}-byte messages, {} s measured per run, \
+         servers with {} workers, {} CPUs",
+        config.connections,
+        config.size,
+        config.duration,
+        config.workers,
+        num_cpus()
+    );
+    let header = [
+        "scenario",
+        "server",
+        "conns held",
+        "connect",
+        "msg/s",
+        "p50",
+        "p99",
+        "p99.9",
+        "max",
+        "round trips min/max",
+        "peak RSS",
+        "B/conn",
+        "CPU s/M msgs",
+    ];
+    let mut table: Vec<Vec<String>> = vec![header.iter().map(ToString::to_string).collect()];
+    for row in rows {
+        let mut cells = vec![row.scenario.label(), row.server.label.to_string()];
+        match figures(row) {
+            Some(f) => cells.extend([
+                format!("{}/{}", f.held, config.connections),
+                format!("{:.2} s", f.connect_secs),
+                thousands(f.msgs_per_sec.round() as u64),
+                micros(f.p50),
+                micros(f.p99),
+                micros(f.p999),
+                micros(f.max),
+                format!("{}/{}", f.min_rt, f.max_rt),
+                format!("{:.1} MB", f.peak_rss_kib as f64 * 1024.0 / 1e6),
+                f.bytes_per_conn
+                    .map_or("-".into(), |b| thousands(b.round() as u64)),
+                f.cpu_per_million.map_or("-".into(), |c| format!("{c:.2}")),
+            ]),
+            None => cells.push("FAILED".into()),
+        }
+        table.push(cells);
+    }
+    print_columns(&table);
+    // The client's own lateness is part of the fixed-rate latency: show it,
+    // so a client-bound run is not mistaken for a slow server.
+    let lags: Vec<String> = rows
+        .iter()
+        .filter(|row| matches!(row.scenario, Scenario::FixedRate(_)))
+        .filter_map(|row| {
+            let lag = row.client["send_lag_p99_us"].as_u64()?;
+            Some(format!("{} {}", row.server.label, micros(lag)))
+        })
+        .collect();
+    if !lags.is_empty() {
+        println!(
+            "fixed rate: the client's sends left late by up to (p99) {}; included in the latency",
+            lags.join(", ")
+        );
+    }
+}
+
+/// rt/tokio for each scenario, and the issue's bars.
+pub(super) fn print_comparison(rows: &[Row]) {
+    let pairs: Vec<(&Row, &Row)> = rows
+        .iter()
+        .filter(|r| r.server.label == RT.label)
+        .filter_map(|rt| {
+            let tokio = rows.iter().find(|t| {
+                t.server.label == TOKIO.label && t.scenario.label() == rt.scenario.label()
+            })?;
+            Some((rt, tokio))
+        })
+        .collect();
+    let mut table = vec![[
+        "rt/tokio",
+        "msg/s",
+        "p50",
+        "p99",
+        "p99.9",
+        "peak RSS",
+        "B/conn",
+        "CPU/msg",
+        "fairness min/max rt vs tokio",
+        "Jain's index rt vs tokio",
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect::<Vec<_>>()];
+    let mut bars = Vec::new();
+    for (rt, tokio) in pairs {
+        let (Some(a), Some(b)) = (figures(rt), figures(tokio)) else {
+            continue;
+        };
+        let ratio = |x: f64, y: f64| {
+            if y > 0.0 {
+                format!("{:.2}×", x / y)
+            } else {
+                "-".into()
+            }
+        };
+        let fair = |f: &Figures| f.min_rt as f64 / f.max_rt.max(1) as f64;
+        table.push(vec![
+            rt.scenario.label(),
+            ratio(a.msgs_per_sec, b.msgs_per_sec),
+            ratio(a.p50 as f64, b.p50 as f64),
+            ratio(a.p99 as f64, b.p99 as f64),
+            ratio(a.p999 as f64, b.p999 as f64),
+            ratio(a.peak_rss_kib as f64, b.peak_rss_kib as f64),
+            match (a.bytes_per_conn, b.bytes_per_conn) {
+                (Some(x), Some(y)) => ratio(x, y),
+                _ => "-".into(),
+            },
+            match (a.cpu_per_million, b.cpu_per_million) {
+                (Some(x), Some(y)) => ratio(x, y),
+                _ => "-".into(),
+            },
+            format!("{:.2} vs {:.2}", fair(&a), fair(&b)),
+            format!("{:.3} vs {:.3}", a.jain, b.jain),
+        ]);
+        let yes = |ok: bool| if ok { "yes" } else { "NO" };
+        let fairer = |rt: f64, tokio: f64| match rt.partial_cmp(&tokio) {
+            Some(std::cmp::Ordering::Greater) => "yes",
+            Some(std::cmp::Ordering::Equal) => "equal",
+            _ => "NO",
+        };
+        bars.push(format!(
+            "{}: msg/s rt ≥ tokio: {}; p99 rt ≤ tokio: {}; peak RSS rt ≤ tokio: {}; \
+             every connection progressed: {}; rt fairer (min/max): {}; rt fairer (Jain): {}",
+            rt.scenario.label(),
+            yes(a.msgs_per_sec >= b.msgs_per_sec),
+            yes(a.p99 <= b.p99),
+            yes(a.peak_rss_kib <= b.peak_rss_kib),
+            yes(a.min_rt > 0),
+            fairer(fair(&a), fair(&b)),
+            fairer(a.jain, b.jain),
+        ));
+    }
+    print_columns(&table);
+    println!();
+    for bar in bars {
+        println!("bars, {bar}");
+    }
+}
+
+/// Prints rows of cells as left-aligned columns.
+fn print_columns(table: &[Vec<String>]) {
+    let columns = table.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            table
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in table {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &w)| format!("{cell:<w$}"))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+}
+
+/// A latency in µs, in the unit that reads best.
+fn micros(us: u64) -> String {
+    match us {
+        0..1_000 => format!("{us} µs"),
+        1_000..1_000_000 => format!("{:.1} ms", us as f64 / 1e3),
+        _ => format!("{:.2} s", us as f64 / 1e6),
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
