@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rt::io::{AsyncReadExt, AsyncWriteExt};
 use rt::net::TcpStream;
-use rt::task::JoinHandle;
+use rt::task::{yield_now, JoinHandle};
 use rt::time::{sleep, sleep_until, Instant};
 
 use super::args::Config;
@@ -210,6 +210,16 @@ async fn drive(id: u64, mut stream: TcpStream, plan: Arc<Plan>) -> Outcome {
         if scheduled >= plan.window_opens {
             outcome.round_trips += 1;
             latency::record(done.duration_since(scheduled), send_lag);
+        }
+        if plan.period.is_none() {
+            // Closed loop: one round trip per turn, then the back of the
+            // queue. A connection whose echo is already there when it reads
+            // never returns Pending otherwise, and keeps its worker: one
+            // made 253 round trips in a single poll (to a median
+            // connection's 97 in the whole run) while the other
+            // connections' echoes waited, which made the fairness figures
+            // measure the client instead of the server.
+            yield_now().await;
         }
     }
     outcome

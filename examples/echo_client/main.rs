@@ -10,7 +10,8 @@
 //! `--warmup` seconds (not counted) and then `--duration` seconds.
 //!
 //! - **Closed loop** (no `--rate`): each connection sends its next message
-//!   as soon as the previous echo is back. Latency is reply time − send time.
+//!   as soon as the previous echo is back, after yielding once so every
+//!   connection of a worker gets its turn. Latency is reply time − send time.
 //! - **Fixed rate** (`--rate R`): each connection sends a message every
 //!   `1/R` s, connections spread evenly over the period; one message in
 //!   flight per connection. Latency is measured from the *scheduled* send
