@@ -15,6 +15,8 @@ usage: c10k [options]
   --workers N         server worker threads (default: the number of CPUs)
   --client-workers N  client worker threads (default: the number of CPUs)
   --compare tokio     also run every scenario against echo_server_tokio
+  --rounds N          runs per scenario and server, interleaved (rt tokio, tokio rt, ...);
+                      the table shows medians (default: 3 with --compare, else 1)
   --no-build          do not run `cargo build` for the sibling programs";
 
 #[derive(Clone, Debug)]
@@ -27,6 +29,8 @@ pub(super) struct Config {
     pub(super) workers: usize,
     pub(super) client_workers: usize,
     pub(super) compare: bool,
+    /// Runs of each scenario against each server; at least 1.
+    pub(super) rounds: usize,
     pub(super) build: bool,
 }
 
@@ -34,6 +38,10 @@ pub(super) fn parse_args() -> Config {
     let mut args = Args::from_env(USAGE);
     let duration: f64 = args.value("duration").unwrap_or(10.0);
     let compare: Option<String> = args.value("compare");
+    let rounds: Option<usize> = args.value("rounds");
+    if rounds == Some(0) {
+        args.fail("--rounds 0: at least 1 round is needed");
+    }
     let config = Config {
         connections: args.value("connections").unwrap_or(10_000),
         duration,
@@ -49,6 +57,7 @@ pub(super) fn parse_args() -> Config {
             Some("tokio") => true,
             Some(other) => args.fail(&format!("--compare {other:?}: only tokio is known")),
         },
+        rounds: rounds.unwrap_or(if compare.is_some() { 3 } else { 1 }),
         build: !args.flag("no-build"),
     };
     args.finish();

@@ -1,58 +1,14 @@
 //! The printed results: the table of runs and, with `--compare`, the ratios and the bars.
+//!
+//! Each takes the runs grouped by scenario and server, one group per table
+//! row, each group's rounds in run order; a row shows the group's medians
+//! (see `figures.rs`).
 
 use super::args::Config;
+use super::figures::{figures, median_figures, median_u64, Figures};
 use super::{num_cpus, Row, Scenario, RT, TOKIO};
 
-/// The figures of a row, `None` where the run produced none.
-#[derive(Clone, Copy, Debug, Default)]
-struct Figures {
-    held: u64,
-    connect_secs: f64,
-    msgs_per_sec: f64,
-    p50: u64,
-    p99: u64,
-    p999: u64,
-    max: u64,
-    min_rt: u64,
-    max_rt: u64,
-    jain: f64,
-    peak_rss_kib: u64,
-    bytes_per_conn: Option<f64>,
-    cpu_per_million: Option<f64>,
-}
-
-fn figures(row: &Row) -> Option<Figures> {
-    let c = &row.client;
-    if c.is_null() {
-        return None;
-    }
-    let u = |key: &str| c[key].as_u64().unwrap_or(0);
-    let f = |key: &str| c[key].as_f64().unwrap_or(0.0);
-    let held = u("held");
-    let messages = u("messages");
-    Some(Figures {
-        held,
-        connect_secs: f("connect_secs"),
-        msgs_per_sec: f("msgs_per_sec"),
-        p50: u("p50_us"),
-        p99: u("p99_us"),
-        p999: u("p999_us"),
-        max: u("max_us"),
-        min_rt: u("min_round_trips"),
-        max_rt: u("max_round_trips"),
-        jain: f("jain_fairness"),
-        peak_rss_kib: row.peak_rss_kib,
-        bytes_per_conn: (held > 0 && row.peak_rss_kib > 0).then(|| {
-            row.peak_rss_kib.saturating_sub(row.rss_before_kib) as f64 * 1024.0 / held as f64
-        }),
-        cpu_per_million: row
-            .cpu_secs
-            .filter(|_| messages > 0)
-            .map(|cpu| cpu / (messages as f64 / 1e6)),
-    })
-}
-
-pub(super) fn print_table(config: &Config, rows: &[Row]) {
+pub(super) fn print_table(config: &Config, groups: &[Vec<Row>]) {
     println!(
         "C10k echo: {} connections, {}-byte messages, {} s measured per run, \
          servers with {} workers, {} CPUs",
@@ -78,9 +34,10 @@ pub(super) fn print_table(config: &Config, rows: &[Row]) {
         "CPU s/M msgs",
     ];
     let mut table: Vec<Vec<String>> = vec![header.iter().map(ToString::to_string).collect()];
-    for row in rows {
+    for rounds in groups {
+        let row = &rounds[0];
         let mut cells = vec![row.scenario.label(), row.server.label.to_string()];
-        match figures(row) {
+        match median_figures(rounds) {
             Some(f) => cells.extend([
                 format!("{}/{}", f.held, config.connections),
                 format!("{:.2} s", f.connect_secs),
@@ -100,14 +57,25 @@ pub(super) fn print_table(config: &Config, rows: &[Row]) {
         table.push(cells);
     }
     print_columns(&table);
+    if config.rounds > 1 {
+        println!(
+            "medians of {} rounds; fairness: median fewest / median most; \
+             conns held: the worst round",
+            config.rounds
+        );
+    }
     // The client's own lateness is part of the fixed-rate latency: show it,
     // so a client-bound run is not mistaken for a slow server.
-    let lags: Vec<String> = rows
+    let lags: Vec<String> = groups
         .iter()
-        .filter(|row| matches!(row.scenario, Scenario::FixedRate(_)))
-        .filter_map(|row| {
-            let lag = row.client["send_lag_p99_us"].as_u64()?;
-            Some(format!("{} {}", row.server.label, micros(lag)))
+        .filter(|rounds| matches!(rounds[0].scenario, Scenario::FixedRate(_)))
+        .filter_map(|rounds| {
+            let lag = median_u64(
+                rounds
+                    .iter()
+                    .filter_map(|row| row.client["send_lag_p99_us"].as_u64()),
+            )?;
+            Some(format!("{} {}", rounds[0].server.label, micros(lag)))
         })
         .collect();
     if !lags.is_empty() {
@@ -116,18 +84,45 @@ pub(super) fn print_table(config: &Config, rows: &[Row]) {
             lags.join(", ")
         );
     }
+    if config.rounds > 1 {
+        println!();
+        print_rounds(groups);
+    }
 }
 
-/// rt/tokio for each scenario, and the issue's bars.
-pub(super) fn print_comparison(rows: &[Row]) {
-    let pairs: Vec<(&Row, &Row)> = rows
+/// Each round's msg/s, in run order, one line per scenario and server.
+fn print_rounds(groups: &[Vec<Row>]) {
+    let label = |row: &Row| format!("rounds, {}, {}:", row.scenario.label(), row.server.label);
+    let width = groups
         .iter()
-        .filter(|r| r.server.label == RT.label)
+        .map(|rounds| label(&rounds[0]).chars().count())
+        .max()
+        .unwrap_or(0);
+    for rounds in groups {
+        let values: Vec<String> = rounds
+            .iter()
+            .map(|row| match figures(row) {
+                None => "FAILED".into(),
+                Some(f) if !row.failures.is_empty() => {
+                    format!("{} (FAILED)", thousands(f.msgs_per_sec.round() as u64))
+                }
+                Some(f) => thousands(f.msgs_per_sec.round() as u64),
+            })
+            .collect();
+        println!("{:<width$}  {}", label(&rounds[0]), values.join("  "));
+    }
+}
+
+/// rt/tokio for each scenario (of the medians), and the issue's bars.
+pub(super) fn print_comparison(groups: &[Vec<Row>]) {
+    let pairs: Vec<(&[Row], &[Row])> = groups
+        .iter()
+        .filter(|rt| rt[0].server.label == RT.label)
         .filter_map(|rt| {
-            let tokio = rows.iter().find(|t| {
-                t.server.label == TOKIO.label && t.scenario.label() == rt.scenario.label()
+            let tokio = groups.iter().find(|t| {
+                t[0].server.label == TOKIO.label && t[0].scenario.label() == rt[0].scenario.label()
             })?;
-            Some((rt, tokio))
+            Some((rt.as_slice(), tokio.as_slice()))
         })
         .collect();
     let mut table = vec![[
@@ -147,9 +142,10 @@ pub(super) fn print_comparison(rows: &[Row]) {
     .collect::<Vec<_>>()];
     let mut bars = Vec::new();
     for (rt, tokio) in pairs {
-        let (Some(a), Some(b)) = (figures(rt), figures(tokio)) else {
+        let (Some(a), Some(b)) = (median_figures(rt), median_figures(tokio)) else {
             continue;
         };
+        let rt = &rt[0];
         let ratio = |x: f64, y: f64| {
             if y > 0.0 {
                 format!("{:.2}×", x / y)
@@ -189,7 +185,8 @@ pub(super) fn print_comparison(rows: &[Row]) {
             yes(a.msgs_per_sec >= b.msgs_per_sec),
             yes(a.p99 <= b.p99),
             yes(a.peak_rss_kib <= b.peak_rss_kib),
-            yes(a.min_rt > 0),
+            // The worst round, not the median: one starved connection is enough.
+            yes(a.worst_min_rt > 0),
             fairer(fair(&a), fair(&b)),
             fairer(a.jain, b.jain),
         ));
