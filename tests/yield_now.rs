@@ -5,21 +5,13 @@ mod support;
 
 use std::time::Duration;
 
-use rt::runtime::{Builder, Runtime};
 use rt::task::yield_now;
-use support::{watchdog, Counter};
+use support::{one_worker, watchdog, Counter};
 
 /// Iterations each busy task makes (one yield each).
 const ROUNDS: usize = 1_000;
 /// Bound on each test.
 const LIMIT: Duration = Duration::from_secs(30);
-
-fn one_worker() -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(1)
-        .build()
-        .expect("build the runtime")
-}
 
 /// A busy task: bump `mine`, yield, and count the rounds in which `theirs`
 /// advanced meanwhile. Never waits on anything but its own yields.

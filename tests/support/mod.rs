@@ -12,6 +12,15 @@ use std::sync::{mpsc, Arc};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+/// A multi-thread runtime with one worker: task order on it is
+/// deterministic enough to assert.
+pub fn one_worker() -> rt::runtime::Runtime {
+    rt::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .expect("build the runtime")
+}
+
 /// Counts how often something happened, shared between a test and the
 /// futures it spawns.
 #[derive(Clone, Debug, Default)]

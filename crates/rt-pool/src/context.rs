@@ -76,14 +76,18 @@ pub(crate) fn with_worker<R>(f: impl FnOnce(Option<&WorkerContext>) -> R) -> R {
 pub(crate) struct WorkerGuard(());
 
 /// Register `cx` as this thread's worker context until the guard drops.
-/// The caller keeps `cx` alive and in place for that long.
+/// The caller keeps `cx` alive and in place for that long. A task whose
+/// cooperative budget runs out is deferred, like one that yields
+/// (`rt_task::coop`'s hook is set to [`defer`]).
 pub(crate) fn enter_worker(cx: &WorkerContext) -> WorkerGuard {
     WORKER.with(|w| w.set(cx));
+    rt_task::coop::set_defer(Some(defer));
     WorkerGuard(())
 }
 
 impl Drop for WorkerGuard {
     fn drop(&mut self) {
+        rt_task::coop::set_defer(None);
         WORKER.with(|w| w.set(std::ptr::null()));
     }
 }
@@ -94,11 +98,19 @@ pub(crate) fn is_worker() -> bool {
     WORKER.with(|w| !w.get().is_null())
 }
 
-/// Defer a yielding task's wake-up (see `yield_now`): on a worker, until
-/// the worker's queue is drained and the reactor turned; elsewhere, now.
+/// Defer a yielding task's wake-up (see `yield_now`; also a task out of
+/// cooperative budget): on a worker, until the worker's queue is drained
+/// and the reactor turned; elsewhere, now.
 pub(crate) fn defer(waker: &Waker) {
     with_worker(|w| match w {
-        Some(w) => w.deferred.borrow_mut().push(waker.clone()),
+        Some(w) => {
+            let mut deferred = w.deferred.borrow_mut();
+            // A task deferred twice in one poll (several resources out of
+            // budget, say) needs one wake-up, as in tokio.
+            if !deferred.last().is_some_and(|last| last.will_wake(waker)) {
+                deferred.push(waker.clone());
+            }
+        }
         None => waker.wake_by_ref(),
     });
 }

@@ -9,11 +9,11 @@ use std::collections::{HashMap, VecDeque};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
 use atomic_waker::AtomicWaker;
 use parking_lot::Mutex;
-use rt_task::{JoinError, JoinHandle};
+use rt_task::{coop, JoinError, JoinHandle};
 
 use crate::Handle;
 
@@ -122,21 +122,44 @@ impl<T: Send + 'static> JoinSet<T> {
     }
 
     /// The output of a task that already finished, without waiting.
+    ///
+    /// It cannot yield, so it ignores the cooperative budget (as tokio's).
     pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
         let waker = std::task::Waker::noop();
-        match self.poll_join_next(&mut Context::from_waker(waker)) {
+        let polled =
+            coop::with_unconstrained(|| self.poll_join_next(&mut Context::from_waker(waker)));
+        match polled {
             Poll::Ready(out) => out,
             Poll::Pending => None,
         }
     }
 
     /// Poll for the next finished task (see [`JoinSet::join_next`]).
+    ///
+    /// Returning a task's output consumes one unit of the cooperative
+    /// budget (`rt_task::coop`); with none left it returns `Pending` and
+    /// the task is polled again later.
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
         if self.handles.is_empty() {
             return Poll::Ready(None);
         }
         self.ready.waker.register(cx.waker());
         self.waiting.extend(self.ready.keys.lock().drain(..));
+        if self.waiting.is_empty() {
+            return Poll::Pending;
+        }
+        // One unit for the set, taken once, rather than one per handle:
+        // exhausted, every finished handle would defer the task again.
+        let unit = ready!(coop::poll_proceed(cx));
+        let polled = coop::with_unconstrained(|| self.poll_waiting(cx));
+        if polled.is_ready() {
+            unit.made_progress();
+        }
+        polled
+    }
+
+    /// Poll the handles of tasks that finished, returning the first output.
+    fn poll_waiting(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
         let mut i = 0;
         while i < self.waiting.len() {
             let key = self.waiting[i];

@@ -10,6 +10,13 @@
 //! runtime's workers queues the task on that worker (the LIFO slot if the
 //! running task woke it), a wake anywhere else goes to the injector.
 //!
+//! Each poll runs with a cooperative budget (`rt_task::coop`, tokio's 128
+//! units): the worker sets it before `Task::run` and restores it after, and
+//! a task whose sockets, timers or joins use it up is deferred like one
+//! that called [`yield_now`] — it runs again after the worker's other
+//! queued tasks and a turn of the reactor. `block_on`'s future is not
+//! budgeted (it runs on a thread that is not a worker).
+//!
 //! Parking (`park`) and waking (`idle`) are the protocols that must never
 //! lose a wake-up; both are documented in their modules and model-checked
 //! with loom (`RUSTFLAGS="--cfg loom" cargo test -p rt-pool --lib`). An idle

@@ -76,6 +76,9 @@ impl Runtime {
     /// Run `future` to completion on the calling thread; tasks it spawns run
     /// on the workers.
     ///
+    /// The future runs without a cooperative budget (`rt_task::coop`): it
+    /// is not on a worker, so it keeps no task waiting (tokio budgets it).
+    ///
     /// # Panics
     /// On a worker thread of any runtime (it would block a worker).
     #[track_caller]

@@ -260,7 +260,9 @@ impl Worker<'_> {
             }
         }
         self.cx.polling.set(true);
-        task.run();
+        // A fresh cooperative budget for this poll (`rt_task::coop`); an
+        // exhausted task is deferred through the hook `enter_worker` set.
+        rt_task::coop::budget(|| task.run());
         self.cx.polling.set(false);
         if self
             .cx

@@ -45,6 +45,14 @@
 //! Who owns the output: `complete` and the `JoinHandle`'s drop race on one
 //! RMW each; whoever comes second sees the other's bit and drops it.
 //!
+//! # Cooperative scheduling
+//!
+//! [`coop`] holds the per-poll budget (tokio's, 128 units) that every
+//! resource — the reactor's sockets, timers, the [`JoinHandle`] — consumes
+//! when it returns `Ready`, so that a task whose resources are always ready
+//! yields to its neighbours. It lives here because every rt crate depends on
+//! this one: the task is what they all share.
+//!
 //! # Examples
 //!
 //! ```
@@ -70,6 +78,7 @@
 //! # use std::future::Future;
 //! ```
 
+pub mod coop;
 mod join;
 mod list;
 mod loom;

@@ -13,7 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{ready, Context, Poll, Wake, Waker};
 
 use atomic_waker::AtomicWaker;
 
@@ -222,6 +222,9 @@ where
                 return Poll::Pending;
             }
         }
+        // Joining consumes budget (see `coop`); exhausted, the output stays
+        // put and the joining task is polled again later.
+        ready!(crate::coop::poll_proceed(cx)).made_progress();
         // SAFETY: COMPLETE is set and this handle holds JOIN_INTEREST, so
         // it owns the output (see `State::complete`).
         let stage = unsafe { &mut *self.stage.get() };

@@ -7,6 +7,11 @@
 //! `rt-macros` (`#[rt::main]`, `#[rt::test]`). The names are tokio's, so a
 //! tokio user switches by changing imports.
 //!
+//! Scheduling is cooperative, as in tokio: a task polled by a worker may
+//! perform 128 ready operations (socket I/O, timers, joins) per poll, then
+//! yields so that the tasks behind it and the reactor get their turn
+//! ([`task::coop`]; [`task::unconstrained`] opts out).
+//!
 //! # Examples
 //!
 //! ```
@@ -28,11 +33,25 @@ pub mod runtime {
     pub use rt_pool::{Builder, EnterGuard, Handle, Runtime, TryCurrentError};
 }
 
-/// Tasks: spawning, joining, aborting, yielding.
+/// Tasks: spawning, joining, aborting, yielding, and the cooperative
+/// budget.
 pub mod task {
     pub use rt_pool::{
         spawn, spawn_blocking, yield_now, AbortHandle, Id, JoinError, JoinHandle, JoinSet, YieldNow,
     };
+    pub use rt_task::coop::{consume_budget, unconstrained, Unconstrained};
+
+    /// Cooperative scheduling: each poll of a task on a worker has a budget
+    /// of 128 units; sockets, timers and `JoinHandle`s consume one when they
+    /// return `Ready`, and with none left they return `Pending` and the task
+    /// runs again after the worker's other tasks and a turn of the reactor.
+    /// `Runtime::block_on`'s own future is not budgeted. See `rt_task::coop`.
+    pub mod coop {
+        pub use rt_task::coop::{
+            consume_budget, has_budget_remaining, poll_proceed, unconstrained, RestoreOnPending,
+            Unconstrained,
+        };
+    }
 }
 
 /// The README's examples, compiled and run as doctests.

@@ -90,15 +90,21 @@ async fn wait_connected<T: AsFd>(io: &Async<T>) -> io::Result<()> {
     poll_fn(|cx| loop {
         let event = ready!(waiter.poll_ready(cx))?;
         let socket = socket2::SockRef::from(io.get_ref());
-        if let Some(err) = socket.take_error()? {
-            return Poll::Ready(Err(err));
-        }
-        match socket.peer_addr() {
-            Ok(_) => return Poll::Ready(Ok(())),
-            // Writable but not connected: a spurious event, wait again.
-            Err(err) if err.raw_os_error() == Some(libc::ENOTCONN) => registration.clear(event),
-            Err(err) => return Poll::Ready(Err(err)),
-        }
+        let result = match socket.take_error() {
+            Ok(None) => match socket.peer_addr() {
+                Ok(_) => Ok(()),
+                // Writable but not connected: a spurious event, wait again
+                // (the unit of budget goes back with the event).
+                Err(err) if err.raw_os_error() == Some(libc::ENOTCONN) => {
+                    registration.clear(event);
+                    continue;
+                }
+                Err(err) => Err(err),
+            },
+            Ok(Some(err)) | Err(err) => Err(err),
+        };
+        event.made_progress();
+        return Poll::Ready(result);
     })
     .await
 }

@@ -65,6 +65,21 @@
 //! task that stores a waker for an unarmed direction re-arms the descriptor;
 //! the poller disarms the whole descriptor when it reports it, so the reactor
 //! re-arms it for the directions that still have wakers. Unused in edge mode.
+//!
+//! # Budget
+//!
+//! Every operation goes through `Source::poll_ready`, which consumes one
+//! unit of the task's cooperative budget (`rt_task::coop`) when it finds the
+//! direction ready: a task whose socket is always ready yields every 128
+//! operations. The check comes after the readiness check, so a source that
+//! is not ready costs nothing and an exhausted task with nothing ready just
+//! waits for the reactor. Exhausted, `poll_ready` returns `Pending` before
+//! the operation runs (nothing is read and lost) and defers the task. The
+//! unit travels in the [`ReadyEvent`]: the operation calls
+//! `made_progress` when it returns `Ready` (data, end of file or an error);
+//! an event dropped without it — the cached readiness was stale and the
+//! operation got `WouldBlock` — gives the unit back (tokio's
+//! `RestoreOnPending`).
 
 use std::future::poll_fn;
 use std::io;
@@ -74,6 +89,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
 
 use parking_lot::Mutex;
+use rt_task::coop::{self, RestoreOnPending};
 use slab::Slab;
 
 use super::Reactor;
@@ -108,12 +124,24 @@ impl Direction {
     }
 }
 
-/// A readiness observed by a task: the direction and the tick it was read at.
-#[derive(Clone, Copy, Debug)]
+/// A readiness observed by a task: the direction, the tick it was read at,
+/// and the unit of budget it took (see the module docs, "Budget").
+#[derive(Debug)]
 pub(crate) struct ReadyEvent {
     dir: Direction,
     /// The state word's tick bits (readiness bits masked off).
     tick: usize,
+    /// Given back on drop unless `made_progress` is called.
+    unit: RestoreOnPending,
+}
+
+impl ReadyEvent {
+    /// The operation made progress (its result is returned as `Ready`): keep
+    /// the unit of budget consumed. Without this call, dropping the event
+    /// gives it back.
+    pub(crate) fn made_progress(&self) {
+        self.unit.made_progress();
+    }
 }
 
 /// A file descriptor registered with a reactor.
@@ -188,15 +216,12 @@ impl Source {
         }
     }
 
-    /// The cached readiness of `dir`, with the tick it was read at.
-    fn ready_event(&self, dir: Direction) -> Option<ReadyEvent> {
+    /// The tick of the cached readiness of `dir`, if it is set.
+    fn ready_tick(&self, dir: Direction) -> Option<usize> {
         // Acquire: pairs with the AcqRel update in `set_ready`/`clear`; the
         // readiness itself lives in the kernel, this only orders our reads.
         let state = self.state.load(Ordering::Acquire);
-        (state & dir.bit() != 0).then_some(ReadyEvent {
-            dir,
-            tick: state & !FLAGS,
-        })
+        (state & dir.bit() != 0).then_some(state & !FLAGS)
     }
 
     /// Reactor side: records that the poller reported `ready` and moves the
@@ -238,8 +263,9 @@ impl Source {
         }
     }
 
-    /// Task side: ready if `dir`'s bit is cached; otherwise leaves the
-    /// waker in `slot` and returns `Pending`.
+    /// Task side: ready if `dir`'s bit is cached and the task has budget
+    /// left; otherwise leaves the waker in `slot` (not ready) or defers the
+    /// task (no budget), and returns `Pending`.
     fn poll_ready(
         &self,
         dir: Direction,
@@ -247,9 +273,24 @@ impl Source {
         slot: Slot<'_>,
         reactor: &Reactor,
     ) -> Poll<io::Result<ReadyEvent>> {
-        if let Some(event) = self.ready_event(dir) {
-            return Poll::Ready(Ok(event));
-        }
+        let tick = match self.ready_tick(dir) {
+            Some(tick) => tick,
+            None => ready!(self.poll_wait(dir, cx, slot, reactor))?,
+        };
+        // Budget last: only a ready source consumes (see "Budget").
+        let unit = ready!(coop::poll_proceed(cx));
+        Poll::Ready(Ok(ReadyEvent { dir, tick, unit }))
+    }
+
+    /// `poll_ready`'s slow path: leaves the waker in `slot`, then checks the
+    /// cached readiness again; ready with its tick, else `Pending`.
+    fn poll_wait(
+        &self,
+        dir: Direction,
+        cx: &mut Context<'_>,
+        slot: Slot<'_>,
+        reactor: &Reactor,
+    ) -> Poll<io::Result<usize>> {
         let mut guard = self.wakers.lock();
         let wakers = &mut guard.dirs[dir as usize];
         match slot {
@@ -260,8 +301,8 @@ impl Source {
             },
         }
         // Re-check under the lock (no lost wake-up, see the module docs).
-        if let Some(event) = self.ready_event(dir) {
-            return Poll::Ready(Ok(event));
+        if let Some(tick) = self.ready_tick(dir) {
+            return Poll::Ready(Ok(tick));
         }
         if reactor.is_oneshot() && guard.armed & dir.bit() == 0 {
             guard.armed |= dir.bit();
@@ -275,7 +316,8 @@ impl Source {
 
     /// Task side: forgets the cached readiness observed as `event`, unless
     /// the reactor reported a newer event since, or (reading) the read half
-    /// closed (see the module docs).
+    /// closed (see the module docs). Drops the event: its unit of budget
+    /// goes back unless the caller said `made_progress`.
     fn clear(&self, event: ReadyEvent) {
         let mut state = self.state.load(Ordering::Acquire);
         let keep = match event.dir {
@@ -337,7 +379,8 @@ impl Registration {
         self.source.poll_ready(dir, cx, Slot::Single, &self.reactor)
     }
 
-    /// Forgets the cached readiness observed as `event` (after `WouldBlock`).
+    /// Forgets the cached readiness observed as `event` (after `WouldBlock`),
+    /// giving its unit of budget back unless the caller `made_progress`.
     pub(crate) fn clear(&self, event: ReadyEvent) {
         self.source.clear(event);
     }
@@ -364,10 +407,14 @@ impl Registration {
             match op() {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
                 Ok(n) if short_clears && n > 0 && n < len => {
+                    event.made_progress();
                     self.clear(event);
                     return Poll::Ready(Ok(n));
                 }
-                result => return Poll::Ready(result),
+                result => {
+                    event.made_progress();
+                    return Poll::Ready(result);
+                }
             }
         }
     }
@@ -385,7 +432,10 @@ impl Registration {
             let event = ready!(self.poll_ready(dir, cx))?;
             match op() {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
-                result => return Poll::Ready(result),
+                result => {
+                    event.made_progress();
+                    return Poll::Ready(result);
+                }
             }
         }
     }
@@ -402,7 +452,10 @@ impl Registration {
             let event = ready!(waiter.poll_ready(cx))?;
             match op() {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
-                result => return Poll::Ready(result),
+                result => {
+                    event.made_progress();
+                    return Poll::Ready(result);
+                }
             }
         })
         .await
@@ -415,10 +468,13 @@ impl Registration {
         let mut waiter = Waiter::new(self, dir);
         poll_fn(|cx| loop {
             let event = ready!(waiter.poll_ready(cx))?;
-            if probe(self.source.fd, dir)? {
-                return Poll::Ready(Ok(()));
+            match probe(self.source.fd, dir) {
+                Ok(false) => self.clear(event),
+                result => {
+                    event.made_progress();
+                    return Poll::Ready(result.map(drop));
+                }
             }
-            self.clear(event);
         })
         .await
     }

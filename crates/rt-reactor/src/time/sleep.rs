@@ -4,8 +4,10 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{ready, Context, Poll, Waker};
 use std::time::{Duration, Instant};
+
+use rt_task::coop;
 
 use super::timers::{Armed, Moved};
 use super::wheel::Key;
@@ -100,6 +102,10 @@ pub(super) fn deadline_after(duration: Duration) -> Instant {
 ///
 /// `Sleep` is `Unpin` (unlike tokio's): it owns no address-sensitive state,
 /// so it can be polled as `&mut sleep` without pinning.
+///
+/// Completing consumes one unit of the task's cooperative budget
+/// (`rt_task::coop`); with none left, an elapsed `Sleep` returns `Pending`
+/// and its task is polled again later. A `Sleep` that is not due costs none.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
     deadline: Instant,
@@ -226,12 +232,17 @@ impl Future for Sleep {
         if this.timer.is_none() && std::mem::take(&mut this.fresh) {
             // If the wheel has passed the tick meanwhile, `arm` says so;
             // a deadline it has not reached fires on the owner's next turn.
-            return this.arm(cx.waker().clone());
+            ready!(this.arm(cx.waker().clone()));
+            // Due: no timer is left; an exhausted task finds the deadline
+            // passed by the clock below when it is polled again.
+            return consume_budget(cx);
         }
         // The clock decides, not the wheel: a fired timer means the deadline
         // has passed (see `Timers::tick_of`), and this also completes a
         // `Sleep` whose timer the owner has not processed yet.
         if Instant::now() >= this.deadline {
+            // Exhausted: `Pending`, still armed if it was; polled again later.
+            ready!(consume_budget(cx));
             this.disarm();
             return Poll::Ready(());
         }
@@ -256,10 +267,17 @@ impl Future for Sleep {
                 // Gone although the clock says not yet: only if the clock
                 // stepped; arm again.
                 this.timer = None;
-                this.arm(waker)
+                ready!(this.arm(waker));
+                consume_budget(cx)
             }
         }
     }
+}
+
+/// A `Sleep` is about to complete: one unit of the task's budget, or
+/// `Pending` with the task deferred if none is left (`rt_task::coop`).
+fn consume_budget(cx: &mut Context<'_>) -> Poll<()> {
+    coop::poll_proceed(cx).map(|unit| unit.made_progress())
 }
 
 impl Drop for Sleep {

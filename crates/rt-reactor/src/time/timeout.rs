@@ -6,6 +6,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use pin_project_lite::pin_project;
+use rt_task::coop;
 
 use super::sleep::{sleep_after, sleep_until, Sleep};
 use super::Elapsed;
@@ -18,6 +19,11 @@ use super::Elapsed;
 /// zero duration. A duration too large for `Instant` never elapses in
 /// practice (about 30 years). The timer is armed only if the future does not
 /// complete on its first poll.
+///
+/// The deadline is a [`Sleep`], so firing consumes a unit of the task's
+/// cooperative budget (`rt_task::coop`) — except when the future has just
+/// used up the budget itself: then the deadline is checked without it, so
+/// that a future which always exhausts the budget still times out.
 ///
 /// # Panics
 ///
@@ -104,10 +110,20 @@ impl<F: Future> Future for Timeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        let had_budget = coop::has_budget_remaining();
         if let Poll::Ready(output) = this.value.poll(cx) {
             return Poll::Ready(Ok(output));
         }
         // `Sleep` is `Unpin`.
-        Pin::new(this.delay).poll(cx).map(|()| Err(Elapsed::new()))
+        let mut delay = Pin::new(this.delay);
+        let elapsed = if had_budget && !coop::has_budget_remaining() {
+            // The future itself used up the budget: check the deadline
+            // anyway, or a future that does so on every poll would never
+            // time out (tokio does the same).
+            coop::with_unconstrained(|| delay.as_mut().poll(cx))
+        } else {
+            delay.poll(cx)
+        };
+        elapsed.map(|()| Err(Elapsed::new()))
     }
 }
