@@ -52,7 +52,6 @@ mod driver;
 mod handle;
 mod idle;
 mod join_set;
-mod loom;
 mod park;
 mod runtime;
 mod worker;

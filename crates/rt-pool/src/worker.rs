@@ -17,9 +17,9 @@ use crate::blocking::BlockingPool;
 use crate::builder::Config;
 use crate::context::{self, WorkerContext};
 use crate::idle::Idle;
-use crate::loom::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
 use crate::park::{Driver, Parker};
 use crate::Handle;
+use rt_task::sync::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
 
 /// Everything the workers and handles of one runtime share.
 #[derive(Debug)]

@@ -352,7 +352,7 @@ impl ReactorLock<'_> {
                 if source.key != key {
                     continue; // slot reused by a newer registration
                 }
-                source.set_ready(bits, reactor, &mut wakers);
+                source.set_ready(bits, Some(reactor), &mut wakers);
             }
         }
         reactor.timers.process(&mut wakers);

@@ -1,5 +1,7 @@
 //! A registered file descriptor, its cached readiness and its wakers.
 //!
+//! The protocol below is model-checked with loom: `src/loom_tests.rs`.
+//!
 //! # The readiness word
 //!
 //! `Source::state` is one `AtomicUsize`:
@@ -84,15 +86,14 @@
 use std::future::poll_fn;
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
 
-use parking_lot::Mutex;
 use rt_task::coop::{self, RestoreOnPending};
 use slab::Slab;
 
 use super::Reactor;
+use rt_task::sync::{AtomicUsize, Mutex, Ordering};
 
 /// Cached readiness bit: a read may not block.
 pub(crate) const READABLE: usize = 0b01;
@@ -225,8 +226,15 @@ impl Source {
     }
 
     /// Reactor side: records that the poller reported `ready` and moves the
-    /// wakers of those directions into `wakers`.
-    pub(super) fn set_ready(&self, ready: usize, reactor: &Reactor, wakers: &mut Vec<Waker>) {
+    /// wakers of those directions into `wakers`. `reactor` re-arms the
+    /// descriptor in oneshot mode; `None` is edge mode with no reactor at
+    /// all (the loom models).
+    pub(super) fn set_ready(
+        &self,
+        ready: usize,
+        reactor: Option<&Reactor>,
+        wakers: &mut Vec<Waker>,
+    ) {
         // AcqRel: the tick must be ordered with the `clear` CAS of a task
         // (which fails if it sees this increment). Ordering with the waker
         // hand-over comes from the mutex below.
@@ -243,7 +251,7 @@ impl Source {
         if ready & WRITABLE != 0 {
             guard.dirs[Direction::Write as usize].take_into(wakers);
         }
-        if reactor.is_oneshot() {
+        if let Some(reactor) = reactor.filter(|reactor| reactor.is_oneshot()) {
             // The poller disarmed the whole descriptor when it reported it.
             let mut interest = 0;
             for dir in [Direction::Read, Direction::Write] {
@@ -265,13 +273,13 @@ impl Source {
 
     /// Task side: ready if `dir`'s bit is cached and the task has budget
     /// left; otherwise leaves the waker in `slot` (not ready) or defers the
-    /// task (no budget), and returns `Pending`.
+    /// task (no budget), and returns `Pending`. `reactor` as in `set_ready`.
     fn poll_ready(
         &self,
         dir: Direction,
         cx: &mut Context<'_>,
         slot: Slot<'_>,
-        reactor: &Reactor,
+        reactor: Option<&Reactor>,
     ) -> Poll<io::Result<ReadyEvent>> {
         let tick = match self.ready_tick(dir) {
             Some(tick) => tick,
@@ -289,7 +297,7 @@ impl Source {
         dir: Direction,
         cx: &mut Context<'_>,
         slot: Slot<'_>,
-        reactor: &Reactor,
+        reactor: Option<&Reactor>,
     ) -> Poll<io::Result<usize>> {
         let mut guard = self.wakers.lock();
         let wakers = &mut guard.dirs[dir as usize];
@@ -304,11 +312,13 @@ impl Source {
         if let Some(tick) = self.ready_tick(dir) {
             return Poll::Ready(Ok(tick));
         }
-        if reactor.is_oneshot() && guard.armed & dir.bit() == 0 {
-            guard.armed |= dir.bit();
-            if let Err(err) = reactor.rearm(self, guard.armed) {
-                guard.armed &= !dir.bit();
-                return Poll::Ready(Err(err));
+        if let Some(reactor) = reactor.filter(|reactor| reactor.is_oneshot()) {
+            if guard.armed & dir.bit() == 0 {
+                guard.armed |= dir.bit();
+                if let Err(err) = reactor.rearm(self, guard.armed) {
+                    guard.armed &= !dir.bit();
+                    return Poll::Ready(Err(err));
+                }
             }
         }
         Poll::Pending
@@ -376,7 +386,8 @@ impl Registration {
         dir: Direction,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<ReadyEvent>> {
-        self.source.poll_ready(dir, cx, Slot::Single, &self.reactor)
+        self.source
+            .poll_ready(dir, cx, Slot::Single, Some(&self.reactor))
     }
 
     /// Forgets the cached readiness observed as `event` (after `WouldBlock`),
@@ -511,7 +522,7 @@ impl<'a> Waiter<'a> {
             self.dir,
             cx,
             Slot::Waiter(&mut self.index),
-            &registration.reactor,
+            Some(&registration.reactor),
         )
     }
 }
@@ -550,3 +561,7 @@ fn probe(fd: RawFd, dir: Direction) -> io::Result<bool> {
         }
     }
 }
+
+#[cfg(all(test, loom))]
+#[path = "../loom_tests.rs"]
+mod loom_tests;

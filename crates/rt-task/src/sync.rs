@@ -1,33 +1,36 @@
 //! One switch between the production primitives (std atomics,
-//! `parking_lot`) and loom's, so the park/notify and idle protocols run
-//! unchanged under the loom model checker (`RUSTFLAGS="--cfg loom"`).
+//! `parking_lot`) and loom's, so the concurrency protocols of every rt
+//! crate (the task state word here; park/notify and the idle set in
+//! `rt-pool`; a source's readiness word in `rt-reactor`) run unchanged
+//! under the loom model checker (`RUSTFLAGS="--cfg loom"`). Not part of the
+//! public API.
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+pub use loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+pub use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 
 /// A mutex whose `lock` returns the guard directly (parking_lot's shape).
 #[derive(Debug, Default)]
-pub(crate) struct Mutex<T>(
+pub struct Mutex<T>(
     #[cfg(not(loom))] parking_lot::Mutex<T>,
     #[cfg(loom)] loom::sync::Mutex<T>,
 );
 
 #[cfg(not(loom))]
-pub(crate) type MutexGuard<'a, T> = parking_lot::MutexGuard<'a, T>;
+pub type MutexGuard<'a, T> = parking_lot::MutexGuard<'a, T>;
 #[cfg(loom)]
-pub(crate) type MutexGuard<'a, T> = loom::sync::MutexGuard<'a, T>;
+pub type MutexGuard<'a, T> = loom::sync::MutexGuard<'a, T>;
 
 impl<T> Mutex<T> {
-    pub(crate) fn new(value: T) -> Mutex<T> {
+    pub fn new(value: T) -> Mutex<T> {
         #[cfg(not(loom))]
         return Mutex(parking_lot::Mutex::new(value));
         #[cfg(loom)]
         return Mutex(loom::sync::Mutex::new(value));
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
+    pub fn lock(&self) -> MutexGuard<'_, T> {
         #[cfg(not(loom))]
         return self.0.lock();
         #[cfg(loom)]
@@ -37,13 +40,13 @@ impl<T> Mutex<T> {
 
 /// A condition variable over [`Mutex`].
 #[derive(Debug, Default)]
-pub(crate) struct Condvar(
+pub struct Condvar(
     #[cfg(not(loom))] parking_lot::Condvar,
     #[cfg(loom)] loom::sync::Condvar,
 );
 
 impl Condvar {
-    pub(crate) fn new() -> Condvar {
+    pub fn new() -> Condvar {
         #[cfg(not(loom))]
         return Condvar(parking_lot::Condvar::new());
         #[cfg(loom)]
@@ -51,7 +54,7 @@ impl Condvar {
     }
 
     /// Block until notified (or spuriously woken); relocks the guard.
-    pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         #[cfg(not(loom))]
         {
             let mut guard = guard;
@@ -66,8 +69,7 @@ impl Condvar {
     /// returns the relocked guard and whether the wait timed out. (loom
     /// models no time: there it is `wait`, never timing out; the models
     /// use no driver, the only caller of timed waits.)
-    #[cfg_attr(loom, allow(dead_code))]
-    pub(crate) fn wait_for<'a, T>(
+    pub fn wait_for<'a, T>(
         &self,
         guard: MutexGuard<'a, T>,
         timeout: std::time::Duration,
@@ -85,7 +87,7 @@ impl Condvar {
         }
     }
 
-    pub(crate) fn notify_one(&self) {
+    pub fn notify_one(&self) {
         self.0.notify_one();
     }
 }
