@@ -189,6 +189,10 @@ struct Worker<'a> {
     searching: bool,
     /// A buffer kept for `wake_deferred`, so its capacity is reused.
     spare: Vec<std::task::Waker>,
+    /// How many of the deferred wakers (from the front) were deferred
+    /// before this worker's last reactor turn: those may run without
+    /// another turn.
+    turned: usize,
 }
 
 /// The body of worker thread `local.index()`.
@@ -212,6 +216,7 @@ pub(crate) fn run(handle: Handle, local: Local) {
             shared,
             searching: false,
             spare: Vec::new(),
+            turned: 0,
         }
         .run();
         // Drop the queue references and deferred wakers this worker still
@@ -242,8 +247,11 @@ impl Worker<'_> {
                 }
             }
             if !self.cx.deferred.borrow().is_empty() {
-                // Tasks that yielded: turn the reactor first, then run them.
-                self.turn_reactor();
+                // Tasks that yielded run after a reactor turn that came
+                // after their yield: turn it, unless the last turn did.
+                if self.turned == 0 {
+                    self.turn_reactor();
+                }
                 self.wake_deferred();
                 continue;
             }
@@ -274,17 +282,20 @@ impl Worker<'_> {
         }
     }
 
-    /// Wake the tasks that yielded, at most `DEFERRED_BATCH` at a time so
-    /// the deque never has to grow (crossbeam reallocates its buffer past
-    /// 64 tasks and again when it drains: 21% of `yield_many`'s time). The
-    /// rest wait for the next round. One notify for the batch, not one per
-    /// task.
+    /// Wake the tasks that yielded before the last reactor turn, at most
+    /// `DEFERRED_BATCH` at a time so the deque never has to grow
+    /// (crossbeam reallocates its buffer past 64 tasks and again when it
+    /// drains: 21% of `yield_many`'s time). The rest wait for the next
+    /// round, which needs no new turn for them (`turned`): one `epoll_wait`
+    /// per round of every yielded task, not per batch of 64. One notify for
+    /// the batch, not one per task.
     fn wake_deferred(&mut self) {
         let mut batch = std::mem::take(&mut self.spare);
         {
             let mut deferred = self.cx.deferred.borrow_mut();
-            let n = deferred.len().min(DEFERRED_BATCH);
+            let n = deferred.len().min(DEFERRED_BATCH).min(self.turned);
             batch.extend(deferred.drain(..n));
+            self.turned -= n;
         }
         self.queue_locally(|| {
             for waker in batch.drain(..) {
@@ -315,7 +326,9 @@ impl Worker<'_> {
     /// Turn the reactor without blocking, if no other thread holds it:
     /// every `event_interval` ticks (so I/O and timers flow while every
     /// worker is busy) and before re-running tasks that yielded.
-    fn turn_reactor(&self) {
+    fn turn_reactor(&mut self) {
+        // Every task deferred so far yielded before this turn.
+        self.turned = self.cx.deferred.borrow().len();
         if let Some(driver) = &self.shared.driver {
             // What the turn wakes is queued here without a wake-up per task;
             // siblings are woken only if there is more than this worker's
