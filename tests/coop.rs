@@ -177,6 +177,28 @@ fn a_read_loop_that_always_finds_data_lets_its_neighbour_run_after_128() {
 }
 
 #[test]
+fn an_async_fd_read_loop_that_always_finds_data_lets_its_neighbour_run_after_128() {
+    // The owned `Async<T>` path (`Registration::poll_io`), on a Unix
+    // socket pair with more queued than the loop will read.
+    let (reader, mut writer) = std::os::unix::net::UnixStream::pair().unwrap();
+    let queued = 2 * INTERRUPTED_AT;
+    writer.write_all(&vec![7; queued * CHUNK]).unwrap();
+    let count = run_task(LIMIT, move || async move {
+        let mut reader = rt::io::Async::new(reader).unwrap();
+        let flag = fresh_poll_and_neighbour().await;
+        let mut count = 0;
+        let mut buf = [0; CHUNK];
+        while count < queued && !flag.is_set() {
+            assert_eq!(reader.read(&mut buf).await.unwrap(), CHUNK);
+            count += 1;
+        }
+        count
+    });
+    drop(writer);
+    assert_interrupted_at_the_budget(count);
+}
+
+#[test]
 fn an_accept_loop_with_a_full_backlog_lets_its_neighbour_run_after_128() {
     // Connections the kernel has completed wait in the backlog: each
     // accept is ready at once (the waiter path of the reactor).
