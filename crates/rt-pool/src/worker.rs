@@ -19,7 +19,7 @@ use crate::context::{self, WorkerContext};
 use crate::idle::Idle;
 use crate::park::{Driver, Parker};
 use crate::Handle;
-use rt_task::sync::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
+use rt_task::loom::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
 
 /// Everything the workers and handles of one runtime share.
 #[derive(Debug)]

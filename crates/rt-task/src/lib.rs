@@ -81,10 +81,10 @@
 pub mod coop;
 mod join;
 mod list;
+#[doc(hidden)]
+pub mod loom;
 mod raw;
 mod state;
-#[doc(hidden)]
-pub mod sync;
 
 #[cfg(all(test, loom))]
 mod loom_tests;

@@ -93,7 +93,7 @@ use rt_task::coop::{self, RestoreOnPending};
 use slab::Slab;
 
 use super::Reactor;
-use rt_task::sync::{AtomicUsize, Mutex, Ordering};
+use rt_task::loom::{AtomicUsize, Mutex, Ordering};
 
 /// Cached readiness bit: a read may not block.
 pub(crate) const READABLE: usize = 0b01;
