@@ -15,21 +15,14 @@ use std::time::{Duration, Instant};
 
 use rt::io::{AsyncReadExt, AsyncWriteExt};
 use rt::net::{TcpListener, TcpStream};
-use rt::runtime::{Builder, Runtime};
 
-/// A runtime with `workers` worker threads.
-pub fn runtime(workers: usize) -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(workers)
-        .build()
-        .expect("build the runtime")
-}
-
-/// The executor tests' watchdog: a hang fails the test instead of
-/// sticking CI.
+/// The executor tests' helpers used here too: the runtime constructor, the
+/// watchdog (a hang fails the test instead of sticking CI) and the polling
+/// wait.
 #[path = "../support/mod.rs"]
 mod executor_support;
-pub use executor_support::watchdog;
+#[allow(unused_imports)] // reason: each test file uses a part of them
+pub use executor_support::{runtime, wait_until, watchdog};
 
 /// Held by a test that measures time or counts process-wide resources, so
 /// the other tests of its binary (run on parallel threads by libtest) do
@@ -38,21 +31,6 @@ pub use executor_support::watchdog;
 pub fn serial() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Poll `cond` every millisecond until it holds or `limit` passes; returns
-/// whether it held.
-pub fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    loop {
-        if cond() {
-            return true;
-        }
-        if Instant::now() >= deadline {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
 }
 
 /// The open descriptors of this process, each as `fd -> target` (the

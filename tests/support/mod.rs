@@ -12,13 +12,18 @@ use std::sync::{mpsc, Arc};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+/// A multi-thread runtime with `workers` worker threads.
+pub fn runtime(workers: usize) -> rt::runtime::Runtime {
+    rt::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .build()
+        .expect("build the runtime")
+}
+
 /// A multi-thread runtime with one worker: task order on it is
 /// deterministic enough to assert.
 pub fn one_worker() -> rt::runtime::Runtime {
-    rt::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .build()
-        .expect("build the runtime")
+    runtime(1)
 }
 
 /// Counts how often something happened, shared between a test and the
