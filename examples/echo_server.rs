@@ -14,12 +14,14 @@
 //! tokio; `c10k` drives both with `echo_client`.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use rt_suite::args::Args;
-use rt_suite::echo::{serve, Counters, Options, Shutdown};
+use rt_suite::echo::{serve, Counters, Options};
+
+#[path = "common/server_cli.rs"]
+mod server_cli;
+use server_cli::{finish, start, Config};
 
 const USAGE: &str = "\
 usage: echo_server [--addr ADDR] [--workers N]
@@ -30,26 +32,10 @@ usage: echo_server [--addr ADDR] [--workers N]
 Stops on SIGINT or SIGTERM and prints its totals.";
 
 fn main() -> ExitCode {
-    let mut args = Args::from_env(USAGE);
-    let addr: SocketAddr = args
-        .value("addr")
-        .unwrap_or_else(|| "127.0.0.1:7000".parse().unwrap());
-    let workers: usize = args.value("workers").unwrap_or_else(num_cpus);
-    args.finish();
-    if workers == 0 {
-        eprintln!("echo_server: --workers must be at least 1");
-        return ExitCode::from(2);
-    }
-    // Every connection is a descriptor: allow as many as the hard limit.
-    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
-        eprintln!("echo_server: cannot raise the open-files limit: {err}");
-    }
-
-    let shutdown = Shutdown::new();
-    if let Err(err) = on_signals(shutdown.clone()) {
-        eprintln!("echo_server: cannot install signal handlers: {err}");
-        return ExitCode::FAILURE;
-    }
+    let (Config { addr, workers }, shutdown) = match start("echo_server", USAGE) {
+        Ok(started) => started,
+        Err(code) => return code,
+    };
     let runtime = match rt::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .thread_name("echo-worker")
@@ -72,39 +58,7 @@ fn main() -> ExitCode {
         std::io::stdout().flush()?;
         std::io::Result::Ok(serve(listener, Options::default(), counters, shutdown.wait()).await)
     });
-    match result {
-        Ok(totals) => {
-            println!("totals: {totals}");
-            // Connections still open after the grace period are not waited for.
-            runtime.shutdown_background();
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("echo_server: cannot listen on {addr}: {err}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// Triggers `shutdown` on the first SIGINT or SIGTERM; exits at once on
-/// the second (status 130), for a server whose connections do not close.
-fn on_signals(shutdown: Shutdown) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            for signal in signals.forever() {
-                if shutdown.is_triggered() {
-                    std::process::exit(130);
-                }
-                eprintln!("echo_server: signal {signal}: shutting down");
-                shutdown.trigger();
-            }
-        })?;
-    Ok(())
-}
-
-fn num_cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    // Connections still open after the grace period are not waited for.
+    runtime.shutdown_background();
+    finish("echo_server", addr, result)
 }

@@ -17,11 +17,14 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use rt_suite::args::Args;
-use rt_suite::echo::{AcceptErrors, ConnectionGuard, Counters, Options, Shutdown, Totals};
+use rt_suite::echo::{AcceptErrors, ConnectionGuard, Counters, Options, Totals};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::time::{sleep, Duration, Instant};
+
+#[path = "common/server_cli.rs"]
+mod server_cli;
+use server_cli::{finish, start, Config};
 
 const USAGE: &str = "\
 usage: echo_server_tokio [--addr ADDR] [--workers N]
@@ -37,25 +40,10 @@ const BACKLOG: u32 = 4096;
 const GRACE_POLL: Duration = Duration::from_millis(10);
 
 fn main() -> ExitCode {
-    let mut args = Args::from_env(USAGE);
-    let addr: SocketAddr = args
-        .value("addr")
-        .unwrap_or_else(|| "127.0.0.1:7000".parse().unwrap());
-    let workers: usize = args.value("workers").unwrap_or_else(num_cpus);
-    args.finish();
-    if workers == 0 {
-        eprintln!("echo_server_tokio: --workers must be at least 1");
-        return ExitCode::from(2);
-    }
-    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
-        eprintln!("echo_server_tokio: cannot raise the open-files limit: {err}");
-    }
-
-    let shutdown = Shutdown::new();
-    if let Err(err) = on_signals(shutdown.clone()) {
-        eprintln!("echo_server_tokio: cannot install signal handlers: {err}");
-        return ExitCode::FAILURE;
-    }
+    let (Config { addr, workers }, shutdown) = match start("echo_server_tokio", USAGE) {
+        Ok(started) => started,
+        Err(code) => return code,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .thread_name("echo-worker")
@@ -83,17 +71,8 @@ fn main() -> ExitCode {
         io::stdout().flush()?;
         io::Result::Ok(serve(listener, options, counters, shutdown.wait()).await)
     });
-    match result {
-        Ok(totals) => {
-            println!("totals: {totals}");
-            runtime.shutdown_background();
-            ExitCode::SUCCESS
-        }
-        Err(err) => {
-            eprintln!("echo_server_tokio: cannot listen on {addr}: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    runtime.shutdown_background();
+    finish("echo_server_tokio", addr, result)
 }
 
 /// A listener with `SO_REUSEADDR` and a backlog of 4096, as rt's `bind`.
@@ -173,27 +152,4 @@ async fn echo(mut stream: TcpStream, buffer_size: usize, guard: ConnectionGuard)
         counters.dropped(pending);
         counters.connection_error();
     }
-}
-
-/// Triggers `shutdown` on the first SIGINT or SIGTERM; exits at once on
-/// the second (status 130).
-fn on_signals(shutdown: Shutdown) -> io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            for signal in signals.forever() {
-                if shutdown.is_triggered() {
-                    std::process::exit(130);
-                }
-                eprintln!("echo_server_tokio: signal {signal}: shutting down");
-                shutdown.trigger();
-            }
-        })?;
-    Ok(())
-}
-
-fn num_cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }

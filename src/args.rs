@@ -115,3 +115,9 @@ impl Args {
         found
     }
 }
+
+/// The number of CPUs this process may use (at least 1): the examples'
+/// default worker count.
+pub fn num_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

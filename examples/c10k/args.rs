@@ -2,7 +2,7 @@
 
 use rt_suite::args::Args;
 
-use super::num_cpus;
+use rt_suite::args::num_cpus;
 
 const USAGE: &str = "\
 usage: c10k [options]

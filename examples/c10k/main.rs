@@ -48,6 +48,7 @@ mod run;
 
 use std::process::ExitCode;
 
+use rt_suite::args::num_cpus;
 use rt_suite::echo::Totals;
 use serde_json::Value;
 
@@ -219,10 +220,6 @@ fn round_of(round: usize, rounds: usize) -> String {
     } else {
         String::new()
     }
-}
-
-fn num_cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 #[cfg(test)]

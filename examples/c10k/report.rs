@@ -6,7 +6,8 @@
 
 use super::args::Config;
 use super::figures::{figures, median_figures, median_u64, Figures};
-use super::{num_cpus, Row, Scenario, RT, TOKIO};
+use super::{Row, Scenario, RT, TOKIO};
+use rt_suite::args::num_cpus;
 
 pub(super) fn print_table(config: &Config, groups: &[Vec<Row>]) {
     println!(

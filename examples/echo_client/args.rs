@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use rt_suite::args::Args;
+use rt_suite::args::{num_cpus, Args};
 
 const USAGE: &str = "\
 usage: echo_client [options]
@@ -72,8 +72,4 @@ pub(super) fn parse_args() -> Config {
     }
     args.finish();
     config
-}
-
-fn num_cpus() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
