@@ -415,17 +415,10 @@ impl Registration {
         let short_clears = dir == Direction::Write || self.reactor.reports_read_closed();
         loop {
             let event = ready!(self.poll_ready(dir, cx))?;
-            match op() {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
-                Ok(n) if short_clears && n > 0 && n < len => {
-                    event.made_progress();
-                    self.clear(event);
-                    return Poll::Ready(Ok(n));
-                }
-                result => {
-                    event.made_progress();
-                    return Poll::Ready(result);
-                }
+            if let Some(result) =
+                self.attempt(event, &mut op, |&n| short_clears && n > 0 && n < len)
+            {
+                return Poll::Ready(result);
             }
         }
     }
@@ -441,12 +434,8 @@ impl Registration {
     ) -> Poll<io::Result<R>> {
         loop {
             let event = ready!(self.poll_ready(dir, cx))?;
-            match op() {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
-                result => {
-                    event.made_progress();
-                    return Poll::Ready(result);
-                }
+            if let Some(result) = self.attempt(event, &mut op, |_| false) {
+                return Poll::Ready(result);
             }
         }
     }
@@ -461,12 +450,8 @@ impl Registration {
         let mut waiter = Waiter::new(self, dir);
         poll_fn(|cx| loop {
             let event = ready!(waiter.poll_ready(cx))?;
-            match op() {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => self.clear(event),
-                result => {
-                    event.made_progress();
-                    return Poll::Ready(result);
-                }
+            if let Some(result) = self.attempt(event, &mut op, |_| false) {
+                return Poll::Ready(result);
             }
         })
         .await
@@ -477,17 +462,44 @@ impl Registration {
     /// readiness (a caller whose own operation got `WouldBlock` does not spin).
     pub(crate) async fn ready(&self, dir: Direction) -> io::Result<()> {
         let mut waiter = Waiter::new(self, dir);
+        let now = || match probe(self.source.fd, dir) {
+            Ok(false) => Err(io::ErrorKind::WouldBlock.into()),
+            result => result.map(drop),
+        };
         poll_fn(|cx| loop {
             let event = ready!(waiter.poll_ready(cx))?;
-            match probe(self.source.fd, dir) {
-                Ok(false) => self.clear(event),
-                result => {
-                    event.made_progress();
-                    return Poll::Ready(result.map(drop));
-                }
+            if let Some(result) = self.attempt(event, now, |_| false) {
+                return Poll::Ready(result);
             }
         })
         .await
+    }
+
+    /// One try of `op` on the readiness `event`. `WouldBlock`: the cached
+    /// readiness is cleared (unless newer, see `Source::clear`) and the unit
+    /// of budget given back; `None`, the caller waits again. Anything else
+    /// is the result, the unit kept; if `drained` says the result emptied
+    /// the socket (a short stream operation), the readiness is cleared too.
+    #[inline]
+    fn attempt<R>(
+        &self,
+        event: ReadyEvent,
+        op: impl FnOnce() -> io::Result<R>,
+        drained: impl FnOnce(&R) -> bool,
+    ) -> Option<io::Result<R>> {
+        match op() {
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                self.clear(event);
+                None
+            }
+            result => {
+                event.made_progress();
+                if result.as_ref().is_ok_and(drained) {
+                    self.clear(event);
+                }
+                Some(result)
+            }
+        }
     }
 }
 
