@@ -82,22 +82,27 @@ fn spawn_many_local<R: BenchRuntime>(group: &mut Group<'_>) {
     });
 }
 
+/// The measured step of the remote-spawn workloads: `n` empty tasks
+/// spawned from the bench thread, then joined in `block_on`. `handles`
+/// keeps its capacity from one iteration to the next.
+fn spawn_remote_and_join<R: BenchRuntime>(rt: &R, handles: &mut Vec<R::JoinHandle<()>>, n: usize) {
+    for _ in 0..n {
+        handles.push(rt.spawn(async {}));
+    }
+    rt.block_on(async {
+        for handle in handles.drain(..) {
+            handle.await;
+        }
+    });
+}
+
 /// 10,000 empty tasks spawned through the runtime from the bench thread
 /// while the workers are idle, then joined.
 fn spawn_many_remote_idle<R: BenchRuntime>(group: &mut Group<'_>) {
     let rt = R::new(WORKERS);
     let mut handles = Vec::with_capacity(NUM_SPAWN);
     group.bench_function(R::NAME, |b| {
-        b.iter(|| {
-            for _ in 0..NUM_SPAWN {
-                handles.push(rt.spawn(async {}));
-            }
-            rt.block_on(async {
-                for handle in handles.drain(..) {
-                    handle.await;
-                }
-            });
-        })
+        b.iter(|| spawn_remote_and_join(&rt, &mut handles, NUM_SPAWN))
     });
 }
 
@@ -118,16 +123,7 @@ fn spawn_many_remote_busy1<R: BenchRuntime>(group: &mut Group<'_>) {
         }));
     }
     group.bench_function(R::NAME, |b| {
-        b.iter(|| {
-            for _ in 0..NUM_SPAWN {
-                handles.push(rt.spawn(async {}));
-            }
-            rt.block_on(async {
-                for handle in handles.drain(..) {
-                    handle.await;
-                }
-            });
-        })
+        b.iter(|| spawn_remote_and_join(&rt, &mut handles, NUM_SPAWN))
     });
     flag.store(false, Relaxed);
 }
@@ -153,16 +149,7 @@ fn spawn_many_remote_busy2<R: BenchRuntime>(group: &mut Group<'_>) {
         drop(rt.spawn(async move { busy_chain::<R>(flag) }));
     }
     group.bench_function(R::NAME, |b| {
-        b.iter(|| {
-            for _ in 0..NUM_SPAWN_BUSY2 {
-                handles.push(rt.spawn(async {}));
-            }
-            rt.block_on(async {
-                for handle in handles.drain(..) {
-                    handle.await;
-                }
-            });
-        })
+        b.iter(|| spawn_remote_and_join(&rt, &mut handles, NUM_SPAWN_BUSY2))
     });
     flag.store(false, Relaxed);
 }
