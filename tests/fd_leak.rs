@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-use io_support::{open_fds, runtime, serial, tcp_pair, wait_until, watchdog};
+use io_support::{new_fds, open_fds, runtime, serial, tcp_pair, wait_until, watchdog};
 use rt::io::AsyncReadExt;
 use rt::net::{TcpListener, UdpSocket, UnixStream};
 use rt::task::JoinHandle;
@@ -65,10 +65,7 @@ fn aborted_or_timed_out_reads_close_their_descriptors_and_drop_their_wakers() {
             "{} descriptors before, {} after {ROUNDS} rounds; new: {:?}",
             before.len(),
             after.len(),
-            after
-                .iter()
-                .filter(|fd| !before.contains(fd))
-                .collect::<Vec<_>>()
+            new_fds(&before, &after)
         );
         println!(
             "{ROUNDS} rounds, {} wakers handed out, {} descriptors before and after",
@@ -130,10 +127,7 @@ fn dropping_a_runtime_with_pending_reads_closes_every_descriptor() {
             "{} descriptors before {RUNTIMES} runtimes, {} after; new: {:?}",
             before.len(),
             after.len(),
-            after
-                .iter()
-                .filter(|fd| !before.contains(fd))
-                .collect::<Vec<_>>()
+            new_fds(&before, &after)
         );
     });
 }

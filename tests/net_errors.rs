@@ -14,7 +14,7 @@ use std::io::ErrorKind;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use io_support::{open_fds, runtime, serial, wait_until, watchdog, TempDir};
+use io_support::{new_fds, open_fds, runtime, serial, wait_until, watchdog, TempDir};
 use rt::io::{AsyncReadExt, AsyncWriteExt};
 use rt::net::{TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixStream};
 use rt::time::timeout;
@@ -198,10 +198,7 @@ fn failed_connects_and_binds_leak_no_descriptor() {
                 "{} descriptors before {ATTEMPTS} failed attempts, {} after; new: {:?}",
                 before.len(),
                 after.len(),
-                after
-                    .iter()
-                    .filter(|fd| !before.contains(fd))
-                    .collect::<Vec<_>>()
+                new_fds(&before, &after)
             );
         });
     });

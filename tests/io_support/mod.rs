@@ -33,6 +33,12 @@ pub fn serial() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The descriptors in `after` that were not in `before` (both from
+/// [`open_fds`]): what a leak assertion prints.
+pub fn new_fds<'a>(before: &[String], after: &'a [String]) -> Vec<&'a String> {
+    after.iter().filter(|fd| !before.contains(fd)).collect()
+}
+
 /// The open descriptors of this process, each as `fd -> target` (the
 /// target from `readlink`, e.g. `socket:[123]`, `anon_inode:[eventpoll]`),
 /// sorted. Excludes the descriptor `read_dir` itself holds open.
