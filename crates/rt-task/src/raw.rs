@@ -104,7 +104,9 @@ where
             *stage = Stage::Finished(result);
         }
         if self.header.state.complete() {
-            self.header.join_waker.wake();
+            // The joiner's waker is user code: a panic in it must not unwind
+            // into the worker (it would take the thread down mid-loop).
+            let _ = catch_unwind(AssertUnwindSafe(|| self.header.join_waker.wake()));
         } else {
             // SAFETY: COMPLETE without JOIN_INTEREST: the handle is gone, so
             // this thread is the output's only owner.
@@ -123,11 +125,15 @@ where
         self.complete(Err(err));
     }
 
-    fn submit(self: Arc<Self>, yielded: bool) {
-        let scheduler: *const S = &self.scheduler;
-        let task = Task::from_raw(self);
-        // SAFETY: `task` keeps the cell (and so `scheduler`) alive for the call.
-        unsafe { &*scheduler }.schedule(task, yielded);
+    /// Hand a new queue reference to the scheduler. The caller's own
+    /// reference (`self`) stays alive across the call: the scheduler may
+    /// run the task to completion — on this thread or another — before
+    /// `schedule` returns, and `schedule` still reads `self.scheduler`
+    /// (the runtime's `Handle`) after queuing. Moving the only reference
+    /// into the queue would let that run free the cell under the call.
+    fn submit(self: &Arc<Self>, yielded: bool) {
+        self.scheduler
+            .schedule(Task::from_raw(Arc::clone(self)), yielded);
     }
 }
 
@@ -255,7 +261,7 @@ where
 
     fn wake_by_ref(self: &Arc<Self>) {
         if self.header.state.to_notified() == Submit::Yes {
-            self.clone().submit(false);
+            self.submit(false);
         }
     }
 }
