@@ -33,7 +33,7 @@
 //! # impl rt_task::Schedule for Noop { fn schedule(&self, _: rt_task::Task, _: bool) {} }
 //! let (queues, locals) = Queues::new(2, DEFAULT_GLOBAL_QUEUE_INTERVAL);
 //! let (task, _handle) = rt_task::unowned(async {}, Noop);
-//! queues.push_remote(task);
+//! queues.push_remote(task).unwrap();
 //! // Worker 0 finds the injected task.
 //! assert!(locals[0].next_task(&queues).is_some());
 //! ```
@@ -41,7 +41,12 @@
 use std::cell::Cell;
 use std::fmt;
 
+mod gate;
+#[cfg(all(test, loom))]
+mod loom_tests;
+
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+use gate::Gate;
 use rt_task::Task;
 
 /// How often (in ticks) a worker checks the injector before its own queue:
@@ -53,8 +58,17 @@ pub const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 61;
 pub const MAX_LIFO_POLLS: u32 = 3;
 
 /// The queues every worker can reach: the injector and all stealers.
+///
+/// The injector has a closed state (tokio's inject queue has one too): at
+/// shutdown, [`Queues::close_remote`] closes it and takes what it holds, and
+/// every later [`Queues::push_remote`] hands its task back instead of
+/// queuing it, so no task reference can be left in the injector after the
+/// final drain (a reference there would keep the task, its handle and so
+/// the whole runtime alive: a cycle). The protocol is in `gate.rs`.
 pub struct Queues {
     injector: Injector<Task>,
+    /// The injector's closed state.
+    gate: Gate,
     stealers: Box<[Stealer<Task>]>,
     global_queue_interval: u32,
 }
@@ -84,6 +98,7 @@ impl Queues {
         let stealers = locals.iter().map(|l| l.deque.stealer()).collect();
         let queues = Queues {
             injector: Injector::new(),
+            gate: Gate::new(),
             stealers,
             global_queue_interval,
         };
@@ -91,8 +106,28 @@ impl Queues {
     }
 
     /// Queue a task from outside the workers (or a worker of no runtime).
-    pub fn push_remote(&self, task: Task) {
+    ///
+    /// # Errors
+    /// Once the injector is closed ([`Queues::close_remote`]), the task is
+    /// handed back, not queued.
+    pub fn push_remote(&self, task: Task) -> Result<(), Task> {
+        let Some(_entry) = self.gate.enter() else {
+            return Err(task);
+        };
         self.injector.push(task);
+        Ok(())
+    }
+
+    /// Close the injector (later pushes hand their task back) and return
+    /// every task it held. Idempotent: a later call returns nothing.
+    pub fn close_remote(&self) -> Vec<Task> {
+        self.gate.close();
+        std::iter::from_fn(|| self.pop_remote()).collect()
+    }
+
+    /// Whether [`Queues::close_remote`] was called.
+    pub fn is_remote_closed(&self) -> bool {
+        self.gate.is_closed()
     }
 
     /// Whether any queue a worker could take from holds a task.
@@ -271,7 +306,7 @@ impl fmt::Debug for Local {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -301,7 +336,7 @@ mod tests {
         for i in 0..10 {
             locals[0].push(task(&log, i));
         }
-        queues.push_remote(task(&log, 100));
+        queues.push_remote(task(&log, 100)).unwrap();
         for _ in 0..4 {
             locals[0].next_task(&queues).unwrap().run();
         }
@@ -350,10 +385,61 @@ mod tests {
             },
             Noop,
         );
-        queues.push_remote(t);
+        queues.push_remote(t).unwrap();
         assert!(queues.has_work());
         locals[1].next_task(&queues).unwrap().run();
         assert_eq!(ran.load(SeqCst), 1);
         assert!(!queues.has_work());
+    }
+
+    #[test]
+    fn a_closed_injector_hands_pushes_back_and_keeps_nothing() {
+        let (queues, _locals) = Queues::new(2, 61);
+        let log = Arc::default();
+        queues.push_remote(task(&log, 1)).unwrap();
+        assert_eq!(
+            queues.close_remote().len(),
+            1,
+            "close takes what was queued"
+        );
+        assert!(queues.is_remote_closed());
+        assert!(queues.push_remote(task(&log, 2)).is_err(), "handed back");
+        assert!(!queues.has_work());
+        assert!(queues.close_remote().is_empty());
+    }
+
+    #[test]
+    fn pushes_racing_a_close_are_either_drained_or_handed_back() {
+        const PUSHERS: usize = 4;
+        const PUSHES: usize = 2_000;
+        for _ in 0..20 {
+            let (queues, _locals) = Queues::new(1, 61);
+            let queues = Arc::new(queues);
+            let log = Arc::default();
+            let handed_back = Arc::new(AtomicUsize::new(0));
+            let pushers: Vec<_> = (0..PUSHERS)
+                .map(|_| {
+                    let (queues, log, back) =
+                        (queues.clone(), Arc::clone(&log), handed_back.clone());
+                    std::thread::spawn(move || {
+                        for i in 0..PUSHES {
+                            if queues.push_remote(task(&log, i)).is_err() {
+                                back.fetch_add(1, SeqCst);
+                            }
+                        }
+                    })
+                })
+                .collect();
+            std::thread::yield_now();
+            let drained = queues.close_remote().len();
+            for p in pushers {
+                p.join().unwrap();
+            }
+            assert_eq!(drained + handed_back.load(SeqCst), PUSHERS * PUSHES);
+            assert!(
+                queues.pop_remote().is_none(),
+                "a push got in after the close"
+            );
+        }
     }
 }

@@ -10,6 +10,15 @@ pub use loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 pub use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 
+/// One round of a spin-wait loop: a CPU hint, or under loom a yield so
+/// the model lets the awaited thread run.
+pub fn spin_wait() {
+    #[cfg(not(loom))]
+    std::hint::spin_loop();
+    #[cfg(loom)]
+    loom::thread::yield_now();
+}
+
 /// A mutex whose `lock` returns the guard directly (parking_lot's shape).
 #[derive(Debug, Default)]
 pub struct Mutex<T>(
