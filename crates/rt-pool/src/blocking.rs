@@ -179,10 +179,33 @@ impl BlockingPool {
     }
 }
 
+/// Gives a blocking thread's place back if the thread unwinds, so that
+/// shutdown (which waits for the count to reach zero) is told anyway. A
+/// clean exit gives the place back itself, under the lock under which it
+/// decided to exit (a job queued after that must start a new thread).
+struct ThreadGuard<'a> {
+    inner: &'a Inner,
+    counted: bool,
+}
+
+impl Drop for ThreadGuard<'_> {
+    fn drop(&mut self) {
+        if self.counted {
+            self.inner.state.lock().threads -= 1;
+        }
+        self.inner.exited.notify_all();
+    }
+}
+
 fn run(inner: Arc<Inner>, handle: Handle) {
+    let mut place = ThreadGuard {
+        inner: &inner,
+        counted: true,
+    };
     let _current = crate::context::set_current(&handle);
+    // The hooks are user code: a panic in one is contained (see `worker`).
     if let Some(f) = &handle.shared.config.on_thread_start {
-        f();
+        rt_task::call_contained(&**f);
     }
     let mut state = inner.state.lock();
     loop {
@@ -209,9 +232,9 @@ fn run(inner: Arc<Inner>, handle: Handle) {
         }
     }
     state.threads -= 1;
+    place.counted = false;
     drop(state);
     if let Some(f) = &handle.shared.config.on_thread_stop {
-        f();
+        rt_task::call_contained(&**f);
     }
-    inner.exited.notify_all();
 }

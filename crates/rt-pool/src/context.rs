@@ -27,7 +27,12 @@ pub(crate) struct WorkerContext {
 
 thread_local! {
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+    /// How many `set_current` guards are alive on this thread (each guard
+    /// remembers its depth, to catch guards dropped out of order).
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
     static WORKER: Cell<*const WorkerContext> = const { Cell::new(std::ptr::null()) };
+    /// Set while this thread is inside `block_on`.
+    static IN_BLOCK_ON: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The runtime this thread is in, if any.
@@ -39,15 +44,22 @@ pub(crate) fn current() -> Option<Handle> {
 #[derive(Debug)]
 pub(crate) struct SetCurrentGuard {
     prev: Option<Handle>,
+    /// `DEPTH` once this guard was made.
+    depth: usize,
     _reactor: rt_reactor::EnterGuard,
 }
 
 /// Make `handle` this thread's current runtime until the guard drops.
 pub(crate) fn set_current(handle: &Handle) -> SetCurrentGuard {
     let prev = CURRENT.with(|c| c.borrow_mut().replace(handle.clone()));
+    let depth = DEPTH.with(|d| {
+        d.set(d.get() + 1);
+        d.get()
+    });
     let reactor = rt_reactor::enter(&handle.shared.reactor);
     SetCurrentGuard {
         prev,
+        depth,
         _reactor: reactor,
     }
 }
@@ -55,7 +67,47 @@ pub(crate) fn set_current(handle: &Handle) -> SetCurrentGuard {
 impl Drop for SetCurrentGuard {
     fn drop(&mut self) {
         let prev = self.prev.take();
-        CURRENT.with(|c| *c.borrow_mut() = prev);
+        // During thread-local destruction the slots may be gone.
+        let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+        let in_order = DEPTH
+            .try_with(|d| {
+                let in_order = d.get() == self.depth;
+                d.set(self.depth - 1);
+                in_order
+            })
+            .unwrap_or(true);
+        if !in_order && !std::thread::panicking() {
+            panic!(
+                "`EnterGuard`s dropped out of order: the guards of `Runtime::enter` and \
+                 `Handle::enter` must be dropped in the reverse order of their creation"
+            );
+        }
+    }
+}
+
+/// Whether this thread drives asynchronous tasks right now: a worker of
+/// any runtime, or inside `block_on`. Blocking here (another `block_on`,
+/// dropping a runtime) is refused.
+pub(crate) fn in_async_context() -> bool {
+    is_worker() || IN_BLOCK_ON.with(Cell::get)
+}
+
+/// Marks this thread as inside `block_on` until the guard drops.
+#[derive(Debug)]
+pub(crate) struct BlockOnGuard(());
+
+/// Enter `block_on`; `None` if this thread is already in async context.
+pub(crate) fn enter_block_on() -> Option<BlockOnGuard> {
+    if in_async_context() {
+        return None;
+    }
+    IN_BLOCK_ON.with(|b| b.set(true));
+    Some(BlockOnGuard(()))
+}
+
+impl Drop for BlockOnGuard {
+    fn drop(&mut self) {
+        let _ = IN_BLOCK_ON.try_with(|b| b.set(false));
     }
 }
 

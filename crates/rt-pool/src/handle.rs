@@ -65,16 +65,22 @@ impl Handle {
 
     /// Run `future` on the calling thread, inside this runtime's context.
     ///
+    /// If the runtime has shut down, timers fail (panic, as tokio's do) and
+    /// I/O fails with an error instead of waiting for a reactor that
+    /// nothing drives any more.
+    ///
     /// # Panics
-    /// On a worker thread of any runtime (it would block a worker).
+    /// On a thread that drives asynchronous tasks: a worker thread of any
+    /// runtime, or inside another `block_on` (it would block them; the
+    /// inner call would also take the outer one's wake-ups).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        if context::is_worker() {
+        let Some(_blocking) = context::enter_block_on() else {
             panic!(
                 "Cannot start a runtime from within a runtime: `block_on` was called on a thread \
                  that is driving asynchronous tasks. Use `.await` or `spawn_blocking` instead."
             );
-        }
+        };
         let _guard = context::set_current(self);
         crate::block_on::block_on(future)
     }

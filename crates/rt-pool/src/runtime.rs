@@ -2,15 +2,30 @@
 //!
 //! # Shutdown, in order
 //!
+//! The thread that shuts down enters the runtime's context for the whole
+//! sequence, so a destructor that spawns gets a cancelled handle (tokio
+//! does the same) rather than a panic.
+//!
 //! 1. Set the shutdown flag and unpark every worker; each leaves its loop
 //!    after its current poll and drops the queue references it holds.
 //! 2. Wait for the workers (all of them, or until the deadline of
 //!    `shutdown_timeout`; a worker stuck in a poll is then left behind).
-//! 3. Close the owner list and shut down every task in it: futures that no
+//! 3. Close the injector and drop what it holds: from now on a wake or a
+//!    spawn from any thread hands its queue reference back instead of
+//!    queuing it, so no reference is left in a queue after this step (it
+//!    would keep the runtime alive through the task's handle: a leak).
+//! 4. Close the owner list and shut down every task in it: futures that no
 //!    worker is polling are dropped here, so their destructors run even if
 //!    no queue or waker held them. Later spawns are cancelled at once.
-//! 4. Drop what the injector still holds; shut down the blocking pool
-//!    (queued jobs cancelled, running ones awaited until the deadline).
+//! 5. Shut the reactor down: every task or thread still waiting on one of
+//!    its sockets or timers is woken and gets an error (nothing will drive
+//!    it again), including a blocking job waiting on I/O in `block_on`.
+//! 6. Shut down the blocking pool (queued jobs cancelled, running ones
+//!    awaited until the deadline).
+//!
+//! From a thread that drives tasks (a worker, or inside `block_on`) the
+//! runtime cannot wait for anything: it shuts down in the background and,
+//! except in `shutdown_background`, panics afterwards, as tokio does.
 
 use std::future::Future;
 use std::io;
@@ -26,6 +41,12 @@ use crate::worker::{self, Shared};
 use crate::Handle;
 
 /// The rt runtime: worker threads running tasks, a reactor, a blocking pool.
+///
+/// Dropping it shuts it down (see the module docs for the steps) and waits
+/// for its threads. Dropping it on a thread that drives tasks — inside a
+/// task or `block_on` — panics, as tokio's does, after shutting it down
+/// without waiting; use [`Runtime::shutdown_background`] there. Sockets
+/// and timers it leaves behind fail from then on instead of waiting.
 ///
 /// ```
 /// let rt = rt_pool::Runtime::new().unwrap();
@@ -53,6 +74,16 @@ impl Runtime {
     pub(crate) fn start(config: Config) -> io::Result<Runtime> {
         let reactor = Arc::new(rt_reactor::Reactor::new()?);
         let (shared, locals) = Shared::new(config, reactor);
+        // Host name lookups run on the blocking pool. Weak: the reactor is
+        // owned by `shared`, and a strong count here would be a cycle.
+        let weak = Arc::downgrade(&shared);
+        shared.reactor.set_offload(Box::new(move |job| {
+            if let Some(shared) = weak.upgrade() {
+                drop(Handle { shared }.spawn_blocking(job));
+            }
+            // Else the runtime is gone: `job` drops here and tells its
+            // waiter so (see `rt_reactor::Offload`).
+        }));
         let handle = Handle { shared };
         let rt = Runtime {
             handle: handle.clone(),
@@ -80,7 +111,8 @@ impl Runtime {
     /// is not on a worker, so it keeps no task waiting (tokio budgets it).
     ///
     /// # Panics
-    /// On a worker thread of any runtime (it would block a worker).
+    /// On a thread that drives tasks: a worker thread of any runtime, or
+    /// inside another `block_on` (see [`Handle::block_on`]).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.handle.block_on(future)
@@ -116,51 +148,71 @@ impl Runtime {
 
     /// Shut down, waiting at most `timeout` for workers stuck in a poll and
     /// for running blocking jobs; whatever is still running then is left
-    /// behind (its thread is detached).
+    /// behind (its thread is detached). A timeout too large for `Instant`
+    /// (`Duration::MAX`) waits without limit.
+    ///
+    /// # Panics
+    /// With a non-zero timeout, on a thread that drives tasks (a worker, or
+    /// inside `block_on`), after shutting down without waiting: it would
+    /// block that thread.
+    #[track_caller]
     pub fn shutdown_timeout(mut self, timeout: Duration) {
-        self.shutdown(Some(Instant::now() + timeout));
+        let deadline = Instant::now().checked_add(timeout);
+        self.shutdown_checked(deadline, !timeout.is_zero());
     }
 
-    /// Shut down without waiting for anything still running.
+    /// Shut down without waiting for anything still running. Callable from
+    /// anywhere, a task included.
     pub fn shutdown_background(self) {
         self.shutdown_timeout(Duration::ZERO);
     }
 
-    fn shutdown(&mut self, mut deadline: Option<Instant>) {
+    /// `shutdown`, refusing to wait on a thread that drives tasks: there
+    /// it shuts down without waiting, then panics if `would_wait`.
+    #[track_caller]
+    fn shutdown_checked(&mut self, deadline: Option<Instant>, would_wait: bool) {
+        if crate::context::in_async_context() {
+            let first = !self.shut_down;
+            self.shutdown(Some(Instant::now()));
+            if first && would_wait && !std::thread::panicking() {
+                panic!(
+                    "a runtime cannot be dropped, or shut down with a wait, from asynchronous \
+                     context (a task or `block_on`): it would block a thread that drives tasks. \
+                     Use `Runtime::shutdown_background`, or drop it outside async code"
+                );
+            }
+            return;
+        }
+        self.shutdown(deadline);
+    }
+
+    fn shutdown(&mut self, deadline: Option<Instant>) {
         if std::mem::replace(&mut self.shut_down, true) {
             return;
         }
         let threads = std::mem::take(&mut *self.threads.lock());
         let shared = &self.handle.shared;
-        let on_own_worker = crate::context::with_worker(|w| {
-            w.is_some_and(|w| Arc::ptr_eq(&w.handle.shared, shared))
-        });
-        if on_own_worker {
-            // Waiting for ourselves would never end.
-            deadline = Some(Instant::now());
-        }
+        // Destructors run below may spawn: they get a cancelled task.
+        let _context = crate::context::set_current(&self.handle);
         shared.begin_shutdown();
         if shared.wait_workers_exited(deadline) {
             for t in threads {
                 let _ = t.join();
             }
         }
+        drop(shared.queues.close_remote());
         shared.owned.close_and_shutdown_all();
-        while let Some(task) = shared.queues.pop_remote() {
-            drop(task);
-        }
+        shared.reactor.shutdown();
         shared.blocking.shutdown(deadline);
-        // A destructor or blocking job may have raced a spawn in.
-        shared.owned.close_and_shutdown_all();
-        while let Some(task) = shared.queues.pop_remote() {
-            drop(task);
-        }
+        // A blocking job may have spawned in the meantime: it was
+        // cancelled at once (the list is closed); nothing is queued.
+        debug_assert!(shared.queues.close_remote().is_empty());
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.shutdown(None);
+        self.shutdown_checked(None, true);
     }
 }
 

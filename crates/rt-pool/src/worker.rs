@@ -171,10 +171,12 @@ impl Handle {
                 }
                 self.shared.notify_parked(Some(me));
             }
-            _ => {
-                self.shared.queues.push_remote(task);
-                self.shared.notify_parked(None);
-            }
+            _ => match self.shared.queues.push_remote(task) {
+                Ok(()) => self.shared.notify_parked(None),
+                // Shut down: the owner list cancels the task; this queue
+                // reference just goes.
+                Err(task) => drop(task),
+            },
         });
     }
 }
@@ -195,6 +197,16 @@ struct Worker<'a> {
     turned: usize,
 }
 
+/// Counts a worker's exit when dropped, so that shutdown (which waits for
+/// every worker to leave its loop) is told even if the thread unwinds.
+struct ExitGuard<'a>(&'a Shared);
+
+impl Drop for ExitGuard<'_> {
+    fn drop(&mut self) {
+        self.0.worker_exited();
+    }
+}
+
 /// The body of worker thread `local.index()`.
 pub(crate) fn run(handle: Handle, local: Local) {
     let cx = WorkerContext {
@@ -205,11 +217,14 @@ pub(crate) fn run(handle: Handle, local: Local) {
         deferred: RefCell::new(Vec::new()),
     };
     let shared: &Shared = &cx.handle.shared;
+    let _exit = ExitGuard(shared);
     let _current = context::set_current(&cx.handle);
     {
         let _worker = context::enter_worker(&cx);
+        // The hooks are user code: a panic in one is reported by the panic
+        // hook and contained, so the worker still runs and exits cleanly.
         if let Some(f) = &shared.config.on_thread_start {
-            f();
+            rt_task::call_contained(&**f);
         }
         Worker {
             cx: &cx,
@@ -224,10 +239,9 @@ pub(crate) fn run(handle: Handle, local: Local) {
         drop(cx.local.drain());
         drop(cx.deferred.take());
         if let Some(f) = &shared.config.on_thread_stop {
-            f();
+            rt_task::call_contained(&**f);
         }
     }
-    shared.worker_exited();
 }
 
 impl Worker<'_> {
@@ -299,7 +313,7 @@ impl Worker<'_> {
         }
         self.queue_locally(|| {
             for waker in batch.drain(..) {
-                waker.wake();
+                rt_task::wake_contained(waker);
             }
         });
         self.spare = batch;

@@ -85,4 +85,4 @@ pub mod net;
 mod reactor;
 pub mod time;
 
-pub use reactor::{enter, EnterGuard, Reactor, ReactorLock};
+pub use reactor::{enter, shutdown_error, EnterGuard, Offload, Reactor, ReactorLock};

@@ -13,6 +13,15 @@
 //! waker allocates nothing, and while a worker polls, the waker it hands the
 //! future borrows the worker's reference (no count changes per poll).
 //!
+//! **Hand-offs keep their own reference.** A wake that queues the task
+//! gives the queue a *new* reference and keeps the one it was called with
+//! until `Schedule::schedule` has returned: the scheduler may run the task
+//! to completion on another thread (or inline) before it returns, and it
+//! still reads itself — it lives inside the cell — after queuing. The same
+//! holds for the re-queue after a poll and for `abort`. (The loom model
+//! `loom_tests::cell` checks this with a probe on the scheduler's lifetime;
+//! `tests/schedule_lifetime.rs` without loom.)
+//!
 //! # The state word
 //!
 //! | bit | set by | cleared by | meaning |
@@ -112,6 +121,20 @@ pub trait Schedule: Send + Sync + 'static {
         let _ = task;
         None
     }
+}
+
+/// Wake `waker`, containing a panic raised by it: a waker is user code,
+/// and a runtime thread that wakes one (a reactor turn, a worker waking
+/// deferred tasks) must not unwind and die, or shutdown would wait for it.
+/// The panic hook has already reported the panic when this returns.
+pub fn wake_contained(waker: std::task::Waker) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()));
+}
+
+/// Run a user callback (a thread start or stop hook), containing a panic
+/// raised by it, for the same reason as [`wake_contained`].
+pub fn call_contained(f: &(dyn Fn() + Send + Sync)) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
 }
 
 /// A reference to a task that may be run: what run queues hold.

@@ -181,3 +181,151 @@ fn shutdown_vs_wake_vs_run() {
         assert_eq!(fx.completes.load(SeqCst), 1);
     });
 }
+
+/// The real task cell (not just its state word) under a scheduler whose
+/// queue a worker thread drains concurrently, with a probe on the
+/// scheduler's lifetime: the cell (which owns the scheduler) must outlive
+/// every `schedule` call on it. The bug this catches: a wake by value that
+/// moved the only reference into `schedule` let the worker run the task
+/// to completion and free the cell while `schedule` still ran.
+mod cell {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+
+    use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    use loom::sync::{Arc, Mutex};
+    use loom::thread;
+
+    use crate::{Schedule, Task};
+
+    /// Shared by the test and the scheduler (outside the cell).
+    #[derive(Default)]
+    struct Probe {
+        in_schedule: AtomicUsize,
+        dropped_in_call: AtomicBool,
+        future_drops: AtomicUsize,
+        output_drops: AtomicUsize,
+    }
+
+    struct Queue {
+        tasks: Arc<Mutex<Vec<Task>>>,
+        probe: Arc<Probe>,
+    }
+
+    impl Schedule for Queue {
+        fn schedule(&self, task: Task, _yielded: bool) {
+            self.probe.in_schedule.fetch_add(1, SeqCst);
+            self.tasks.lock().unwrap().push(task);
+            // The worker may run the task right now; `self` must stay.
+            self.probe.in_schedule.fetch_sub(1, SeqCst);
+        }
+    }
+
+    impl Drop for Queue {
+        fn drop(&mut self) {
+            if self.probe.in_schedule.load(SeqCst) != 0 {
+                self.probe.dropped_in_call.store(true, SeqCst);
+            }
+        }
+    }
+
+    /// Pending on its first poll (leaving its waker), ready on the next.
+    struct Once {
+        waker: Arc<Mutex<Option<Waker>>>,
+        polled: bool,
+        probe: Arc<Probe>,
+    }
+
+    impl Future for Once {
+        type Output = Output;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Output> {
+            if self.polled {
+                return Poll::Ready(Output(self.probe.clone()));
+            }
+            self.polled = true;
+            *self.waker.lock().unwrap() = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+
+    impl Drop for Once {
+        fn drop(&mut self) {
+            self.probe.future_drops.fetch_add(1, SeqCst);
+        }
+    }
+
+    struct Output(Arc<Probe>);
+
+    impl Drop for Output {
+        fn drop(&mut self) {
+            self.0.output_drops.fetch_add(1, SeqCst);
+        }
+    }
+
+    /// What the third party does while the waker wakes by value.
+    #[derive(Clone, Copy)]
+    enum Other {
+        DropJoinHandle,
+        AbortThenDrop,
+    }
+
+    fn model(other: Other) {
+        loom::model(move || {
+            let probe = Arc::new(Probe::default());
+            let tasks = Arc::new(Mutex::new(Vec::new()));
+            let slot = Arc::new(Mutex::new(None));
+            let scheduler = Queue {
+                tasks: tasks.clone(),
+                probe: probe.clone(),
+            };
+            let future = Once {
+                waker: slot.clone(),
+                polled: false,
+                probe: probe.clone(),
+            };
+            let (task, handle) = crate::unowned(future, scheduler);
+            task.run(); // Pending; the waker is in `slot`.
+            let waker = slot.lock().unwrap().take().unwrap();
+
+            let waking = thread::spawn(move || waker.wake());
+            let third = thread::spawn(move || match other {
+                Other::DropJoinHandle => drop(handle),
+                Other::AbortThenDrop => {
+                    handle.abort();
+                    drop(handle);
+                }
+            });
+            // The worker: run what is queued while the others go on.
+            let run_queued = || loop {
+                let next = tasks.lock().unwrap().pop();
+                match next {
+                    Some(task) => task.run(),
+                    None => break,
+                }
+            };
+            run_queued();
+            waking.join().unwrap();
+            third.join().unwrap();
+            run_queued();
+
+            assert!(
+                !probe.dropped_in_call.load(SeqCst),
+                "the cell was freed during a schedule call on it"
+            );
+            assert_eq!(probe.future_drops.load(SeqCst), 1);
+            // Completed (one output, dropped once) or cancelled (none).
+            assert!(probe.output_drops.load(SeqCst) <= 1);
+        });
+    }
+
+    #[test]
+    fn wake_by_value_vs_completion_and_join_handle_drop() {
+        model(Other::DropJoinHandle);
+    }
+
+    #[test]
+    fn wake_by_value_vs_completion_and_abort() {
+        model(Other::AbortThenDrop);
+    }
+}

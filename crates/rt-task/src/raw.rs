@@ -179,7 +179,12 @@ where
             Ok(Poll::Ready(out)) => {
                 let result = match self.drop_future() {
                     Ok(()) => Ok(out),
-                    Err(panic) => Err(JoinError::panic(self.header.id, panic)),
+                    Err(panic) => {
+                        // The output is not returned; its drop is user code
+                        // too and must not unwind into the worker.
+                        let _ = catch_unwind(AssertUnwindSafe(|| drop(out)));
+                        Err(JoinError::panic(self.header.id, panic))
+                    }
                 };
                 self.complete(result);
             }

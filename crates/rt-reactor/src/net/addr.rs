@@ -1,22 +1,25 @@
 //! Addresses for `bind`, `connect` and `send_to`: IP literals resolve at
-//! once; host names are looked up on a helper thread, so that a slow DNS
-//! answer never blocks a worker.
+//! once; host names are looked up on the runtime's blocking pool (see
+//! `Reactor::set_offload`), so that a slow DNS answer never blocks a
+//! worker and lookups are bounded by the pool's thread limit.
 
 use std::future::poll_fn;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::sync::Arc;
 use std::task::{Poll, Waker};
-use std::thread;
 
 use parking_lot::Mutex;
+
+use crate::Reactor;
 
 /// Types that name one or more socket addresses, like
 /// [`std::net::ToSocketAddrs`]: a [`SocketAddr`], `(IpAddr, u16)`, a
 /// `"host:port"` string, `("host", port)`, or a slice of addresses.
 ///
 /// Unlike the std trait, resolving a host name does not block the calling
-/// thread: the lookup runs on a helper thread while the task waits. IP
+/// thread: the lookup runs on the runtime's blocking pool while the task
+/// waits. IP
 /// literals (`"127.0.0.1:8080"`, `"[::1]:80"`) never leave the task.
 ///
 /// The trait is sealed: its method is private to rt.
@@ -47,12 +50,12 @@ pub(crate) mod sealed {
 
 use sealed::{Lookup, ToSocketAddrsPriv};
 
-/// Resolves `addrs`, looking host names up on a helper thread.
+/// Resolves `addrs`, looking host names up off the workers.
 pub(crate) async fn resolve<A: ToSocketAddrs + ?Sized>(addrs: &A) -> io::Result<Vec<SocketAddr>> {
     let lookup = addrs.to_socket_addrs_priv();
     match lookup {
         Lookup::Ready(result) => result,
-        Lookup::HostAndPort(_) | Lookup::Host(..) => lookup_on_thread(lookup).await,
+        Lookup::HostAndPort(_) | Lookup::Host(..) => lookup_offloaded(lookup).await,
     }
 }
 
@@ -80,39 +83,65 @@ pub(crate) fn no_addresses() -> io::Error {
     )
 }
 
-/// What the lookup thread and the waiting task share.
+/// What the lookup job and the waiting task share.
 struct Pending {
     result: Option<io::Result<Vec<SocketAddr>>>,
     waker: Option<Waker>,
 }
 
-/// Resolves a name with `std::net::ToSocketAddrs` on a new thread.
-async fn lookup_on_thread(lookup: Lookup) -> io::Result<Vec<SocketAddr>> {
+/// The lookup job's end of [`Pending`]: delivers the result, or, if the
+/// job is dropped without running (its runtime shut down), an error, so
+/// the waiting task never waits forever.
+struct Reply(Arc<Mutex<Pending>>);
+
+impl Reply {
+    fn send(&self, result: io::Result<Vec<SocketAddr>>) {
+        let waker = {
+            let mut pending = self.0.lock();
+            if pending.result.is_some() {
+                return;
+            }
+            pending.result = Some(result);
+            pending.waker.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl Drop for Reply {
+    fn drop(&mut self) {
+        self.send(Err(crate::shutdown_error()));
+    }
+}
+
+/// Resolves a name with `std::net::ToSocketAddrs` off the workers (see
+/// `Reactor::offload`).
+async fn lookup_offloaded(lookup: Lookup) -> io::Result<Vec<SocketAddr>> {
     let shared = Arc::new(Mutex::new(Pending {
         result: None,
         waker: None,
     }));
-    let theirs = shared.clone();
-    thread::Builder::new()
-        .name("rt-resolve".into())
-        .spawn(move || {
-            let result = match lookup {
-                Lookup::HostAndPort(name) => std::net::ToSocketAddrs::to_socket_addrs(&name),
-                Lookup::Host(host, port) => {
-                    std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
-                }
-                Lookup::Ready(result) => result.map(Vec::into_iter),
+    let reply = Reply(shared.clone());
+    let job = move || {
+        let result = match lookup {
+            Lookup::HostAndPort(name) => std::net::ToSocketAddrs::to_socket_addrs(&name),
+            Lookup::Host(host, port) => {
+                std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
             }
-            .map(Iterator::collect);
-            let waker = {
-                let mut pending = theirs.lock();
-                pending.result = Some(result);
-                pending.waker.take()
-            };
-            if let Some(waker) = waker {
-                waker.wake();
-            }
-        })?;
+            Lookup::Ready(result) => result.map(Vec::into_iter),
+        }
+        .map(Iterator::collect);
+        reply.send(result);
+    };
+    match Reactor::try_current() {
+        Some(reactor) => reactor.offload(Box::new(job))?,
+        None => std::thread::Builder::new()
+            .name("rt-resolve".into())
+            .spawn(job)
+            .map(drop)?,
+    }
     poll_fn(|cx| {
         let mut pending = shared.lock();
         match pending.result.take() {

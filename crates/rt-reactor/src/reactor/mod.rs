@@ -59,7 +59,8 @@ pub(crate) use source::{Direction, Registration, Waiter, READABLE, WRITABLE};
 use std::fmt;
 use std::io;
 use std::os::fd::{BorrowedFd, RawFd};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::{Arc, OnceLock};
 use std::task::Waker;
 use std::time::Duration;
 
@@ -101,7 +102,18 @@ pub struct Reactor {
     owner: Mutex<OwnerState>,
     /// The timer engine (`crate::time`).
     timers: Timers,
+    /// Set once by [`Reactor::shutdown`]: nothing will drive this reactor
+    /// again, so every operation that would wait on it fails instead.
+    shut_down: AtomicBool,
+    /// Where blocking work of the reactor's (a host name lookup) runs: the
+    /// runtime's blocking pool, set by the runtime ([`Reactor::set_offload`]).
+    offload: OnceLock<Box<Offload>>,
 }
+
+/// Runs a blocking job off the workers; see [`Reactor::set_offload`]. A
+/// job it drops without running (the runtime shut down) reports that
+/// through its own destructor.
+pub type Offload = dyn Fn(Box<dyn FnOnce() + Send>) + Send + Sync;
 
 /// The slab of sources and the generation counter, behind one lock.
 struct Sources {
@@ -165,7 +177,68 @@ impl Reactor {
                 wakers: Vec::new(),
             }),
             timers: Timers::new(),
+            shut_down: AtomicBool::new(false),
+            offload: OnceLock::new(),
         })
+    }
+
+    /// Sets where this reactor's blocking jobs (host name lookups) run:
+    /// the runtime's blocking pool, so they are bounded by its thread
+    /// limit. Without it, each job gets a thread of its own. The first call
+    /// wins; returns whether this one did.
+    pub fn set_offload(&self, offload: Box<Offload>) -> bool {
+        self.offload.set(offload).is_ok()
+    }
+
+    /// Runs `job` where [`Reactor::set_offload`] said, or on a new thread.
+    pub(crate) fn offload(&self, job: Box<dyn FnOnce() + Send>) -> io::Result<()> {
+        match self.offload.get() {
+            Some(offload) => {
+                offload(job);
+                Ok(())
+            }
+            None => std::thread::Builder::new()
+                .name("rt-offload".into())
+                .spawn(job)
+                .map(drop),
+        }
+    }
+
+    /// Shuts the reactor down: its runtime stopped, and nothing will turn
+    /// it again. Every task waiting on one of its sources or timers is
+    /// woken, and from now on every I/O operation on its sources fails with
+    /// [`shutdown_error`]'s error, registering a new source fails likewise,
+    /// and polling one of its timers panics (as tokio's do). Idempotent.
+    ///
+    /// Nothing is missed: the flag is set before the sources are swept,
+    /// and a task re-checks it under the source's lock after leaving its
+    /// waker (or, registering, under the slab lock), so either the sweep
+    /// takes its waker or the task sees the flag.
+    pub fn shutdown(&self) {
+        // SeqCst: pairs with the loads in `is_shut_down` made under the
+        // slab or a source's lock (see above); the locks order the rest.
+        self.shut_down.store(true, SeqCst);
+        let sources: Vec<Arc<Source>> = {
+            let sources = self.sources.lock();
+            sources.slab.iter().map(|(_, s)| s.clone()).collect()
+        };
+        let mut wakers = Vec::new();
+        for source in &sources {
+            source.take_all_wakers(&mut wakers);
+        }
+        self.timers.shutdown(&mut wakers);
+        // An owner still blocked in a wait (a thread outside the pool)
+        // looks again and finds the flag.
+        self.notify();
+        for waker in wakers {
+            rt_task::wake_contained(waker);
+        }
+    }
+
+    /// Whether [`Reactor::shutdown`] was called.
+    pub fn is_shut_down(&self) -> bool {
+        // SeqCst: see `shutdown`.
+        self.shut_down.load(SeqCst)
     }
 
     /// Tries to become the owner of the reactor.
@@ -226,6 +299,11 @@ impl Reactor {
     pub(crate) unsafe fn register(&self, fd: RawFd, ready: usize) -> io::Result<Arc<Source>> {
         let source = {
             let mut sources = self.sources.lock();
+            // Under the slab lock: either `shutdown`'s sweep finds this
+            // source or this finds the flag.
+            if self.is_shut_down() {
+                return Err(shutdown_error());
+            }
             let index = sources.slab.vacant_key();
             if index >= MAX_SOURCES {
                 return Err(io::Error::other(
@@ -360,7 +438,9 @@ impl ReactorLock<'_> {
         // Every internal lock is released here: wake.
         let woken = wakers.len();
         for waker in wakers.drain(..) {
-            waker.wake();
+            // A waker is user code: a panic in it must not unwind out of
+            // the turn (the owner would die holding the reactor's role).
+            rt_task::wake_contained(waker);
         }
         owner.wakers = wakers;
         woken
@@ -383,6 +463,15 @@ impl fmt::Debug for ReactorLock<'_> {
             .field("reactor", self.reactor)
             .finish_non_exhaustive()
     }
+}
+
+/// The error of an I/O operation on a source whose reactor was shut down
+/// (its runtime stopped): kind `Other`.
+pub fn shutdown_error() -> io::Error {
+    io::Error::other(
+        "the rt runtime that drives this I/O resource has shut down \
+         (it was registered with a runtime that has since been dropped)",
+    )
 }
 
 /// Whether the poller's descriptor is readable (an event or a notification

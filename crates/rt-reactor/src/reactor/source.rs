@@ -271,6 +271,15 @@ impl Source {
         }
     }
 
+    /// Moves every waker of both directions into `out` (the reactor is
+    /// shutting down: each task polls again and finds it so).
+    pub(super) fn take_all_wakers(&self, out: &mut Vec<Waker>) {
+        let mut guard = self.wakers.lock();
+        for dir in &mut guard.dirs {
+            dir.take_into(out);
+        }
+    }
+
     /// Task side: ready if `dir`'s bit is cached and the task has budget
     /// left; otherwise leaves the waker in `slot` (not ready) or defers the
     /// task (no budget), and returns `Pending`. `reactor` as in `set_ready`.
@@ -281,6 +290,9 @@ impl Source {
         slot: Slot<'_>,
         reactor: Option<&Reactor>,
     ) -> Poll<io::Result<ReadyEvent>> {
+        if reactor.is_some_and(Reactor::is_shut_down) {
+            return Poll::Ready(Err(super::shutdown_error()));
+        }
         let tick = match self.ready_tick(dir) {
             Some(tick) => tick,
             None => ready!(self.poll_wait(dir, cx, slot, reactor))?,
@@ -308,7 +320,11 @@ impl Source {
                 None => *index = Some(wakers.waiters.insert(Some(cx.waker().clone()))),
             },
         }
-        // Re-check under the lock (no lost wake-up, see the module docs).
+        // Re-check under the lock (no lost wake-up, see the module docs);
+        // the shutdown flag likewise (see `Reactor::shutdown`).
+        if reactor.is_some_and(Reactor::is_shut_down) {
+            return Poll::Ready(Err(super::shutdown_error()));
+        }
         if let Some(tick) = self.ready_tick(dir) {
             return Poll::Ready(Ok(tick));
         }

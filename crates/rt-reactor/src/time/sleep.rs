@@ -213,6 +213,7 @@ impl Sleep {
                 Poll::Pending
             }
             Armed::Due => Poll::Ready(()),
+            Armed::ShutDown => timers_shut_down(),
         }
     }
 
@@ -250,6 +251,11 @@ impl Future for Sleep {
             return this.arm(cx.waker().clone());
         };
         if timer.waker.will_wake(cx.waker()) {
+            if this.reactor.timers().is_shut_down() {
+                // Woken by the shutdown, which emptied the wheel.
+                this.timer = None;
+                timers_shut_down();
+            }
             return Poll::Pending;
         }
         let waker = cx.waker().clone();
@@ -272,6 +278,16 @@ impl Future for Sleep {
             }
         }
     }
+}
+
+/// A timer of a reactor that was shut down can never fire: fail loudly, as
+/// tokio does, rather than wait forever.
+#[track_caller]
+fn timers_shut_down() -> ! {
+    panic!(
+        "rt::time: the runtime this timer belongs to has shut down, so it can never fire \
+         (a sleep, timeout or interval of a dropped runtime was polled)"
+    )
 }
 
 /// A `Sleep` is about to complete: one unit of the task's budget, or

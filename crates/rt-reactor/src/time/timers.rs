@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::mem;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::task::Waker;
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,8 @@ pub(crate) struct Timers {
     /// Tick 0; tick `t` is `origin + t ms`.
     origin: Instant,
     state: Mutex<State>,
+    /// Set by `shutdown`: the reactor will never process timers again.
+    shut_down: AtomicBool,
 }
 
 struct State {
@@ -41,6 +44,9 @@ pub(super) enum Armed {
     Pending { key: Key, notify: bool },
     /// The deadline has already passed; nothing was armed.
     Due,
+    /// The reactor was shut down (its runtime stopped): nothing was armed,
+    /// and nothing would ever fire it.
+    ShutDown,
 }
 
 /// What [`Timers::reset`] did.
@@ -64,7 +70,32 @@ impl Timers {
                 wheel: Wheel::new(),
                 owner_deadline: NO_DEADLINE,
             }),
+            shut_down: AtomicBool::new(false),
         }
+    }
+
+    /// The reactor is shutting down: refuse every later `arm`, and move
+    /// the waker of every armed timer into `wakers` (each task polls its
+    /// timer again and finds it shut down). The wheel's memory goes too.
+    pub(crate) fn shutdown(&self, wakers: &mut Vec<Waker>) {
+        let old = {
+            let mut state = self.state.lock();
+            // Under the lock that `arm` takes: no timer is armed after the
+            // wheel is drained. Relaxed suffices for the lock-free reads in
+            // `is_shut_down`: they run after a wake that happened after
+            // this store, or find the wheel's answer under the lock.
+            self.shut_down.store(true, Relaxed);
+            mem::replace(&mut state.wheel, Wheel::new())
+        };
+        // Every entry of the old wheel is due by the end of time.
+        let mut old = old;
+        old.process(u64::MAX, wakers);
+    }
+
+    /// Whether `shutdown` was called.
+    pub(crate) fn is_shut_down(&self) -> bool {
+        // Relaxed: see `shutdown`.
+        self.shut_down.load(Relaxed)
     }
 
     /// How long the reactor owner may block before the nearest timer is due
@@ -103,6 +134,11 @@ impl Timers {
     /// Arms a timer waking `waker` at `tick`. O(1).
     pub(super) fn arm(&self, tick: u64, waker: Waker) -> Armed {
         let mut state = self.state.lock();
+        if self.is_shut_down() {
+            drop(state);
+            drop(waker); // Outside the lock, as below.
+            return Armed::ShutDown;
+        }
         match state.wheel.insert(tick, waker) {
             Ok(key) => Armed::Pending {
                 key,

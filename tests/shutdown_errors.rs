@@ -1,0 +1,180 @@
+//! What a runtime leaves behind fails promptly once it is shut down: its
+//! timers panic when polled (as tokio's do) and its sockets return an error,
+//! whether they are used from `Handle::block_on` after the drop, from a
+//! thread blocked on them while the runtime drops, or from another runtime;
+//! nothing waits forever for a reactor that no thread drives any more.
+
+mod support;
+
+use std::future::pending;
+use std::io::ErrorKind;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+use rt::io::{AsyncReadExt, AsyncWriteExt};
+use rt::net::{TcpListener, TcpStream};
+use rt::runtime::{Builder, Handle, Runtime};
+use support::{wait_until, watchdog};
+
+/// Bound on each test: a hang fails it instead.
+const LIMIT: Duration = Duration::from_secs(30);
+
+fn runtime() -> Runtime {
+    Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("build the runtime")
+}
+
+/// A connected pair of streams and the listener, made on `rt`.
+fn pair(rt: &Runtime) -> (TcpListener, TcpStream, TcpStream) {
+    rt.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        (listener, client, server)
+    })
+}
+
+/// The message of a caught panic.
+fn message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn sleep_on_the_handle_of_a_dropped_runtime_panics() {
+    watchdog(LIMIT, || {
+        let rt = runtime();
+        let handle: Handle = rt.handle().clone();
+        drop(rt);
+        let panic = catch_unwind(AssertUnwindSafe(|| {
+            handle.block_on(async { rt::time::sleep(Duration::from_millis(50)).await })
+        }))
+        .expect_err("a timer of a dropped runtime can never fire");
+        assert!(message(panic).contains("shut down"));
+    });
+}
+
+#[test]
+fn timeout_on_the_handle_of_a_dropped_runtime_panics() {
+    watchdog(LIMIT, || {
+        let rt = runtime();
+        let handle = rt.handle().clone();
+        drop(rt);
+        let panic = catch_unwind(AssertUnwindSafe(|| {
+            handle.block_on(async {
+                rt::time::timeout(Duration::from_millis(100), pending::<()>()).await
+            })
+        }))
+        .expect_err("a timeout of a dropped runtime can never fire");
+        assert!(message(panic).contains("shut down"));
+    });
+}
+
+#[test]
+fn a_sleep_armed_before_the_drop_panics_when_polled_after_it() {
+    watchdog(LIMIT, || {
+        let rt = runtime();
+        let handle = rt.handle().clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sleeper = std::thread::spawn(move || {
+            catch_unwind(AssertUnwindSafe(|| {
+                handle.block_on(async {
+                    let sleep = rt::time::sleep(Duration::from_secs(3600));
+                    tx.send(()).unwrap();
+                    sleep.await
+                })
+            }))
+            .map_err(message)
+        });
+        rx.recv().unwrap();
+        // Give the thread time to arm the timer (either way it must fail).
+        std::thread::sleep(Duration::from_millis(20));
+        drop(rt);
+        let out = sleeper.join().unwrap();
+        assert!(out
+            .expect_err("woken by the shutdown")
+            .contains("shut down"));
+    });
+}
+
+#[test]
+fn a_thread_blocked_reading_gets_an_error_when_the_runtime_drops() {
+    watchdog(LIMIT, || {
+        let rt = runtime();
+        let (_listener, mut client, _server) = pair(&rt);
+        let handle = rt.handle().clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            handle.block_on(async {
+                tx.send(()).unwrap();
+                let mut buf = [0u8; 16];
+                client.read(&mut buf).await
+            })
+        });
+        rx.recv().unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+        drop(rt);
+        let err = reader.join().unwrap().expect_err("no data ever comes");
+        assert_eq!(err.kind(), ErrorKind::Other);
+        assert!(err.to_string().contains("shut down"), "{err}");
+    });
+}
+
+#[test]
+fn sockets_of_a_dropped_runtime_fail_on_another_runtime() {
+    watchdog(LIMIT, || {
+        let first = runtime();
+        let (listener, mut client, _server) = pair(&first);
+        drop(first);
+        let second = runtime();
+        second.block_on(async {
+            let mut buf = [0u8; 16];
+            let err = client.read(&mut buf).await.expect_err("dead reactor");
+            assert!(err.to_string().contains("shut down"), "{err}");
+            let err = client.write_all(b"x").await.expect_err("dead reactor");
+            assert!(err.to_string().contains("shut down"), "{err}");
+            let err = listener.accept().await.expect_err("dead reactor");
+            assert!(err.to_string().contains("shut down"), "{err}");
+        });
+        // Used from a task too (the error reaches the task, not the worker).
+        let task = second.spawn(async move {
+            let mut buf = [0u8; 16];
+            client.read(&mut buf).await
+        });
+        assert!(second.block_on(task).unwrap().is_err());
+    });
+}
+
+#[test]
+fn registering_a_socket_with_a_dropped_runtime_fails() {
+    watchdog(LIMIT, || {
+        let rt = runtime();
+        let handle = rt.handle().clone();
+        drop(rt);
+        let err = handle
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .expect_err("nothing would drive it");
+        assert!(err.to_string().contains("shut down"), "{err}");
+    });
+}
+
+#[test]
+fn an_accept_in_flight_fails_when_the_runtime_drops() {
+    watchdog(LIMIT, || {
+        let rt = runtime();
+        let handle = rt.handle().clone();
+        let listener = rt.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+        let accepting = std::thread::spawn(move || handle.block_on(listener.accept()).map(drop));
+        std::thread::sleep(Duration::from_millis(20));
+        drop(rt);
+        assert!(wait_until(LIMIT, || accepting.is_finished()));
+        assert!(accepting.join().unwrap().is_err());
+    });
+}
