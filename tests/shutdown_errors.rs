@@ -178,3 +178,35 @@ fn an_accept_in_flight_fails_when_the_runtime_drops() {
         assert!(accepting.join().unwrap().is_err());
     });
 }
+
+/// Spawns through `rt::spawn` (the thread's current runtime) when dropped,
+/// and records what the spawn gave back.
+struct SpawnsOnDrop(std::sync::mpsc::Sender<bool>);
+
+impl Drop for SpawnsOnDrop {
+    fn drop(&mut self) {
+        let join = rt::spawn(async {});
+        // Cancelled at once: the runtime is shutting down.
+        let cancelled = futures_lite::future::block_on(join).is_err_and(|e| e.is_cancelled());
+        let _ = self.0.send(cancelled);
+    }
+}
+
+#[test]
+fn rt_spawn_in_a_destructor_run_at_shutdown_gives_a_cancelled_task() {
+    watchdog(LIMIT, || {
+        let rt = runtime();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let holder = SpawnsOnDrop(tx);
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        drop(rt.spawn(async move {
+            let _holder = holder;
+            started_tx.send(()).unwrap();
+            pending::<()>().await;
+        }));
+        started_rx.recv().unwrap();
+        // The task's future, and so the holder, is dropped by the drop.
+        drop(rt);
+        assert!(rx.recv().expect("the destructor ran without panicking"));
+    });
+}
