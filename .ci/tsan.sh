@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# ThreadSanitizer over the runtime crates' own tests and the integration
+# tests that drive the multi-threaded runtime (tests/), with the nightly
+# toolchain and -Zsanitizer=thread, each test executable run on its own
+# under a time limit (.ci/lib.sh). Catches data races in rt's task cells,
+# queues, parker, reactor and shutdown.
+#
+# Usage: bash .ci/tsan.sh   (from anywhere; build in target/tsan)
+#
+# Two modes:
+#  - build-std (the normal one): std is rebuilt with TSan (-Zbuild-std, needs
+#    the nightly's rust-src, which this script adds with rustup if it is
+#    missing), so TSan sees std's own synchronisation. .ci/tsan.supp only.
+#  - no-std (when rust-src cannot be had, or TSAN_BUILD_STD=no): std stays
+#    the uninstrumented prebuilt one (-Cunsafe-allow-abi-mismatch=sanitizer
+#    lets the nightly link it). TSan cannot see std's Mutex, Condvar, park,
+#    channels, or the fence in the prebuilt Arc::drop, and reports races
+#    across them; .ci/tsan-nostd.supp lists those std frames (never rt's).
+#    Only the rt crates' own tests run then: tests/ share data through
+#    std::sync::Mutex, whose reports have no std frame to suppress.
+#    Build in target/tsan-nostd.
+#
+# Fences: rt-pool's idle set orders its searching/parked counts against the
+# run queues with SeqCst fences (crates/rt-pool/src/idle.rs). TSan does not
+# model standalone fences; as they order atomics only, this gives no false
+# report, but neither can TSan check that protocol: the loom models do.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/lib.sh
+STEP_NAME=tsan
+
+sysroot=$(rustc +nightly --print sysroot)
+has_rust_src() { [[ -f $sysroot/lib/rustlib/src/rust/library/std/Cargo.toml ]]; }
+mode=build-std
+if [[ ${TSAN_BUILD_STD:-auto} == no ]]; then
+    mode=no-std
+elif ! has_rust_src; then
+    note "the nightly has no rust-src; trying: rustup component add rust-src --toolchain nightly"
+    timeout 300 rustup component add rust-src --toolchain nightly || true
+    has_rust_src || mode=no-std
+fi
+
+supp=.ci/tsan.supp
+export RUSTFLAGS="-Zsanitizer=thread"
+build_std=()
+if [[ $mode == build-std ]]; then
+    export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/tsan}
+    build_std=(-Zbuild-std)
+else
+    note "WARNING: no rust-src: running TSan against the uninstrumented std, with .ci/tsan-nostd.supp"
+    export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/tsan-nostd}
+    RUSTFLAGS+=" -Cunsafe-allow-abi-mismatch=sanitizer"
+    mkdir -p "$CARGO_TARGET_DIR"
+    supp=$CARGO_TARGET_DIR/tsan-all.supp
+    cat .ci/tsan.supp .ci/tsan-nostd.supp >"$supp"
+fi
+note "mode: $mode"
+# halt_on_error=0: report every race of a test executable, then exit 66.
+export TSAN_OPTIONS="suppressions=$PWD/$supp halt_on_error=0 second_deadlock_stack=1 history_size=4"
+export RUST_BACKTRACE=1
+
+packages=(-p rt-task -p rt-scheduler -p rt-pool -p rt-reactor -p rt)
+[[ $mode == build-std ]] && packages+=(-p rt-suite)
+json=$CARGO_TARGET_DIR/tests.json
+mkdir -p "$CARGO_TARGET_DIR"
+build_tests "$json" +nightly test "${build_std[@]}" --target "$TARGET" \
+    "${packages[@]}" --features rt-reactor/tokio-io --lib --tests
+
+declare -A SKIP_BIN=() SKIP_TEST=()
+# trybuild runs cargo itself to compile tests/ui: nothing of it runs under TSan.
+SKIP_BIN[rt-suite/macros_ui]=1
+# Wall-clock assertions that TSan's 5-15x slowdown breaks (a 10 ms interval
+# schedule, p99 lateness of 100,000 timers); they run in the plain test step
+# and under ASan.
+SKIP_TEST[rt-reactor/rt_reactor]="time::tests::missed_ticks_burst_delay_or_skip time::tests::many_random_timers_fire_on_time"
+SKIP_TEST[rt-suite/timers]="many_concurrent_sleeps_wake_no_earlier_than_asked_and_little_later"
+# Latency bounds (100 ms beside a worker blocked for 500 ms): one round in
+# three full runs here missed it under TSan (a pending read took 167 ms),
+# with no TSan report; they pass alone under TSan, in the plain test step
+# and under ASan.
+SKIP_BIN[rt-suite/blocked_worker]=1
+# A million round trips each: 27 s and 37 s under TSan, for wake paths that
+# the third ping_pong test (plain threads <-> tasks), tcp_many_connections and
+# the shutdown tests also cross. They run in the plain test step and ASan.
+SKIP_TEST[rt-suite/ping_pong]="a_million_ping_pongs_between_task_pairs_complete a_million_ping_pongs_complete_when_every_wake_crosses_workers"
+
+RUNNER=()
+run_tests 300 "$json"
