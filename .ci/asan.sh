@@ -41,5 +41,4 @@ SKIP_BIN[rt-suite/macros_ui]=1
 # The proc-macro crate's own unit tests are built for the host, without ASan.
 SKIP_BIN[rt-macros/rt_macros]=1
 
-RUNNER=()
 run_tests 300 "$json"

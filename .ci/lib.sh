@@ -8,6 +8,9 @@
 # target's crates, so proc-macros (rt-macros) and build scripts are built
 # for the host without the sanitizer, as they must be.
 TARGET=x86_64-unknown-linux-gnu
+# Defaults for run_tests (below); a step script may set them after sourcing.
+RUNNER=()
+TEST_ARGS=()
 
 note() { printf '%s\n' "--- $*"; }
 
@@ -49,6 +52,7 @@ build_tests() {
 #   SKIP_TEST[PKG/NAME]  space-separated exact test names passed as
 #                        `--skip NAME --exact`;
 #   RUNNER               array prefixed to the command (valgrind), or empty;
+#   TEST_ARGS            array of arguments for every test executable;
 #   ONLY                 if set and non-empty, the PKG/NAME entries to run
 #                        (in that order); all others are not run.
 # Prints one summary line per executable and returns non-zero if any failed
@@ -77,12 +81,12 @@ run_tests() {
             summary+=("skipped   $id")
             continue
         fi
-        args=()
+        args=("${TEST_ARGS[@]}")
         local t
         for t in ${SKIP_TEST[$id]:-}; do
             args+=(--skip "$t")
         done
-        ((${#args[@]})) && args+=(--exact)
+        [[ -n ${SKIP_TEST[$id]:-} ]] && args+=(--exact)
         note "$id: ${RUNNER[*]:-}${RUNNER:+ }$(basename "$exe") ${args[*]}"
         t0=$SECONDS
         rc=0

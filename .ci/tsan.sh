@@ -84,5 +84,4 @@ SKIP_BIN[rt-suite/blocked_worker]=1
 # the shutdown tests also cross. They run in the plain test step and ASan.
 SKIP_TEST[rt-suite/ping_pong]="a_million_ping_pongs_between_task_pairs_complete a_million_ping_pongs_complete_when_every_wake_crosses_workers"
 
-RUNNER=()
 run_tests 300 "$json"
