@@ -177,6 +177,12 @@ impl<T> Wheel<T> {
             );
             self.elapsed = tick;
             self.drain(list, expired);
+            // Re-filed entries go to a lower level (or back to the overflow
+            // list): a slot refilled while drained would spin here forever.
+            debug_assert!(
+                list == OVERFLOW || self.heads[list] == NIL,
+                "slot {list} refilled while drained at {tick}"
+            );
         }
         // No slot starts in `elapsed..=now`, so every entry keeps its place.
         self.elapsed = self.elapsed.max(now);
@@ -286,3 +292,7 @@ impl<T> Wheel<T> {
 #[cfg(test)]
 #[path = "wheel_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "wheel_model_tests.rs"]
+mod model_tests;
