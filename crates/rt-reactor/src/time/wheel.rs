@@ -6,12 +6,26 @@
 //! the owner's origin) and [`Wheel::process`] is told what tick it is now, so
 //! the unit tests at the bottom drive time by hand.
 //!
-//! Every entry sits on exactly one intrusive doubly-linked list, threaded
-//! through the slab by index: one list per (level, slot) plus the overflow
-//! list. `occupied[level]` has bit `slot` set iff that slot's list is
-//! non-empty; the overflow list is not in any bitmap.
-
-use slab::Slab;
+//! Every slot of `slots` sits on exactly one intrusive doubly-linked list,
+//! threaded through `slots` by index: while armed, one list per (level,
+//! slot) or the overflow list; while vacant, the free list.
+//! `occupied[level]` has bit `slot` set iff that slot's list is non-empty;
+//! the overflow and free lists are not in any bitmap.
+//!
+//! # Memory
+//!
+//! A [`Key`] names its entry by index, so an armed entry never moves; the
+//! wheel still gives back what it no longer needs, in O(1) amortised:
+//! - when the last slot of `slots` becomes vacant, it and the vacant slots
+//!   right below it are popped (the free list is doubly linked, so each
+//!   leaves it in O(1); a slot is popped at most once per push);
+//! - when fewer than a quarter of the capacity is in use, the capacity is
+//!   cut to twice the length (the usual halving rule: the copy is paid for
+//!   by the removals since the last cut), never below `SHRINK_FLOOR`.
+//!
+//! So a million timers armed and then all cancelled or fired leave at most
+//! `SHRINK_FLOOR` slots behind. What cannot be given back is the vacant
+//! slots below an armed entry at a high index: they stay until it leaves.
 
 /// Bits of a tick consumed by one level: 64 slots, so a level's occupancy
 /// fits one `u64` and the next busy slot is one `trailing_zeros`.
@@ -27,11 +41,16 @@ const SPAN_BITS: u32 = SLOT_BITS * LEVELS as u32;
 const OVERFLOW: usize = LEVELS * SLOTS;
 /// Number of lists.
 const LISTS: usize = OVERFLOW + 1;
+/// List id of the free list (vacant slots).
+const FREE: usize = LISTS;
 /// The null link.
 const NIL: u32 = u32::MAX;
+/// Capacity (in slots) below which `slots` is never cut: a few dozen KiB
+/// kept spares a busy wheel reallocating as it swings around a small size.
+const SHRINK_FLOOR: usize = 1024;
 
 /// Names one armed entry. The generation makes a key whose entry has fired
-/// or been cancelled miss, even after the slab reuses its index.
+/// or been cancelled miss, even after a new entry reuses its slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Key {
     index: u32,
@@ -49,16 +68,19 @@ pub(crate) enum Reset<T> {
     Gone,
 }
 
+/// One armed entry, or a vacant slot on the free list.
 #[derive(Debug)]
-struct Entry<T> {
+struct Slot<T> {
     /// The tick at which the entry fires.
     when: u64,
+    /// The generation of the entry that holds (or last held) the slot.
     generation: u64,
     prev: u32,
     next: u32,
-    /// The list the entry is linked on (see `OVERFLOW`).
+    /// The list the slot is linked on (see `OVERFLOW` and `FREE`).
     list: u16,
-    value: T,
+    /// `Some` iff the slot is armed.
+    value: Option<T>,
 }
 
 /// A hierarchical timing wheel of `LEVELS` × `SLOTS` with 1-tick resolution,
@@ -67,11 +89,14 @@ struct Entry<T> {
 pub(crate) struct Wheel<T> {
     /// Every tick `<= elapsed` has been processed.
     elapsed: u64,
-    /// Head of each list.
-    heads: [u32; LISTS],
+    /// Head of each list, the free list last.
+    heads: [u32; LISTS + 1],
     /// Bit `s` of `occupied[l]` is set iff list `l * SLOTS + s` is non-empty.
     occupied: [u64; LEVELS],
-    entries: Slab<Entry<T>>,
+    /// Armed entries and vacant slots; the last slot, if any, is armed.
+    slots: Vec<Slot<T>>,
+    /// How many slots are armed.
+    armed: usize,
     next_generation: u64,
 }
 
@@ -80,9 +105,10 @@ impl<T> Wheel<T> {
     pub(crate) fn new() -> Self {
         Wheel {
             elapsed: 0,
-            heads: [NIL; LISTS],
+            heads: [NIL; LISTS + 1],
             occupied: [0; LEVELS],
-            entries: Slab::new(),
+            slots: Vec::new(),
+            armed: 0,
             next_generation: 0,
         }
     }
@@ -94,10 +120,16 @@ impl<T> Wheel<T> {
 
     /// How many entries are armed.
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.armed
     }
 
-    /// Arms an entry firing at tick `when`. O(1).
+    /// How many slots `slots` has room for: what the wheel holds on to.
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.slots.capacity()
+    }
+
+    /// Arms an entry firing at tick `when`. O(1) amortised.
     ///
     /// Returns `Err(value)` without arming when `when` is already due
     /// (`when <= elapsed`): the caller fires it itself.
@@ -107,31 +139,19 @@ impl<T> Wheel<T> {
         }
         let generation = self.next_generation;
         self.next_generation += 1;
-        let index = self.entries.insert(Entry {
-            when,
-            generation,
-            prev: NIL,
-            next: NIL,
-            list: 0,
-            value,
-        });
-        // Over 2^32 live timers would need > 200 GB; treat it as a bug.
-        let index = u32::try_from(index)
-            .ok()
-            .filter(|&i| i != NIL)
-            .expect("more than 2^32 - 1 timers armed at once");
-        self.link(index);
+        let index = self.alloc(when, generation, value);
+        self.push(self.list_for(when), index);
         Ok(Key { index, generation })
     }
 
     /// Cancels the entry and returns its value, or `None` if `key` is stale.
-    /// O(1): unlinks it from its list.
+    /// O(1) amortised: unlinks it from its list, frees its slot.
     pub(crate) fn remove(&mut self, key: Key) -> Option<T> {
         if !self.contains(key) {
             return None;
         }
         self.unlink(key.index);
-        Some(self.entries.remove(key.index as usize).value)
+        Some(self.release(key.index))
     }
 
     /// The entry's value, or `None` if `key` is stale.
@@ -139,20 +159,20 @@ impl<T> Wheel<T> {
         if !self.contains(key) {
             return None;
         }
-        Some(&mut self.entries[key.index as usize].value)
+        self.slots[key.index as usize].value.as_mut()
     }
 
-    /// Moves the entry to fire at tick `when` instead. O(1).
+    /// Moves the entry to fire at tick `when` instead. O(1) amortised.
     pub(crate) fn reset(&mut self, key: Key, when: u64) -> Reset<T> {
         if !self.contains(key) {
             return Reset::Gone;
         }
         self.unlink(key.index);
         if when <= self.elapsed {
-            return Reset::Due(self.entries.remove(key.index as usize).value);
+            return Reset::Due(self.release(key.index));
         }
-        self.entries[key.index as usize].when = when;
-        self.link(key.index);
+        self.slots[key.index as usize].when = when;
+        self.push(self.list_for(when), key.index);
         Reset::Moved
     }
 
@@ -189,9 +209,60 @@ impl<T> Wheel<T> {
     }
 
     fn contains(&self, key: Key) -> bool {
-        self.entries
+        self.slots
             .get(key.index as usize)
-            .is_some_and(|e| e.generation == key.generation)
+            .is_some_and(|s| s.value.is_some() && s.generation == key.generation)
+    }
+
+    /// Arms a slot (the free list's head, else a new one) with `value`;
+    /// the caller links it on its list.
+    fn alloc(&mut self, when: u64, generation: u64, value: T) -> u32 {
+        self.armed += 1;
+        let index = self.heads[FREE];
+        if index != NIL {
+            self.unlink(index);
+            let slot = &mut self.slots[index as usize];
+            slot.when = when;
+            slot.generation = generation;
+            slot.value = Some(value);
+            return index;
+        }
+        // Over 2^32 live timers would need > 200 GB; treat it as a bug.
+        let index = u32::try_from(self.slots.len())
+            .ok()
+            .filter(|&i| i != NIL)
+            .expect("more than 2^32 - 1 timers armed at once");
+        self.slots.push(Slot {
+            when,
+            generation,
+            prev: NIL,
+            next: NIL,
+            list: FREE as u16,
+            value: Some(value),
+        });
+        index
+    }
+
+    /// Empties slot `index`, already unlinked from its wheel list, and
+    /// returns its value; gives back what `slots` no longer needs (see
+    /// "Memory" above).
+    fn release(&mut self, index: u32) -> T {
+        let value = self.slots[index as usize]
+            .value
+            .take()
+            .expect("released a vacant slot");
+        self.armed -= 1;
+        self.push(FREE, index);
+        while self.slots.last().is_some_and(|s| s.value.is_none()) {
+            self.unlink((self.slots.len() - 1) as u32);
+            self.slots.pop();
+        }
+        let capacity = self.slots.capacity();
+        if capacity > SHRINK_FLOOR && self.slots.len() < capacity / 4 {
+            self.slots
+                .shrink_to((2 * self.slots.len()).max(SHRINK_FLOOR));
+        }
+        value
     }
 
     /// The start tick and id of the earliest non-empty list.
@@ -234,16 +305,15 @@ impl<T> Wheel<T> {
         level * SLOTS + slot
     }
 
-    /// Pushes entry `index` on the head of the list its `when` maps to.
-    fn link(&mut self, index: u32) {
-        let list = self.list_for(self.entries[index as usize].when);
+    /// Pushes slot `index` on the head of list `list`.
+    fn push(&mut self, list: usize, index: u32) {
         let head = self.heads[list];
-        let entry = &mut self.entries[index as usize];
-        entry.list = list as u16;
-        entry.prev = NIL;
-        entry.next = head;
+        let slot = &mut self.slots[index as usize];
+        slot.list = list as u16;
+        slot.prev = NIL;
+        slot.next = head;
         if head != NIL {
-            self.entries[head as usize].prev = index;
+            self.slots[head as usize].prev = index;
         }
         self.heads[list] = index;
         if list < OVERFLOW {
@@ -251,20 +321,20 @@ impl<T> Wheel<T> {
         }
     }
 
-    /// Takes entry `index` off its list.
+    /// Takes slot `index` off its list.
     fn unlink(&mut self, index: u32) {
-        let entry = &self.entries[index as usize];
-        let (prev, next, list) = (entry.prev, entry.next, entry.list as usize);
+        let slot = &self.slots[index as usize];
+        let (prev, next, list) = (slot.prev, slot.next, slot.list as usize);
         if prev == NIL {
             self.heads[list] = next;
             if next == NIL && list < OVERFLOW {
                 self.occupied[list / SLOTS] &= !(1 << (list % SLOTS));
             }
         } else {
-            self.entries[prev as usize].next = next;
+            self.slots[prev as usize].next = next;
         }
         if next != NIL {
-            self.entries[next as usize].prev = prev;
+            self.slots[next as usize].prev = prev;
         }
     }
 
@@ -276,13 +346,13 @@ impl<T> Wheel<T> {
             self.occupied[list / SLOTS] &= !(1 << (list % SLOTS));
         }
         while index != NIL {
-            let entry = &self.entries[index as usize];
+            let slot = &self.slots[index as usize];
             // Read before relinking: the overflow list may take it back.
-            let next = entry.next;
-            if entry.when <= self.elapsed {
-                expired.push(self.entries.remove(index as usize).value);
+            let (next, when) = (slot.next, slot.when);
+            if when <= self.elapsed {
+                expired.push(self.release(index));
             } else {
-                self.link(index);
+                self.push(self.list_for(when), index);
             }
             index = next;
         }

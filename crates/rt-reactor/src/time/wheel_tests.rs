@@ -1,9 +1,13 @@
 //! Unit tests of the wheel, driving time by hand (a tick is 1 ms).
 
-use super::{Key, Reset, Wheel, LEVELS, SLOTS, SPAN_BITS};
+use super::{Key, Reset, Wheel, LEVELS, SHRINK_FLOOR, SLOTS, SPAN_BITS};
 
 /// Timers in the randomised tests.
 const RANDOM_TIMERS: usize = 100_000;
+/// Timers armed, then cancelled or fired, in the memory tests.
+const MEMORY_TIMERS: usize = 100_000;
+/// Timers left armed in the shrink test.
+const KEPT: usize = 100;
 
 /// A small deterministic PRNG (xorshift64*), so failures reproduce.
 struct Rng(u64);
@@ -265,4 +269,128 @@ fn random_deadlines_fire_on_the_first_pass_at_or_after_them() {
         assert_eq!(wheel.len(), live.len());
     }
     assert!(wheel.next_expiration().is_none());
+}
+
+/// Arms `n` timers at deadlines of every magnitude; returns their keys in
+/// arming order (which is slab index order on a fresh wheel).
+fn arm_many(wheel: &mut Wheel<u64>, n: usize) -> Vec<Key> {
+    let mut rng = Rng(0x5EED_0F5E_ED00);
+    (0..n as u64)
+        .map(|i| {
+            let when = wheel.elapsed() + 1 + rng.magnitude(30);
+            wheel.insert(when, i).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn cancelling_every_timer_gives_the_memory_back() {
+    let mut wheel = Wheel::new();
+    let keys = arm_many(&mut wheel, MEMORY_TIMERS);
+    assert!(wheel.capacity() >= MEMORY_TIMERS);
+    // In arming order: the slab's tail stays live until the very end, so
+    // only the last cancel can give the memory back.
+    for key in keys {
+        wheel.remove(key).unwrap();
+    }
+    assert!(
+        wheel.capacity() <= SHRINK_FLOOR,
+        "{} slots kept for 0 timers",
+        wheel.capacity()
+    );
+}
+
+#[test]
+fn firing_every_timer_gives_the_memory_back() {
+    let mut wheel = Wheel::new();
+    arm_many(&mut wheel, MEMORY_TIMERS);
+    let mut out = Vec::new();
+    wheel.process(u64::from(u32::MAX), &mut out);
+    assert_eq!(out.len(), MEMORY_TIMERS);
+    assert!(
+        wheel.capacity() <= SHRINK_FLOOR,
+        "{} slots kept for 0 timers",
+        wheel.capacity()
+    );
+}
+
+#[test]
+fn a_mostly_vacant_wheel_shrinks_and_keeps_its_live_keys() {
+    let mut wheel = Wheel::new();
+    let keys = arm_many(&mut wheel, MEMORY_TIMERS);
+    // Keep the first few (the lowest indices); cancel the rest, newest
+    // first and oldest first alike.
+    let (kept, cancelled) = keys.split_at(KEPT);
+    let (a, b) = cancelled.split_at(cancelled.len() / 2);
+    for &key in b.iter().rev().chain(a) {
+        wheel.remove(key).unwrap();
+    }
+    assert_eq!(wheel.len(), KEPT);
+    assert!(
+        wheel.capacity() <= SHRINK_FLOOR.max(4 * KEPT),
+        "{} slots kept for {KEPT} timers",
+        wheel.capacity()
+    );
+    // Every live key still names its timer; every cancelled key misses,
+    // even once new timers reuse the freed indices.
+    for (i, &key) in kept.iter().enumerate() {
+        assert_eq!(wheel.get_mut(key), Some(&mut (i as u64)));
+    }
+    let fresh = arm_many(&mut wheel, MEMORY_TIMERS / 2);
+    for &key in cancelled {
+        assert_eq!(wheel.get_mut(key), None);
+        assert!(matches!(wheel.reset(key, u64::MAX), Reset::Gone));
+    }
+    for (i, &key) in kept.iter().enumerate() {
+        assert_eq!(wheel.remove(key), Some(i as u64));
+    }
+    for (i, &key) in fresh.iter().enumerate() {
+        assert_eq!(wheel.remove(key), Some(i as u64));
+    }
+    assert_eq!(wheel.len(), 0);
+}
+
+#[test]
+fn an_armed_timer_pins_only_the_slots_below_it() {
+    // The last-armed timer stays: no slot can move (a key names it), so the
+    // slots below it are kept, and given back once it leaves.
+    let mut wheel = Wheel::new();
+    let keys = arm_many(&mut wheel, MEMORY_TIMERS);
+    let (last, rest) = keys.split_last().unwrap();
+    for &key in rest {
+        wheel.remove(key).unwrap();
+    }
+    assert!(wheel.capacity() >= MEMORY_TIMERS);
+    assert_eq!(wheel.get_mut(*last), Some(&mut (MEMORY_TIMERS as u64 - 1)));
+    assert_eq!(wheel.remove(*last), Some(MEMORY_TIMERS as u64 - 1));
+    assert!(wheel.capacity() <= SHRINK_FLOOR);
+}
+
+#[test]
+fn arming_and_cancelling_around_the_shrink_point_does_not_reallocate_each_time() {
+    // Down to just above a quarter of the capacity, then churn on the
+    // boundary: the halving rule must not cut and regrow on every step.
+    let mut wheel = Wheel::new();
+    let mut keys = arm_many(&mut wheel, MEMORY_TIMERS);
+    let quarter = wheel.capacity() / 4;
+    while wheel.len() > quarter + 1 {
+        wheel.remove(keys.pop().unwrap()).unwrap();
+    }
+    let mut changes = 0;
+    let mut capacity = wheel.capacity();
+    for i in 0..MEMORY_TIMERS as u64 {
+        let key = wheel.insert(wheel.elapsed() + 1 + i, i).unwrap();
+        if i % 2 == 0 {
+            wheel.remove(keys.pop().unwrap()).unwrap();
+            keys.push(key);
+        } else {
+            wheel.remove(key).unwrap();
+        }
+        changes += usize::from(wheel.capacity() != capacity);
+        capacity = wheel.capacity();
+    }
+    assert!(
+        changes <= 2,
+        "{changes} reallocations in {MEMORY_TIMERS} steps"
+    );
 }
