@@ -77,16 +77,16 @@ fn timeout_on_the_handle_of_a_dropped_runtime_panics() {
     });
 }
 
-#[test]
-fn a_sleep_armed_before_the_drop_panics_when_polled_after_it() {
-    watchdog(LIMIT, || {
+/// A thread blocked on a sleep of `duration` while the runtime drops.
+fn sleep_armed_before_the_drop(duration: Duration) {
+    watchdog(LIMIT, move || {
         let rt = runtime();
         let handle = rt.handle().clone();
         let (tx, rx) = std::sync::mpsc::channel();
         let sleeper = std::thread::spawn(move || {
             catch_unwind(AssertUnwindSafe(|| {
                 handle.block_on(async {
-                    let sleep = rt::time::sleep(Duration::from_secs(3600));
+                    let sleep = rt::time::sleep(duration);
                     tx.send(()).unwrap();
                     sleep.await
                 })
@@ -102,6 +102,17 @@ fn a_sleep_armed_before_the_drop_panics_when_polled_after_it() {
             .expect_err("woken by the shutdown")
             .contains("shut down"));
     });
+}
+
+#[test]
+fn a_sleep_armed_before_the_drop_panics_when_polled_after_it() {
+    sleep_armed_before_the_drop(Duration::from_secs(3600));
+}
+
+#[test]
+fn a_sleep_beyond_the_wheel_armed_before_the_drop_panics_too() {
+    // Due decades from now: on the wheel's overflow list.
+    sleep_armed_before_the_drop(Duration::MAX);
 }
 
 #[test]

@@ -67,10 +67,12 @@
 //! Timers due beyond the top level (795 days) wait on an overflow list that
 //! is re-filed whenever `elapsed` enters a new 2^36-tick span.
 //!
-//! **Cancellation.** Timers live in a slab; each slot is a doubly-linked
-//! list threaded through the slab by index, and each entry records its list.
+//! **Cancellation.** Timers live in the wheel's own slot vector (an arena
+//! with a doubly-linked free list, so the wheel gives memory back when
+//! timers leave; see `wheel.rs`); each wheel slot is a doubly-linked list
+//! threaded through that vector by index, and each entry records its list.
 //! Arming pushes on a list head; cancelling (dropping an armed `Sleep`)
-//! unlinks in O(1), with no search. A [`Sleep`] names its entry by slab
+//! unlinks in O(1), with no search. A [`Sleep`] names its entry by its
 //! index plus a 64-bit generation drawn at arming, so a key whose entry has
 //! fired or been cancelled never touches an entry that reuses the index.
 //!

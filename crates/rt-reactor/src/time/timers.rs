@@ -87,9 +87,7 @@ impl Timers {
             self.shut_down.store(true, Relaxed);
             mem::replace(&mut state.wheel, Wheel::new())
         };
-        // Every entry of the old wheel is due by the end of time.
-        let mut old = old;
-        old.process(u64::MAX, wakers);
+        old.into_values(wakers);
     }
 
     /// Whether `shutdown` was called.

@@ -208,6 +208,13 @@ impl<T> Wheel<T> {
         self.elapsed = self.elapsed.max(now);
     }
 
+    /// Takes every armed entry's value, in no particular order, leaving
+    /// the wheel empty: its reactor shut down, nothing will fire them.
+    /// O(capacity), unlike advancing to the end of time through empty spans.
+    pub(crate) fn into_values(self, out: &mut Vec<T>) {
+        out.extend(self.slots.into_iter().filter_map(|slot| slot.value));
+    }
+
     fn contains(&self, key: Key) -> bool {
         self.slots
             .get(key.index as usize)

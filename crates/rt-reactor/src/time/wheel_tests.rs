@@ -394,3 +394,17 @@ fn arming_and_cancelling_around_the_shrink_point_does_not_reallocate_each_time()
         "{changes} reallocations in {MEMORY_TIMERS} steps"
     );
 }
+
+#[test]
+fn into_values_takes_every_armed_entry_at_once_even_far_ones() {
+    let mut wheel = Wheel::new();
+    let mut keys = Vec::new();
+    for when in [1, 70, 5_000, 1 << 40, u64::MAX] {
+        keys.push(wheel.insert(when, when).unwrap());
+    }
+    assert!(wheel.remove(keys[1]).is_some());
+    let mut out = Vec::new();
+    wheel.into_values(&mut out);
+    out.sort_unstable();
+    assert_eq!(out, vec![1, 5_000, 1 << 40, u64::MAX]);
+}
