@@ -204,6 +204,9 @@ mod cell {
     struct Probe {
         in_schedule: AtomicUsize,
         dropped_in_call: AtomicBool,
+        /// The scheduler lives in the cell: one drop = the cell was freed
+        /// once (no leaked reference, no double free).
+        scheduler_drops: AtomicUsize,
         future_drops: AtomicUsize,
         output_drops: AtomicUsize,
     }
@@ -224,6 +227,7 @@ mod cell {
 
     impl Drop for Queue {
         fn drop(&mut self) {
+            self.probe.scheduler_drops.fetch_add(1, SeqCst);
             if self.probe.in_schedule.load(SeqCst) != 0 {
                 self.probe.dropped_in_call.store(true, SeqCst);
             }
@@ -314,6 +318,12 @@ mod cell {
                 "the cell was freed during a schedule call on it"
             );
             assert_eq!(probe.future_drops.load(SeqCst), 1);
+            drop(tasks);
+            assert_eq!(
+                probe.scheduler_drops.load(SeqCst),
+                1,
+                "the cell was leaked or freed twice"
+            );
             // Completed (one output, dropped once) or cancelled (none).
             assert!(probe.output_drops.load(SeqCst) <= 1);
         });
