@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use rt::net::TcpListener;
 use rt::runtime::Builder;
-use support::watchdog;
+use support::{wait_until, watchdog};
 
 const WORKERS: usize = 2;
 /// Lookups in flight at once.
@@ -37,7 +37,11 @@ fn lookups_run_on_the_blocking_pool_within_its_limit() {
                 assert!(listener.local_addr().unwrap().ip().is_loopback());
             }
         });
-        // The workers, and the one blocking thread the lookups shared.
+        // The workers (one may still be starting: the other can have done
+        // all the work), and the one blocking thread the lookups shared.
+        wait_until(Duration::from_secs(30), || {
+            started.load(SeqCst) >= WORKERS + 1
+        });
         assert_eq!(started.load(SeqCst), WORKERS + 1);
     });
 }

@@ -198,7 +198,12 @@ impl Builder {
     /// # Errors
     /// If the reactor cannot be created or a thread cannot be spawned.
     pub fn build(&mut self) -> io::Result<Runtime> {
-        let config = Config {
+        Runtime::start(self.config())
+    }
+
+    /// The settings, resolved (`build` starts a runtime with them).
+    pub(crate) fn config(&self) -> Config {
+        Config {
             worker_threads: self.worker_threads.unwrap_or_else(num_cpus::get).max(1),
             thread_name: self.thread_name.clone(),
             thread_stack_size: self.thread_stack_size,
@@ -208,8 +213,7 @@ impl Builder {
             event_interval: self.event_interval,
             max_blocking_threads: self.max_blocking_threads,
             keep_alive: self.keep_alive,
-        };
-        Runtime::start(config)
+        }
     }
 }
 

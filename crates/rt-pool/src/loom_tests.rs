@@ -210,3 +210,55 @@ fn a_busy_workers_turn_never_swallows_a_parkers_wakeup() {
         unparker.join().unwrap();
     });
 }
+
+/// The real worker loop (`worker::run`: next task, search, park, shutdown)
+/// on `workers` modelled threads, driven by the real `Handle::spawn` from
+/// another thread, then the real shutdown signal. A lost wake-up leaves a
+/// worker parked with the task queued (loom: deadlock); a worker that
+/// misses the shutdown never exits (deadlock too). Workers park on their
+/// condvars (no driver: the reactor is a real epoll, which loom cannot
+/// model; the driver path has its own model above).
+fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
+    use std::sync::Arc as StdArc;
+
+    use crate::worker::{self, Shared};
+    use crate::{Builder, Handle};
+
+    loom::model(move || {
+        let config = Builder::new_multi_thread().worker_threads(workers).config();
+        let reactor = StdArc::new(rt_reactor::Reactor::new().expect("a reactor"));
+        let (shared, locals) = Shared::with_driver(config, reactor, None);
+        let handle = Handle { shared };
+        let threads: Vec<_> = locals
+            .into_iter()
+            .map(|local| {
+                let handle = handle.clone();
+                thread::spawn(move || worker::run(handle, local))
+            })
+            .collect();
+        let ran = Arc::new(AtomicBool::new(false));
+        let r = ran.clone();
+        let join = handle.spawn(async move { r.store(true, SeqCst) });
+        while !join.is_finished() {
+            thread::yield_now();
+        }
+        handle.shared.begin_shutdown();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert!(ran.load(SeqCst));
+        // The rest of `Runtime::shutdown`'s steps that hold references.
+        drop(handle.shared.queues.close_remote());
+        handle.shared.owned.close_and_shutdown_all();
+    });
+}
+
+#[test]
+fn real_worker_loop_one_worker() {
+    real_workers_run_a_remote_spawn_then_stop(1);
+}
+
+#[test]
+fn real_worker_loop_two_workers() {
+    real_workers_run_a_remote_spawn_then_stop(2);
+}

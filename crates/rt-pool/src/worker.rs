@@ -40,8 +40,18 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(config: Config, reactor: Arc<Reactor>) -> (Arc<Shared>, Vec<Local>) {
-        let n = config.worker_threads;
         let driver = Some(crate::driver::of(&reactor));
+        Shared::with_driver(config, reactor, driver)
+    }
+
+    /// `new`, with `driver` where idle workers block instead of the
+    /// reactor (`None`: on their condvars only; the loom models).
+    pub(crate) fn with_driver(
+        config: Config,
+        reactor: Arc<Reactor>,
+        driver: Option<Arc<dyn Driver>>,
+    ) -> (Arc<Shared>, Vec<Local>) {
+        let n = config.worker_threads;
         let (queues, locals) = Queues::new(n, config.global_queue_interval);
         let shared = Arc::new(Shared {
             queues,

@@ -41,11 +41,12 @@
 use std::cell::Cell;
 use std::fmt;
 
+mod deque;
 mod gate;
 #[cfg(all(test, loom))]
 mod loom_tests;
 
-use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+use deque::{Injector, Steal, Stealer, Worker};
 use gate::Gate;
 use rt_task::Task;
 

@@ -130,7 +130,7 @@ struct Coop {
     defer: Cell<Option<fn(&Waker)>>,
 }
 
-thread_local! {
+crate::loom::thread_local! {
     // Constant initialiser and no `Drop`: no lazy initialisation and no
     // destructor registration, so every access is a plain TLS load/store
     // and never fails, even during thread teardown.
@@ -357,7 +357,7 @@ impl<F: Future> Future for Unconstrained<F> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
     use std::sync::Arc;

@@ -7,6 +7,28 @@
 
 #[cfg(loom)]
 pub use loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+
+/// loom itself, for the macro below.
+#[cfg(loom)]
+#[doc(hidden)]
+pub use loom as __loom;
+
+/// `thread_local!` through the shim: std's, or under loom loom's, whose
+/// threads are coroutines on one OS thread (std's thread-locals would be
+/// shared between them). Takes one `const { … }` initialiser; loom's
+/// version evaluates it lazily, per modelled thread, and may only be used
+/// inside `loom::model`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __rt_thread_local {
+    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr };) => {
+        #[cfg(not(loom))]
+        ::std::thread_local! { $(#[$attr])* $vis static $name: $t = const { $init }; }
+        #[cfg(loom)]
+        $crate::loom::__loom::thread_local! { $(#[$attr])* $vis static $name: $t = $init; }
+    };
+}
+pub use crate::__rt_thread_local as thread_local;
 #[cfg(not(loom))]
 pub use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 

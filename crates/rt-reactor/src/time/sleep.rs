@@ -196,7 +196,7 @@ impl Sleep {
     }
 
     /// The key of the armed timer, if any.
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(super) fn timer_key(&self) -> Option<Key> {
         self.timer.as_ref().map(|t| t.key)
     }
