@@ -11,6 +11,7 @@ TARGET=x86_64-unknown-linux-gnu
 # Defaults for run_tests (below); a step script may set them after sourcing.
 RUNNER=()
 TEST_ARGS=()
+declare -A ENV_FOR=()
 
 note() { printf '%s\n' "--- $*"; }
 
@@ -53,6 +54,7 @@ build_tests() {
 #                        `--skip NAME --exact`;
 #   RUNNER               array prefixed to the command (valgrind), or empty;
 #   TEST_ARGS            array of arguments for every test executable;
+#   ENV_FOR[PKG/NAME]    VAR=value words set for that executable only;
 #   ONLY                 if set and non-empty, the PKG/NAME entries to run
 #                        (in that order); all others are not run.
 # Prints one summary line per executable and returns non-zero if any failed
@@ -87,10 +89,11 @@ run_tests() {
             args+=(--skip "$t")
         done
         [[ -n ${SKIP_TEST[$id]:-} ]] && args+=(--exact)
-        note "$id: ${RUNNER[*]:-}${RUNNER:+ }$(basename "$exe") ${args[*]}"
+        note "$id: ${ENV_FOR[$id]:-}${ENV_FOR[$id]:+ }${RUNNER[*]:-}${RUNNER:+ }$(basename "$exe") ${args[*]}"
         t0=$SECONDS
         rc=0
-        (cd "$dir" && timeout -k 15 "$limit" "${RUNNER[@]}" "$exe" "${args[@]}") </dev/null || rc=$?
+        # shellcheck disable=SC2086 # ENV_FOR's words are split on purpose
+        (cd "$dir" && timeout -k 15 "$limit" env ${ENV_FOR[$id]:-} "${RUNNER[@]}" "$exe" "${args[@]}") </dev/null || rc=$?
         t1=$SECONDS
         ran=$((ran + 1))
         if ((rc == 124 || rc == 137)); then
