@@ -40,7 +40,7 @@ if [[ ${TSAN_BUILD_STD:-auto} == no ]]; then
     mode=no-std
 elif ! has_rust_src; then
     note "the nightly has no rust-src; trying: rustup component add rust-src --toolchain nightly"
-    timeout 300 rustup component add rust-src --toolchain nightly || true
+    timeout 60 rustup component add rust-src --toolchain nightly || true
     has_rust_src || mode=no-std
 fi
 
