@@ -1,7 +1,7 @@
 //! `Handle`: a cloneable reference to a running runtime.
 
+use rt_task::loom::Arc;
 use std::future::Future;
-use std::sync::Arc;
 
 use rt_task::{JoinHandle, Schedule, Task};
 

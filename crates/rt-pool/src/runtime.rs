@@ -76,7 +76,10 @@ impl Runtime {
         let (shared, locals) = Shared::new(config, reactor);
         // Host name lookups run on the blocking pool. Weak: the reactor is
         // owned by `shared`, and a strong count here would be a cycle.
-        let weak = Arc::downgrade(&shared);
+        // (loom's `Arc` has no `Weak`; the models start no runtime.)
+        #[cfg(not(loom))]
+        let weak = rt_task::loom::Arc::downgrade(&shared);
+        #[cfg(not(loom))]
         shared.reactor.set_offload(Box::new(move |job| {
             if let Some(shared) = weak.upgrade() {
                 drop(Handle { shared }.spawn_blocking(job));

@@ -19,6 +19,10 @@ use crate::context::{self, WorkerContext};
 use crate::idle::Idle;
 use crate::park::{Driver, Parker};
 use crate::Handle;
+// The shared state's `Arc` goes through the loom shim: the models then
+// see its lifetime (a reference left behind at shutdown is a leak loom
+// reports).
+use rt_task::loom::Arc as SharedArc;
 use rt_task::loom::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
 
 /// Everything the workers and handles of one runtime share.
@@ -39,7 +43,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(config: Config, reactor: Arc<Reactor>) -> (Arc<Shared>, Vec<Local>) {
+    pub(crate) fn new(config: Config, reactor: Arc<Reactor>) -> (SharedArc<Shared>, Vec<Local>) {
         let driver = Some(crate::driver::of(&reactor));
         Shared::with_driver(config, reactor, driver)
     }
@@ -50,10 +54,10 @@ impl Shared {
         config: Config,
         reactor: Arc<Reactor>,
         driver: Option<Arc<dyn Driver>>,
-    ) -> (Arc<Shared>, Vec<Local>) {
+    ) -> (SharedArc<Shared>, Vec<Local>) {
         let n = config.worker_threads;
         let (queues, locals) = Queues::new(n, config.global_queue_interval);
-        let shared = Arc::new(Shared {
+        let shared = SharedArc::new(Shared {
             queues,
             idle: Idle::new(n),
             parkers: (0..n).map(|_| Parker::new(driver.clone())).collect(),
@@ -162,7 +166,7 @@ impl Handle {
     /// slot for a task woken by the running task); elsewhere, the injector.
     pub(crate) fn schedule_task(&self, task: Task, origin: Origin) {
         context::with_worker(|worker| match worker {
-            Some(w) if Arc::ptr_eq(&w.handle.shared, &self.shared) => {
+            Some(w) if SharedArc::ptr_eq(&w.handle.shared, &self.shared) => {
                 let me = w.local.index();
                 if w.local_only.get() {
                     // Woken by this worker's reactor turn: it runs the task

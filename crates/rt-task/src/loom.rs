@@ -8,6 +8,16 @@
 #[cfg(loom)]
 pub use loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 
+#[cfg(loom)]
+pub use loom::sync::Arc;
+/// `Arc` for what the models should see the lifetime of: loom's `Arc`
+/// reports a reference still alive at the end of a modelled execution (a
+/// leak, such as a reference cycle) and orders the last drop. Used for the
+/// runtime's shared state; the task cell stays on std's `Arc`, which it
+/// turns into `Arc<dyn …>` and a `Waker` (loom's `Arc` can do neither).
+#[cfg(not(loom))]
+pub use std::sync::Arc;
+
 /// loom itself, for the macro below.
 #[cfg(loom)]
 #[doc(hidden)]
