@@ -14,6 +14,7 @@
 //!    Acquire load reads), and none gets in after: the queue can then be
 //!    drained for good.
 
+use crossbeam_utils::CachePadded;
 use rt_task::loom::{
     spin_wait, AtomicUsize, Ordering::AcqRel, Ordering::Acquire, Ordering::Release,
 };
@@ -26,7 +27,9 @@ const PUSHER: usize = 2;
 /// See the module docs.
 #[derive(Debug, Default)]
 pub(crate) struct Gate {
-    word: AtomicUsize,
+    /// On a cache line of its own: every remote push writes it twice, and
+    /// the workers read the fields around it on every task.
+    word: CachePadded<AtomicUsize>,
 }
 
 /// A pusher inside the gate; leaves it when dropped.
@@ -36,7 +39,7 @@ pub(crate) struct Entry<'a>(&'a Gate);
 impl Gate {
     pub(crate) fn new() -> Gate {
         Gate {
-            word: AtomicUsize::new(0),
+            word: CachePadded::new(AtomicUsize::new(0)),
         }
     }
 
