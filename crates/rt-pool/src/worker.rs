@@ -325,11 +325,8 @@ impl Worker<'_> {
             batch.extend(deferred.drain(..n));
             self.turned -= n;
         }
-        self.queue_locally(|| {
-            for waker in batch.drain(..) {
-                rt_task::wake_contained(waker);
-            }
-        });
+        // A panicking waker (user code) is contained.
+        self.queue_locally(|| rt_task::wake_all_contained(batch.drain(..)));
         self.spare = batch;
         self.offer_surplus();
     }

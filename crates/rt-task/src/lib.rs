@@ -131,6 +131,21 @@ pub fn wake_contained(waker: std::task::Waker) {
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()));
 }
 
+/// Wake every waker of `wakers`, as [`wake_contained`] does one: a panic
+/// in one is contained and the rest are still woken. One unwind guard for
+/// the whole batch, not one per waker (a worker wakes batches of
+/// thousands).
+pub fn wake_all_contained(wakers: impl Iterator<Item = std::task::Waker>) {
+    let mut wakers = wakers;
+    // A panicking waker was already taken out of the iterator: going on
+    // resumes with the next one.
+    while std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wakers.by_ref().for_each(std::task::Waker::wake)
+    }))
+    .is_err()
+    {}
+}
+
 /// Run a user callback (a thread start or stop hook), containing a panic
 /// raised by it, for the same reason as [`wake_contained`].
 pub fn call_contained(f: &(dyn Fn() + Send + Sync)) {

@@ -230,9 +230,7 @@ impl Reactor {
         // An owner still blocked in a wait (a thread outside the pool)
         // looks again and finds the flag.
         self.notify();
-        for waker in wakers {
-            rt_task::wake_contained(waker);
-        }
+        rt_task::wake_all_contained(wakers.into_iter());
     }
 
     /// Whether [`Reactor::shutdown`] was called.
@@ -437,11 +435,9 @@ impl ReactorLock<'_> {
 
         // Every internal lock is released here: wake.
         let woken = wakers.len();
-        for waker in wakers.drain(..) {
-            // A waker is user code: a panic in it must not unwind out of
-            // the turn (the owner would die holding the reactor's role).
-            rt_task::wake_contained(waker);
-        }
+        // A waker is user code: a panic in it must not unwind out of the
+        // turn (the owner would die holding the reactor's role).
+        rt_task::wake_all_contained(wakers.drain(..));
         owner.wakers = wakers;
         woken
     }
