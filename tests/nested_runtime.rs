@@ -12,36 +12,20 @@ mod support;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
-use rt::runtime::{Builder, Runtime};
-use support::watchdog;
+use support::{panic_message, runtime, watchdog};
 
 const LIMIT: Duration = Duration::from_secs(30);
-
-fn runtime() -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .expect("build the runtime")
-}
-
-fn message(panic: Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
 
 #[test]
 fn block_on_inside_block_on_panics() {
     watchdog(LIMIT, || {
-        let outer = runtime();
-        let inner = runtime();
+        let outer = runtime(2);
+        let inner = runtime(2);
         let panic = catch_unwind(AssertUnwindSafe(|| {
             outer.block_on(async { inner.block_on(async { 1 }) })
         }))
         .expect_err("nested block_on");
-        assert!(message(panic).contains("Cannot start a runtime from within a runtime"));
+        assert!(panic_message(panic).contains("Cannot start a runtime from within a runtime"));
         // The outer runtime still works on this thread afterwards.
         assert_eq!(outer.block_on(outer.spawn(async { 2 })).unwrap(), 2);
     });
@@ -50,7 +34,7 @@ fn block_on_inside_block_on_panics() {
 #[test]
 fn block_on_after_enter_and_in_a_blocking_job_is_allowed() {
     watchdog(LIMIT, || {
-        let rt = runtime();
+        let rt = runtime(2);
         let _guard = rt.enter();
         assert_eq!(rt.block_on(async { 3 }), 3);
         let handle = rt.handle().clone();
@@ -62,8 +46,8 @@ fn block_on_after_enter_and_in_a_blocking_job_is_allowed() {
 #[test]
 fn dropping_a_runtime_inside_block_on_panics_without_blocking() {
     watchdog(LIMIT, || {
-        let outer = runtime();
-        let inner = runtime();
+        let outer = runtime(2);
+        let inner = runtime(2);
         // A job that would keep a waiting drop busy for an hour.
         let (release, wait) = std::sync::mpsc::channel::<()>();
         let _job = inner.spawn_blocking(move || {
@@ -73,7 +57,7 @@ fn dropping_a_runtime_inside_block_on_panics_without_blocking() {
             outer.block_on(async move { drop(inner) })
         }))
         .expect_err("a drop in async context");
-        assert!(message(panic).contains("asynchronous context"));
+        assert!(panic_message(panic).contains("asynchronous context"));
         drop(release);
     });
 }
@@ -81,13 +65,13 @@ fn dropping_a_runtime_inside_block_on_panics_without_blocking() {
 #[test]
 fn dropping_a_runtime_inside_its_own_task_panics_in_the_task() {
     watchdog(LIMIT, || {
-        let outer = runtime();
-        let inner = runtime();
+        let outer = runtime(2);
+        let inner = runtime(2);
         let task = outer.spawn(async move { drop(inner) });
         let err = outer.block_on(task).expect_err("the task panicked");
         assert!(err.is_panic());
         // shutdown_background is fine anywhere.
-        let inner = runtime();
+        let inner = runtime(2);
         let task = outer.spawn(async move { inner.shutdown_background() });
         outer.block_on(task).unwrap();
     });
@@ -96,8 +80,8 @@ fn dropping_a_runtime_inside_its_own_task_panics_in_the_task() {
 #[test]
 fn enter_guards_dropped_out_of_order_panic() {
     watchdog(LIMIT, || {
-        let a = runtime();
-        let b = runtime();
+        let a = runtime(2);
+        let b = runtime(2);
         let panic = catch_unwind(AssertUnwindSafe(|| {
             let first = a.enter();
             let second = b.enter();
@@ -105,7 +89,7 @@ fn enter_guards_dropped_out_of_order_panic() {
             drop(second);
         }))
         .expect_err("out of order");
-        assert!(message(panic).contains("out of order"));
+        assert!(panic_message(panic).contains("out of order"));
         // In order is fine.
         let first = a.enter();
         let second = b.enter();
@@ -117,7 +101,7 @@ fn enter_guards_dropped_out_of_order_panic() {
 #[test]
 fn shutdown_timeout_takes_any_duration() {
     watchdog(LIMIT, || {
-        let rt = runtime();
+        let rt = runtime(2);
         rt.spawn(async { 1 });
         rt.shutdown_timeout(Duration::MAX);
     });

@@ -13,18 +13,11 @@ use std::time::Duration;
 
 use rt::io::{AsyncReadExt, AsyncWriteExt};
 use rt::net::{TcpListener, TcpStream};
-use rt::runtime::{Builder, Handle, Runtime};
-use support::{wait_until, watchdog};
+use rt::runtime::{Handle, Runtime};
+use support::{panic_message, runtime, wait_until, watchdog};
 
 /// Bound on each test: a hang fails it instead.
 const LIMIT: Duration = Duration::from_secs(30);
-
-fn runtime() -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .expect("build the runtime")
-}
 
 /// A connected pair of streams and the listener, made on `rt`.
 fn pair(rt: &Runtime) -> (TcpListener, TcpStream, TcpStream) {
@@ -38,33 +31,24 @@ fn pair(rt: &Runtime) -> (TcpListener, TcpStream, TcpStream) {
     })
 }
 
-/// The message of a caught panic.
-fn message(panic: Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
-}
-
 #[test]
 fn sleep_on_the_handle_of_a_dropped_runtime_panics() {
     watchdog(LIMIT, || {
-        let rt = runtime();
+        let rt = runtime(2);
         let handle: Handle = rt.handle().clone();
         drop(rt);
         let panic = catch_unwind(AssertUnwindSafe(|| {
             handle.block_on(async { rt::time::sleep(Duration::from_millis(50)).await })
         }))
         .expect_err("a timer of a dropped runtime can never fire");
-        assert!(message(panic).contains("shut down"));
+        assert!(panic_message(panic).contains("shut down"));
     });
 }
 
 #[test]
 fn timeout_on_the_handle_of_a_dropped_runtime_panics() {
     watchdog(LIMIT, || {
-        let rt = runtime();
+        let rt = runtime(2);
         let handle = rt.handle().clone();
         drop(rt);
         let panic = catch_unwind(AssertUnwindSafe(|| {
@@ -73,14 +57,14 @@ fn timeout_on_the_handle_of_a_dropped_runtime_panics() {
             })
         }))
         .expect_err("a timeout of a dropped runtime can never fire");
-        assert!(message(panic).contains("shut down"));
+        assert!(panic_message(panic).contains("shut down"));
     });
 }
 
 /// A thread blocked on a sleep of `duration` while the runtime drops.
 fn sleep_armed_before_the_drop(duration: Duration) {
     watchdog(LIMIT, move || {
-        let rt = runtime();
+        let rt = runtime(2);
         let handle = rt.handle().clone();
         let (tx, rx) = std::sync::mpsc::channel();
         let sleeper = std::thread::spawn(move || {
@@ -91,7 +75,7 @@ fn sleep_armed_before_the_drop(duration: Duration) {
                     sleep.await
                 })
             }))
-            .map_err(message)
+            .map_err(panic_message)
         });
         rx.recv().unwrap();
         // Give the thread time to arm the timer (either way it must fail).
@@ -118,7 +102,7 @@ fn a_sleep_beyond_the_wheel_armed_before_the_drop_panics_too() {
 #[test]
 fn a_thread_blocked_reading_gets_an_error_when_the_runtime_drops() {
     watchdog(LIMIT, || {
-        let rt = runtime();
+        let rt = runtime(2);
         let (_listener, mut client, _server) = pair(&rt);
         let handle = rt.handle().clone();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -141,10 +125,10 @@ fn a_thread_blocked_reading_gets_an_error_when_the_runtime_drops() {
 #[test]
 fn sockets_of_a_dropped_runtime_fail_on_another_runtime() {
     watchdog(LIMIT, || {
-        let first = runtime();
+        let first = runtime(2);
         let (listener, mut client, _server) = pair(&first);
         drop(first);
-        let second = runtime();
+        let second = runtime(2);
         second.block_on(async {
             let mut buf = [0u8; 16];
             let err = client.read(&mut buf).await.expect_err("dead reactor");
@@ -166,7 +150,7 @@ fn sockets_of_a_dropped_runtime_fail_on_another_runtime() {
 #[test]
 fn registering_a_socket_with_a_dropped_runtime_fails() {
     watchdog(LIMIT, || {
-        let rt = runtime();
+        let rt = runtime(2);
         let handle = rt.handle().clone();
         drop(rt);
         let err = handle
@@ -179,7 +163,7 @@ fn registering_a_socket_with_a_dropped_runtime_fails() {
 #[test]
 fn an_accept_in_flight_fails_when_the_runtime_drops() {
     watchdog(LIMIT, || {
-        let rt = runtime();
+        let rt = runtime(2);
         let handle = rt.handle().clone();
         let listener = rt.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let accepting = std::thread::spawn(move || handle.block_on(listener.accept()).map(drop));
@@ -206,7 +190,7 @@ impl Drop for SpawnsOnDrop {
 #[test]
 fn rt_spawn_in_a_destructor_run_at_shutdown_gives_a_cancelled_task() {
     watchdog(LIMIT, || {
-        let rt = runtime();
+        let rt = runtime(2);
         let (tx, rx) = std::sync::mpsc::channel();
         let holder = SpawnsOnDrop(tx);
         let (started_tx, started_rx) = std::sync::mpsc::channel();

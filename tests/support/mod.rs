@@ -20,6 +20,16 @@ pub fn runtime(workers: usize) -> rt::runtime::Runtime {
         .expect("build the runtime")
 }
 
+/// The message of a caught panic (`catch_unwind`'s or a `JoinError`'s
+/// payload): a `String` or a `&str`, else empty.
+pub fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
 /// A multi-thread runtime with one worker: task order on it is
 /// deterministic enough to assert.
 pub fn one_worker() -> rt::runtime::Runtime {
