@@ -203,10 +203,7 @@ fn run(inner: Arc<Inner>, handle: Handle) {
         counted: true,
     };
     let _current = crate::context::set_current(&handle);
-    // The hooks are user code: a panic in one is contained (see `worker`).
-    if let Some(f) = &handle.shared.config.on_thread_start {
-        rt_task::call_contained(&**f);
-    }
+    handle.shared.config.thread_started();
     let mut state = inner.state.lock();
     loop {
         if let Some(task) = state.queue.pop_front() {
@@ -234,7 +231,5 @@ fn run(inner: Arc<Inner>, handle: Handle) {
     state.threads -= 1;
     place.counted = false;
     drop(state);
-    if let Some(f) = &handle.shared.config.on_thread_stop {
-        rt_task::call_contained(&**f);
-    }
+    handle.shared.config.thread_stopped();
 }

@@ -32,6 +32,27 @@ pub(crate) struct Config {
     pub(crate) keep_alive: Duration,
 }
 
+impl Config {
+    /// Runs `on_thread_start` on the calling (new runtime) thread.
+    pub(crate) fn thread_started(&self) {
+        call_hook(self.on_thread_start.as_ref());
+    }
+
+    /// Runs `on_thread_stop` on the calling (exiting runtime) thread.
+    pub(crate) fn thread_stopped(&self) {
+        call_hook(self.on_thread_stop.as_ref());
+    }
+}
+
+/// The hooks are user code: a panic in one is reported by the panic hook
+/// and contained, so the thread still runs (or exits) cleanly and shutdown
+/// never waits for a thread that died.
+fn call_hook(hook: Option<&Callback>) {
+    if let Some(f) = hook {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f()));
+    }
+}
+
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")

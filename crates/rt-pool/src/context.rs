@@ -28,16 +28,10 @@ pub(crate) struct WorkerContext {
 // Through the loom shim: under loom, each modelled thread has its own.
 rt_task::loom::thread_local! {
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
-}
-rt_task::loom::thread_local! {
     /// How many `set_current` guards are alive on this thread (each guard
     /// remembers its depth, to catch guards dropped out of order).
     static DEPTH: Cell<usize> = const { Cell::new(0) };
-}
-rt_task::loom::thread_local! {
     static WORKER: Cell<*const WorkerContext> = const { Cell::new(std::ptr::null()) };
-}
-rt_task::loom::thread_local! {
     /// Set while this thread is inside `block_on`.
     static IN_BLOCK_ON: Cell<bool> = const { Cell::new(false) };
 }

@@ -235,11 +235,7 @@ pub(crate) fn run(handle: Handle, local: Local) {
     let _current = context::set_current(&cx.handle);
     {
         let _worker = context::enter_worker(&cx);
-        // The hooks are user code: a panic in one is reported by the panic
-        // hook and contained, so the worker still runs and exits cleanly.
-        if let Some(f) = &shared.config.on_thread_start {
-            rt_task::call_contained(&**f);
-        }
+        shared.config.thread_started();
         Worker {
             cx: &cx,
             shared,
@@ -252,9 +248,7 @@ pub(crate) fn run(handle: Handle, local: Local) {
         // holds; the tasks themselves are shut down through the owner list.
         drop(cx.local.drain());
         drop(cx.deferred.take());
-        if let Some(f) = &shared.config.on_thread_stop {
-            rt_task::call_contained(&**f);
-        }
+        shared.config.thread_stopped();
     }
 }
 

@@ -123,18 +123,12 @@ pub trait Schedule: Send + Sync + 'static {
     }
 }
 
-/// Wake `waker`, containing a panic raised by it: a waker is user code,
-/// and a runtime thread that wakes one (a reactor turn, a worker waking
-/// deferred tasks) must not unwind and die, or shutdown would wait for it.
-/// The panic hook has already reported the panic when this returns.
-pub fn wake_contained(waker: std::task::Waker) {
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| waker.wake()));
-}
-
-/// Wake every waker of `wakers`, as [`wake_contained`] does one: a panic
-/// in one is contained and the rest are still woken. One unwind guard for
-/// the whole batch, not one per waker (a worker wakes batches of
-/// thousands).
+/// Wake every waker of `wakers`, containing a panic raised by one (the
+/// rest are still woken): a waker is user code, and a runtime thread that
+/// wakes one (a reactor turn, a worker waking deferred tasks) must not
+/// unwind and die, or shutdown would wait for it. The panic hook has
+/// already reported the panic. One unwind guard for the whole batch, not
+/// one per waker (a worker wakes batches of thousands).
 pub fn wake_all_contained(wakers: impl Iterator<Item = std::task::Waker>) {
     let mut wakers = wakers;
     // A panicking waker was already taken out of the iterator: going on
@@ -144,12 +138,6 @@ pub fn wake_all_contained(wakers: impl Iterator<Item = std::task::Waker>) {
     }))
     .is_err()
     {}
-}
-
-/// Run a user callback (a thread start or stop hook), containing a panic
-/// raised by it, for the same reason as [`wake_contained`].
-pub fn call_contained(f: &(dyn Fn() + Send + Sync)) {
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
 }
 
 /// A reference to a task that may be run: what run queues hold.

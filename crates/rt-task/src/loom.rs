@@ -25,17 +25,19 @@ pub use loom as __loom;
 
 /// `thread_local!` through the shim: std's, or under loom loom's, whose
 /// threads are coroutines on one OS thread (std's thread-locals would be
-/// shared between them). Takes one `const { … }` initialiser; loom's
+/// shared between them). Each declaration takes a `const { … }` initialiser; loom's
 /// version evaluates it lazily, per modelled thread, and may only be used
 /// inside `loom::model`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __rt_thread_local {
-    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr };) => {
-        #[cfg(not(loom))]
-        ::std::thread_local! { $(#[$attr])* $vis static $name: $t = const { $init }; }
-        #[cfg(loom)]
-        $crate::loom::__loom::thread_local! { $(#[$attr])* $vis static $name: $t = $init; }
+    ($($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr };)+) => {
+        $(
+            #[cfg(not(loom))]
+            ::std::thread_local! { $(#[$attr])* $vis static $name: $t = const { $init }; }
+            #[cfg(loom)]
+            $crate::loom::__loom::thread_local! { $(#[$attr])* $vis static $name: $t = $init; }
+        )+
     };
 }
 pub use crate::__rt_thread_local as thread_local;
