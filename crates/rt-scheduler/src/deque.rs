@@ -30,56 +30,24 @@ mod model {
         Retry,
     }
 
-    type Shared<T> = Arc<Mutex<VecDeque<T>>>;
+    /// One queue behind a loom mutex. The injector, a worker's deque and
+    /// its stealers are all this type: a stealer is a clone sharing the
+    /// worker's queue.
+    pub(crate) struct Queue<T>(Arc<Mutex<VecDeque<T>>>);
 
-    /// Moves about half of `from` (rounded up) to the back of `to`, and
-    /// returns the first of them. One lock at a time (two workers may
-    /// steal from each other at once).
-    fn steal_half<T>(from: &Shared<T>, to: &Worker<T>) -> Steal<T> {
-        let batch: Vec<T> = {
-            let mut from = from.lock().unwrap();
-            let n = from.len().div_ceil(2);
-            from.drain(..n).collect()
-        };
-        let mut batch = batch.into_iter();
-        let Some(first) = batch.next() else {
-            return Steal::Empty;
-        };
-        to.0.lock().unwrap().extend(batch);
-        Steal::Success(first)
-    }
+    pub(crate) type Injector<T> = Queue<T>;
+    pub(crate) type Worker<T> = Queue<T>;
+    pub(crate) type Stealer<T> = Queue<T>;
 
-    pub(crate) struct Injector<T>(Shared<T>);
-
-    impl<T> Injector<T> {
+    impl<T> Queue<T> {
         pub(crate) fn new() -> Self {
-            Injector(Arc::new(Mutex::new(VecDeque::new())))
+            Queue(Arc::new(Mutex::new(VecDeque::new())))
         }
-        pub(crate) fn push(&self, t: T) {
-            self.0.lock().unwrap().push_back(t);
-        }
-        pub(crate) fn steal(&self) -> Steal<T> {
-            match self.0.lock().unwrap().pop_front() {
-                Some(t) => Steal::Success(t),
-                None => Steal::Empty,
-            }
-        }
-        pub(crate) fn steal_batch_and_pop(&self, to: &Worker<T>) -> Steal<T> {
-            steal_half(&self.0, to)
-        }
-        pub(crate) fn is_empty(&self) -> bool {
-            self.0.lock().unwrap().is_empty()
-        }
-        pub(crate) fn len(&self) -> usize {
-            self.0.lock().unwrap().len()
-        }
-    }
-
-    pub(crate) struct Worker<T>(Shared<T>);
-
-    impl<T> Worker<T> {
         pub(crate) fn new_fifo() -> Self {
-            Worker(Arc::new(Mutex::new(VecDeque::new())))
+            Queue::new()
+        }
+        pub(crate) fn stealer(&self) -> Self {
+            Queue(self.0.clone())
         }
         pub(crate) fn push(&self, t: T) {
             self.0.lock().unwrap().push_back(t);
@@ -87,25 +55,30 @@ mod model {
         pub(crate) fn pop(&self) -> Option<T> {
             self.0.lock().unwrap().pop_front()
         }
-        pub(crate) fn len(&self) -> usize {
-            self.0.lock().unwrap().len()
+        pub(crate) fn steal(&self) -> Steal<T> {
+            self.pop().map_or(Steal::Empty, Steal::Success)
         }
-        pub(crate) fn is_empty(&self) -> bool {
-            self.0.lock().unwrap().is_empty()
-        }
-        pub(crate) fn stealer(&self) -> Stealer<T> {
-            Stealer(self.0.clone())
-        }
-    }
-
-    pub(crate) struct Stealer<T>(Shared<T>);
-
-    impl<T> Stealer<T> {
-        pub(crate) fn steal_batch_and_pop(&self, to: &Worker<T>) -> Steal<T> {
+        /// Moves about half of this queue (rounded up) to the back of
+        /// `to`, and returns the first of them. One lock at a time (two
+        /// workers may steal from each other at once).
+        pub(crate) fn steal_batch_and_pop(&self, to: &Queue<T>) -> Steal<T> {
             if Arc::ptr_eq(&self.0, &to.0) {
                 return Steal::Empty;
             }
-            steal_half(&self.0, to)
+            let batch: Vec<T> = {
+                let mut from = self.0.lock().unwrap();
+                let n = from.len().div_ceil(2);
+                from.drain(..n).collect()
+            };
+            let mut batch = batch.into_iter();
+            let Some(first) = batch.next() else {
+                return Steal::Empty;
+            };
+            to.0.lock().unwrap().extend(batch);
+            Steal::Success(first)
+        }
+        pub(crate) fn len(&self) -> usize {
+            self.0.lock().unwrap().len()
         }
         pub(crate) fn is_empty(&self) -> bool {
             self.0.lock().unwrap().is_empty()
