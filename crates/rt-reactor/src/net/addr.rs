@@ -135,13 +135,7 @@ async fn lookup_offloaded(lookup: Lookup) -> io::Result<Vec<SocketAddr>> {
         .map(Iterator::collect);
         reply.send(result);
     };
-    match Reactor::try_current() {
-        Some(reactor) => reactor.offload(Box::new(job))?,
-        None => std::thread::Builder::new()
-            .name("rt-resolve".into())
-            .spawn(job)
-            .map(drop)?,
-    }
+    Reactor::offload(Box::new(job))?;
     poll_fn(|cx| {
         let mut pending = shared.lock();
         match pending.result.take() {

@@ -190,18 +190,20 @@ impl Reactor {
         self.offload.set(offload).is_ok()
     }
 
-    /// Runs `job` where [`Reactor::set_offload`] said, or on a new thread.
-    pub(crate) fn offload(&self, job: Box<dyn FnOnce() + Send>) -> io::Result<()> {
-        match self.offload.get() {
-            Some(offload) => {
+    /// Runs `job` where the current thread's reactor's
+    /// [`Reactor::set_offload`] said, or, with none set or no reactor
+    /// current, on a thread of its own.
+    pub(crate) fn offload(job: Box<dyn FnOnce() + Send>) -> io::Result<()> {
+        if let Some(reactor) = Reactor::try_current() {
+            if let Some(offload) = reactor.offload.get() {
                 offload(job);
-                Ok(())
+                return Ok(());
             }
-            None => std::thread::Builder::new()
-                .name("rt-offload".into())
-                .spawn(job)
-                .map(drop),
         }
+        std::thread::Builder::new()
+            .name("rt-offload".into())
+            .spawn(job)
+            .map(drop)
     }
 
     /// Shuts the reactor down: its runtime stopped, and nothing will turn
