@@ -27,7 +27,7 @@ use rt::task::yield_now;
 use rt::time::{sleep, timeout};
 use support::{one_worker, watchdog, Counted, Counter};
 
-/// Units per poll: tokio's value, `rt_task::coop::INITIAL_BUDGET`.
+/// Units per poll: tokio's value, `rt_core::coop::INITIAL_BUDGET`.
 const BUDGET: usize = 128;
 /// What a starvation loop counts when the budget works: the budget's
 /// operations, then the one that yielded and saw the flag on its return.

@@ -26,7 +26,7 @@ pub(crate) struct WorkerContext {
 }
 
 // Through the loom shim: under loom, each modelled thread has its own.
-rt_task::loom::thread_local! {
+rt_core::loom::thread_local! {
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
     /// How many `set_current` guards are alive on this thread (each guard
     /// remembers its depth, to catch guards dropped out of order).
@@ -131,16 +131,16 @@ pub(crate) struct WorkerGuard(());
 /// Register `cx` as this thread's worker context until the guard drops.
 /// The caller keeps `cx` alive and in place for that long. A task whose
 /// cooperative budget runs out is deferred, like one that yields
-/// (`rt_task::coop`'s hook is set to [`defer`]).
+/// (`rt_core::coop`'s hook is set to [`defer`]).
 pub(crate) fn enter_worker(cx: &WorkerContext) -> WorkerGuard {
     WORKER.with(|w| w.set(cx));
-    rt_task::coop::set_defer(Some(defer));
+    rt_core::coop::set_defer(Some(defer));
     WorkerGuard(())
 }
 
 impl Drop for WorkerGuard {
     fn drop(&mut self) {
-        rt_task::coop::set_defer(None);
+        rt_core::coop::set_defer(None);
         WORKER.with(|w| w.set(std::ptr::null()));
     }
 }

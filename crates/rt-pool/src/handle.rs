@@ -1,6 +1,6 @@
 //! `Handle`: a cloneable reference to a running runtime.
 
-use rt_task::loom::Arc;
+use rt_core::loom::Arc;
 use std::future::Future;
 
 use rt_task::{JoinHandle, Schedule, Task};

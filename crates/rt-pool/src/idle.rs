@@ -26,7 +26,7 @@
 //!    timer) removes itself from the sleepers
 //!    ([`Idle::unpark_worker_by_id`]).
 
-use rt_task::loom::{fence, AtomicUsize, Mutex, Ordering::SeqCst};
+use rt_core::loom::{fence, AtomicUsize, Mutex, Ordering::SeqCst};
 
 const UNPARK_SHIFT: usize = 16;
 const SEARCH_MASK: usize = (1 << UNPARK_SHIFT) - 1;

@@ -13,7 +13,8 @@ use std::task::{ready, Context, Poll};
 
 use atomic_waker::AtomicWaker;
 use parking_lot::Mutex;
-use rt_task::{coop, JoinError, JoinHandle};
+use rt_core::coop;
+use rt_task::{JoinError, JoinHandle};
 
 use crate::Handle;
 
@@ -137,7 +138,7 @@ impl<T: Send + 'static> JoinSet<T> {
     /// Poll for the next finished task (see [`JoinSet::join_next`]).
     ///
     /// Returning a task's output consumes one unit of the cooperative
-    /// budget (`rt_task::coop`); with none left it returns `Pending` and
+    /// budget (`rt_core::coop`); with none left it returns `Pending` and
     /// the task is polled again later.
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
         if self.handles.is_empty() {

@@ -10,7 +10,7 @@
 //! runtime's workers queues the task on that worker (the LIFO slot if the
 //! running task woke it), a wake anywhere else goes to the injector.
 //!
-//! Each poll runs with a cooperative budget (`rt_task::coop`, tokio's 128
+//! Each poll runs with a cooperative budget (`rt_core::coop`, tokio's 128
 //! units): the worker sets it before `Task::run` and restores it after, and
 //! a task whose sockets, timers or joins use it up is deferred like one
 //! that called [`yield_now`] — it runs again after the worker's other

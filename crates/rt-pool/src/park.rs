@@ -26,7 +26,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use rt_task::loom::{AtomicUsize, Condvar, Mutex, Ordering::SeqCst};
+use rt_core::loom::{AtomicUsize, Condvar, Mutex, Ordering::SeqCst};
 
 const EMPTY: usize = 0;
 const PARKED_CONDVAR: usize = 1;

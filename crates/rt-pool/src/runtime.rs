@@ -78,7 +78,7 @@ impl Runtime {
         // owned by `shared`, and a strong count here would be a cycle.
         // (loom's `Arc` has no `Weak`; the models start no runtime.)
         #[cfg(not(loom))]
-        let weak = rt_task::loom::Arc::downgrade(&shared);
+        let weak = rt_core::loom::Arc::downgrade(&shared);
         #[cfg(not(loom))]
         shared.reactor.set_offload(Box::new(move |job| {
             if let Some(shared) = weak.upgrade() {
@@ -110,7 +110,7 @@ impl Runtime {
     /// Run `future` to completion on the calling thread; tasks it spawns run
     /// on the workers.
     ///
-    /// The future runs without a cooperative budget (`rt_task::coop`): it
+    /// The future runs without a cooperative budget (`rt_core::coop`): it
     /// is not on a worker, so it keeps no task waiting (tokio budgets it).
     ///
     /// # Panics

@@ -22,8 +22,8 @@ use crate::Handle;
 // The shared state's `Arc` goes through the loom shim: the models then
 // see its lifetime (a reference left behind at shutdown is a leak loom
 // reports).
-use rt_task::loom::Arc as SharedArc;
-use rt_task::loom::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
+use rt_core::loom::Arc as SharedArc;
+use rt_core::loom::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
 
 /// Everything the workers and handles of one runtime share.
 #[derive(Debug)]
@@ -290,9 +290,9 @@ impl Worker<'_> {
             }
         }
         self.cx.polling.set(true);
-        // A fresh cooperative budget for this poll (`rt_task::coop`); an
+        // A fresh cooperative budget for this poll (`rt_core::coop`); an
         // exhausted task is deferred through the hook `enter_worker` set.
-        rt_task::coop::budget(|| task.run());
+        rt_core::coop::budget(|| task.run());
         self.cx.polling.set(false);
         if self
             .cx
@@ -320,7 +320,7 @@ impl Worker<'_> {
             self.turned -= n;
         }
         // A panicking waker (user code) is contained.
-        self.queue_locally(|| rt_task::wake_all_contained(batch.drain(..)));
+        self.queue_locally(|| rt_core::wake_all_contained(batch.drain(..)));
         self.spare = batch;
         self.offer_surplus();
     }

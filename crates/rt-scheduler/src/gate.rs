@@ -15,7 +15,7 @@
 //!    drained for good.
 
 use crossbeam_utils::CachePadded;
-use rt_task::loom::{
+use rt_core::loom::{
     spin_wait, AtomicUsize, Ordering::AcqRel, Ordering::Acquire, Ordering::Release,
 };
 

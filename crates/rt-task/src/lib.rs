@@ -56,11 +56,9 @@
 //!
 //! # Cooperative scheduling
 //!
-//! [`coop`] holds the per-poll budget (tokio's, 128 units) that every
-//! resource — the reactor's sockets, timers, the [`JoinHandle`] — consumes
-//! when it returns `Ready`, so that a task whose resources are always ready
-//! yields to its neighbours. It lives here because every rt crate depends on
-//! this one: the task is what they all share.
+//! A [`JoinHandle`] consumes one unit of the per-poll budget
+//! (`rt_core::coop`) when it returns `Ready`, as every resource does, so a
+//! task that joins many finished tasks still yields to its neighbours.
 //!
 //! # Examples
 //!
@@ -87,11 +85,8 @@
 //! # use std::future::Future;
 //! ```
 
-pub mod coop;
 mod join;
 mod list;
-#[doc(hidden)]
-pub mod loom;
 mod raw;
 mod state;
 
@@ -121,23 +116,6 @@ pub trait Schedule: Send + Sync + 'static {
         let _ = task;
         None
     }
-}
-
-/// Wake every waker of `wakers`, containing a panic raised by one (the
-/// rest are still woken): a waker is user code, and a runtime thread that
-/// wakes one (a reactor turn, a worker waking deferred tasks) must not
-/// unwind and die, or shutdown would wait for it. The panic hook has
-/// already reported the panic. One unwind guard for the whole batch, not
-/// one per waker (a worker wakes batches of thousands).
-pub fn wake_all_contained(wakers: impl Iterator<Item = std::task::Waker>) {
-    let mut wakers = wakers;
-    // A panicking waker was already taken out of the iterator: going on
-    // resumes with the next one.
-    while std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        wakers.by_ref().for_each(std::task::Waker::wake)
-    }))
-    .is_err()
-    {}
 }
 
 /// A reference to a task that may be run: what run queues hold.

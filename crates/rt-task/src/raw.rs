@@ -235,7 +235,7 @@ where
         }
         // Joining consumes budget (see `coop`); exhausted, the output stays
         // put and the joining task is polled again later.
-        ready!(crate::coop::poll_proceed(cx)).made_progress();
+        ready!(rt_core::coop::poll_proceed(cx)).made_progress();
         // SAFETY: COMPLETE is set and this handle holds JOIN_INTEREST, so
         // it owns the output (see `State::complete`).
         let stage = unsafe { &mut *self.stage.get() };

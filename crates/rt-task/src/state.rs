@@ -4,7 +4,7 @@
 //! The bits and what they mean are documented in the crate docs
 //! ([`crate`], "The state word").
 
-use crate::loom::{AtomicUsize, Ordering::AcqRel, Ordering::Acquire};
+use rt_core::loom::{AtomicUsize, Ordering::AcqRel, Ordering::Acquire};
 
 /// The task is in a run queue, or will be put back in one after its
 /// current poll. Set by the waker that submits it, cleared by the worker that

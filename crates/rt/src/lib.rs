@@ -39,15 +39,15 @@ pub mod task {
     pub use rt_pool::{
         spawn, spawn_blocking, yield_now, AbortHandle, Id, JoinError, JoinHandle, JoinSet, YieldNow,
     };
-    pub use rt_task::coop::{consume_budget, unconstrained, Unconstrained};
+    pub use rt_core::coop::{consume_budget, unconstrained, Unconstrained};
 
     /// Cooperative scheduling: each poll of a task on a worker has a budget
     /// of 128 units; sockets, timers and `JoinHandle`s consume one when they
     /// return `Ready`, and with none left they return `Pending` and the task
     /// runs again after the worker's other tasks and a turn of the reactor.
-    /// `Runtime::block_on`'s own future is not budgeted. See `rt_task::coop`.
+    /// `Runtime::block_on`'s own future is not budgeted. See `rt_core::coop`.
     pub mod coop {
-        pub use rt_task::coop::{
+        pub use rt_core::coop::{
             consume_budget, has_budget_remaining, poll_proceed, unconstrained, RestoreOnPending,
             Unconstrained,
         };

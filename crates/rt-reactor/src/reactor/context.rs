@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::Reactor;
 
-rt_task::loom::thread_local! {
+rt_core::loom::thread_local! {
     /// The reactor of the runtime this thread is running for, if any.
     static CURRENT: RefCell<Option<Arc<Reactor>>> = const { RefCell::new(None) };
 }

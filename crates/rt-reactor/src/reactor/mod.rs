@@ -232,7 +232,7 @@ impl Reactor {
         // An owner still blocked in a wait (a thread outside the pool)
         // looks again and finds the flag.
         self.notify();
-        rt_task::wake_all_contained(wakers.into_iter());
+        rt_core::wake_all_contained(wakers.into_iter());
     }
 
     /// Whether [`Reactor::shutdown`] was called.
@@ -439,7 +439,7 @@ impl ReactorLock<'_> {
         let woken = wakers.len();
         // A waker is user code: a panic in it must not unwind out of the
         // turn (the owner would die holding the reactor's role).
-        rt_task::wake_all_contained(wakers.drain(..));
+        rt_core::wake_all_contained(wakers.drain(..));
         owner.wakers = wakers;
         woken
     }

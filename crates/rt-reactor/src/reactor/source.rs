@@ -71,7 +71,7 @@
 //! # Budget
 //!
 //! Every operation goes through `Source::poll_ready`, which consumes one
-//! unit of the task's cooperative budget (`rt_task::coop`) when it finds the
+//! unit of the task's cooperative budget (`rt_core::coop`) when it finds the
 //! direction ready: a task whose socket is always ready yields every 128
 //! operations. The check comes after the readiness check, so a source that
 //! is not ready costs nothing and an exhausted task with nothing ready just
@@ -89,11 +89,11 @@ use std::os::fd::RawFd;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
 
-use rt_task::coop::{self, RestoreOnPending};
+use rt_core::coop::{self, RestoreOnPending};
 use slab::Slab;
 
 use super::Reactor;
-use rt_task::loom::{AtomicUsize, Mutex, Ordering};
+use rt_core::loom::{AtomicUsize, Mutex, Ordering};
 
 /// Cached readiness bit: a read may not block.
 pub(crate) const READABLE: usize = 0b01;

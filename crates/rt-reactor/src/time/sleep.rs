@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use rt_task::coop;
+use rt_core::coop;
 
 use super::timers::{Armed, Moved};
 use super::wheel::Key;
@@ -104,7 +104,7 @@ pub(super) fn deadline_after(duration: Duration) -> Instant {
 /// so it can be polled as `&mut sleep` without pinning.
 ///
 /// Completing consumes one unit of the task's cooperative budget
-/// (`rt_task::coop`); with none left, an elapsed `Sleep` returns `Pending`
+/// (`rt_core::coop`); with none left, an elapsed `Sleep` returns `Pending`
 /// and its task is polled again later. A `Sleep` that is not due costs none.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
@@ -291,7 +291,7 @@ fn timers_shut_down() -> ! {
 }
 
 /// A `Sleep` is about to complete: one unit of the task's budget, or
-/// `Pending` with the task deferred if none is left (`rt_task::coop`).
+/// `Pending` with the task deferred if none is left (`rt_core::coop`).
 fn consume_budget(cx: &mut Context<'_>) -> Poll<()> {
     coop::poll_proceed(cx).map(|unit| unit.made_progress())
 }

@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use pin_project_lite::pin_project;
-use rt_task::coop;
+use rt_core::coop;
 
 use super::sleep::{sleep_after, sleep_until, Sleep};
 use super::Elapsed;
@@ -21,7 +21,7 @@ use super::Elapsed;
 /// complete on its first poll.
 ///
 /// The deadline is a [`Sleep`], so firing consumes a unit of the task's
-/// cooperative budget (`rt_task::coop`) — except when the future has just
+/// cooperative budget (`rt_core::coop`) — except when the future has just
 /// used up the budget itself: then the deadline is checked without it, so
 /// that a future which always exhausts the budget still times out.
 ///

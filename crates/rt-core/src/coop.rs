@@ -31,7 +31,7 @@
 //! - the reactor's readiness (`rt-reactor`, `Source::poll_ready`), hence
 //!   every socket read, write, accept, receive, send and connect;
 //! - timers: `Sleep` (so `Interval`, and the deadline of `Timeout`);
-//! - [`JoinHandle`](crate::JoinHandle) (joining; `JoinSet::join_next` too);
+//! - `rt_task::JoinHandle` (joining; `JoinSet::join_next` too);
 //! - [`consume_budget`], for a loop that touches no resource.
 //!
 //! A resource that is not ready returns `Pending` as it always did and
@@ -79,7 +79,7 @@
 //! use std::pin::pin;
 //! use std::task::{Context, Poll, Waker};
 //!
-//! use rt_task::coop;
+//! use rt_core::coop;
 //!
 //! // Outside a worker the budget is unconstrained.
 //! assert!(coop::has_budget_remaining());
@@ -186,7 +186,7 @@ pub fn set_defer(hook: Option<fn(&Waker)>) -> Option<fn(&Waker)> {
 /// # Examples
 ///
 /// ```
-/// use rt_task::coop;
+/// use rt_core::coop;
 ///
 /// assert!(coop::has_budget_remaining()); // not in a task's poll
 /// coop::budget(|| {
@@ -288,7 +288,7 @@ impl fmt::Debug for RestoreOnPending {
 /// ```
 /// use std::pin::pin;
 /// use std::task::{Context, Waker};
-/// use rt_task::coop;
+/// use rt_core::coop;
 ///
 /// // A loop of CPU work that lets its neighbours run every 128 rounds.
 /// let mut task = pin!(async {
@@ -323,7 +323,7 @@ pub async fn consume_budget() {
 /// ```
 /// use std::pin::pin;
 /// use std::task::{Context, Waker};
-/// use rt_task::coop;
+/// use rt_core::coop;
 ///
 /// let mut task = pin!(coop::unconstrained(async {
 ///     for _ in 0..1_000 {
