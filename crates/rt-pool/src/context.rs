@@ -48,6 +48,7 @@ pub(crate) struct SetCurrentGuard {
     /// `DEPTH` once this guard was made.
     depth: usize,
     _reactor: rt_reactor::EnterGuard,
+    _timers: rt_time::EnterGuard,
 }
 
 /// Make `handle` this thread's current runtime until the guard drops.
@@ -57,11 +58,13 @@ pub(crate) fn set_current(handle: &Handle) -> SetCurrentGuard {
         d.set(d.get() + 1);
         d.get()
     });
-    let reactor = rt_reactor::enter(&handle.shared.reactor);
+    let reactor = rt_reactor::enter(&handle.shared.drivers.io);
+    let timers = rt_time::enter(&handle.shared.drivers.time);
     SetCurrentGuard {
         prev,
         depth,
         _reactor: reactor,
+        _timers: timers,
     }
 }
 

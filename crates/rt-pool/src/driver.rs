@@ -1,31 +1,84 @@
-//! The runtime's driver: the reactor, which an idle worker blocks in
-//! instead of its condvar when it wins the reactor's try-lock (see `park`).
+//! The runtime's drivers, composed in one place: the I/O driver
+//! (`rt_reactor::Reactor`) with the timer driver (`rt_time::Timers`)
+//! stacked on it, as tokio's `runtime/driver.rs` stacks its time driver on
+//! its I/O driver. An idle worker blocks in them instead of its condvar
+//! when it wins the reactor's try-lock (see `park`).
+//!
+//! One turn: take the reactor's lock; wait in the poller for at most the
+//! caller's timeout and the nearest timer's, whichever is shorter; wake the
+//! ready sources' tasks; fire the due timers; release the lock. A timer
+//! armed earlier than the wait's deadline notifies the reactor (the
+//! `unpark` given to `Timers::new`), which ends the wait.
 
+use std::io;
 use std::sync::Arc;
+use std::task::Waker;
 use std::time::Duration;
 
+use parking_lot::Mutex;
 use rt_reactor::Reactor;
+use rt_time::Timers;
 
 use crate::park::Driver;
 
-impl Driver for Reactor {
-    fn try_turn(&self, timeout: Option<Duration>, arm: &mut dyn FnMut() -> bool) -> Option<usize> {
-        // The lock is released when `turn` returns, before the worker polls
-        // any task it woke: a task that blocks its thread never holds the
-        // reactor, so another idle worker can take it.
-        let mut lock = self.try_lock()?;
-        if !arm() {
-            return Some(0);
-        }
-        Some(lock.turn(timeout))
+/// The I/O and timer drivers of one runtime.
+#[derive(Debug)]
+pub(crate) struct Drivers {
+    pub(crate) io: Arc<Reactor>,
+    pub(crate) time: Arc<Timers>,
+    /// The due timers' wakers, reused from turn to turn. Only the holder of
+    /// the reactor's lock touches it, so its own lock is never contended.
+    fired: Mutex<Vec<Waker>>,
+}
+
+impl Drivers {
+    /// A reactor and a timer driver that notifies it.
+    pub(crate) fn new() -> io::Result<Drivers> {
+        let io = Arc::new(Reactor::new()?);
+        let time = {
+            let io = io.clone();
+            Arc::new(Timers::new(move || io.notify()))
+        };
+        Ok(Drivers {
+            io,
+            time,
+            fired: Mutex::new(Vec::new()),
+        })
     }
 
-    fn unpark(&self) {
-        self.notify();
+    /// The runtime stopped: every task waiting on I/O or a timer is woken
+    /// and finds its resource shut down.
+    pub(crate) fn shutdown(&self) {
+        self.io.shutdown();
+        self.time.shutdown();
     }
 }
 
-/// The driver of a reactor, as the parkers see it.
-pub(crate) fn of(reactor: &Arc<Reactor>) -> Arc<dyn Driver> {
-    reactor.clone()
+impl Driver for Drivers {
+    fn try_turn(&self, timeout: Option<Duration>, arm: &mut dyn FnMut() -> bool) -> Option<usize> {
+        // The lock is released when this returns, before the worker polls
+        // any task it woke: a task that blocks its thread never holds the
+        // reactor, so another idle worker can take it.
+        let mut lock = self.io.try_lock()?;
+        if !arm() {
+            return Some(0);
+        }
+        // `next_timeout` records the deadline this wait ends by, so that a
+        // timer armed earlier from now on notifies the reactor.
+        let timeout = match (timeout, self.time.next_timeout()) {
+            (Some(caller), Some(timer)) => Some(caller.min(timer)),
+            (caller, timer) => caller.or(timer),
+        };
+        let mut woken = lock.turn(timeout);
+        let mut fired = self.fired.lock();
+        self.time.process(&mut fired);
+        woken += fired.len();
+        // A waker is user code: contained, as the reactor's own.
+        rt_core::wake_all_contained(fired.drain(..));
+        Some(woken)
+    }
+
+    fn unpark(&self) {
+        self.io.notify();
+    }
 }

@@ -72,21 +72,8 @@ impl Runtime {
     }
 
     pub(crate) fn start(config: Config) -> io::Result<Runtime> {
-        let reactor = Arc::new(rt_reactor::Reactor::new()?);
-        let (shared, locals) = Shared::new(config, reactor);
-        // Host name lookups run on the blocking pool. Weak: the reactor is
-        // owned by `shared`, and a strong count here would be a cycle.
-        // (loom's `Arc` has no `Weak`; the models start no runtime.)
-        #[cfg(not(loom))]
-        let weak = rt_core::loom::Arc::downgrade(&shared);
-        #[cfg(not(loom))]
-        shared.reactor.set_offload(Box::new(move |job| {
-            if let Some(shared) = weak.upgrade() {
-                drop(Handle { shared }.spawn_blocking(job));
-            }
-            // Else the runtime is gone: `job` drops here and tells its
-            // waiter so (see `rt_reactor::Offload`).
-        }));
+        let drivers = Arc::new(crate::driver::Drivers::new()?);
+        let (shared, locals) = Shared::new(config, drivers);
         let handle = Handle { shared };
         let rt = Runtime {
             handle: handle.clone(),
@@ -205,7 +192,7 @@ impl Runtime {
         }
         drop(shared.queues.close_remote());
         shared.owned.close_and_shutdown_all();
-        shared.reactor.shutdown();
+        shared.drivers.shutdown();
         shared.blocking.shutdown(deadline);
         // A blocking job may have spawned in the meantime: it was
         // cancelled at once (the list is closed); nothing is queued.

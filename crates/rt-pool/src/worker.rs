@@ -9,13 +9,13 @@ use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 use std::time::Duration;
 
-use rt_reactor::Reactor;
 use rt_scheduler::{Local, Queues};
 use rt_task::{OwnedTasks, Task};
 
 use crate::blocking::BlockingPool;
 use crate::builder::Config;
 use crate::context::{self, WorkerContext};
+use crate::driver::Drivers;
 use crate::idle::Idle;
 use crate::park::{Driver, Parker};
 use crate::Handle;
@@ -32,7 +32,7 @@ pub(crate) struct Shared {
     pub(crate) idle: Idle,
     pub(crate) parkers: Box<[Parker]>,
     pub(crate) owned: OwnedTasks,
-    pub(crate) reactor: Arc<Reactor>,
+    pub(crate) drivers: Arc<Drivers>,
     pub(crate) driver: Option<Arc<dyn Driver>>,
     pub(crate) blocking: BlockingPool,
     pub(crate) config: Config,
@@ -43,16 +43,16 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(config: Config, reactor: Arc<Reactor>) -> (SharedArc<Shared>, Vec<Local>) {
-        let driver = Some(crate::driver::of(&reactor));
-        Shared::with_driver(config, reactor, driver)
+    pub(crate) fn new(config: Config, drivers: Arc<Drivers>) -> (SharedArc<Shared>, Vec<Local>) {
+        let driver: Arc<dyn Driver> = drivers.clone();
+        Shared::with_driver(config, drivers, Some(driver))
     }
 
     /// `new`, with `driver` where idle workers block instead of the
     /// reactor (`None`: on their condvars only; the loom models).
     pub(crate) fn with_driver(
         config: Config,
-        reactor: Arc<Reactor>,
+        drivers: Arc<Drivers>,
         driver: Option<Arc<dyn Driver>>,
     ) -> (SharedArc<Shared>, Vec<Local>) {
         let n = config.worker_threads;
@@ -62,7 +62,7 @@ impl Shared {
             idle: Idle::new(n),
             parkers: (0..n).map(|_| Parker::new(driver.clone())).collect(),
             owned: OwnedTasks::new(),
-            reactor,
+            drivers,
             driver,
             blocking: BlockingPool::new(&config),
             config,

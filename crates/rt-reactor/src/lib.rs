@@ -1,15 +1,16 @@
-//! rt's reactor: I/O readiness on `polling`, timers and sockets.
+//! rt's reactor: the I/O driver. Readiness of file descriptors from the
+//! operating system's poller, and [`Async`], which makes any descriptor
+//! awaitable.
 //!
 //! # Design
 //!
-//! **No reactor thread.** Each runtime has one [`Reactor`]: one
-//! `polling::Poller` (epoll on Linux) and the timer engine
-//! ([`time`]). An idle worker takes it with [`Reactor::try_lock`] — a
+//! **No reactor thread.** Each runtime has one [`Reactor`]: one poller
+//! (epoll on Linux). An idle worker takes it with [`Reactor::try_lock`] — a
 //! try-lock of our own, because `polling` lets only one thread wait — and
-//! blocks in [`ReactorLock::turn`] until an I/O event, the nearest timer, or
-//! a [`Reactor::notify`] from a thread that has work for it. The other idle
+//! blocks in [`ReactorLock::turn`] until an I/O event, its timeout (the
+//! runtime passes the nearest timer's, see `rt-time`), or a [`Reactor::notify`] from a thread that has work for it. The other idle
 //! workers park on their own parkers. `turn` only wakes: it moves the wakers
-//! of ready sources and due timers out under the internal locks, releases
+//! of ready sources out under the internal locks, releases
 //! them, then wakes. It never runs a task, so a task that blocks its thread
 //! cannot stall anyone else's I/O; the worker drops the lock before polling
 //! tasks and the next idle worker takes the reactor. Sockets find the
@@ -42,10 +43,9 @@
 //! environment forces oneshot, to reproduce the figure; oneshot is also the
 //! fallback when the poller has no edge mode.
 //!
-//! **Modules.** [`net`]: TCP, UDP and Unix sockets; [`io`]: the futures-io
-//! traits, their extensions, and [`io::Async`] for any descriptor (and,
-//! with the `tokio-io` feature, tokio's `AsyncRead`/`AsyncWrite` for the
-//! streams); [`time`]: sleep, timeout, interval.
+//! **Layers.** Timers are `rt-time`'s, sockets `rt-net`'s (built on
+//! [`Async`]), the io traits `rt-io`'s; the runtime (`rt-pool`) composes
+//! the reactor with the timer driver.
 //!
 //! # Examples
 //!
@@ -54,9 +54,9 @@
 //! ```
 //! use std::sync::Arc;
 //! use std::time::Duration;
-//! use rt_reactor::io::{AsyncReadExt, AsyncWriteExt};
-//! use rt_reactor::net::UnixStream;
-//! use rt_reactor::{enter, Reactor};
+//! use std::io::{Read, Write};
+//! use std::os::unix::net::UnixStream;
+//! use rt_reactor::{enter, Async, Reactor};
 //!
 //! let reactor = Arc::new(Reactor::new()?);
 //! let _guard = enter(&reactor); // sockets register with this reactor
@@ -70,19 +70,19 @@
 //! });
 //!
 //! futures_lite::future::block_on(async {
-//!     let (mut a, mut b) = UnixStream::pair()?;
-//!     a.write_all(b"ping").await?;
+//!     let (a, b) = UnixStream::pair()?;
+//!     let (a, b) = (Async::new(a)?, Async::new(b)?);
+//!     a.write_with(|mut a| a.write(b"ping")).await?;
 //!     let mut buf = [0; 4];
-//!     b.read_exact(&mut buf).await?;
-//!     assert_eq!(&buf, b"ping");
+//!     let n = b.read_with(|mut b| b.read(&mut buf)).await?;
+//!     assert_eq!(&buf[..n], b"ping");
 //!     std::io::Result::Ok(())
 //! })?;
 //! # std::io::Result::Ok(())
 //! ```
 
-pub mod io;
-pub mod net;
+mod async_fd;
 mod reactor;
-pub mod time;
 
-pub use reactor::{enter, shutdown_error, EnterGuard, Offload, Reactor, ReactorLock};
+pub use async_fd::Async;
+pub use reactor::{enter, shutdown_error, EnterGuard, Reactor, ReactorLock};

@@ -9,7 +9,8 @@ use std::pin::pin;
 use std::task::{Context, Waker};
 
 use futures_lite::future;
-use rt_reactor::io::{Async, AsyncReadExt, AsyncWriteExt};
+use rt_io::{AsyncReadExt, AsyncWriteExt};
+use rt_reactor::Async;
 use support::Driver;
 
 #[test]

@@ -3,8 +3,10 @@
 //! This crate is the facade: it re-exports the parts, which live in their
 //! own crates — `rt-task` (the task and its `JoinHandle`), `rt-scheduler`
 //! (queues and the order tasks run in), `rt-pool` (workers, parking, the
-//! blocking pool, `Runtime`), `rt-reactor` (I/O, timers, sockets) and
-//! `rt-macros` (`#[rt::main]`, `#[rt::test]`). The names are tokio's, so a
+//! blocking pool, `Runtime`), `rt-reactor` (the I/O driver and
+//! [`io::Async`]), `rt-time` ([`time`]), `rt-io` (the [`io`] traits),
+//! `rt-net` ([`net`]) and `rt-macros` (`#[rt::main]`, `#[rt::test]`);
+//! `ARCHITECTURE.md` shows how they layer. The names are tokio's, so a
 //! tokio user switches by changing imports.
 //!
 //! Scheduling is cooperative, as in tokio: a task polled by a worker may
@@ -25,8 +27,59 @@
 #![forbid(unsafe_code)]
 
 pub use rt_macros::{main, test};
+pub use rt_net as net;
 pub use rt_pool::{spawn, Runtime};
-pub use rt_reactor::{io, net, time};
+
+/// Time: sleeping, timeouts and intervals, tokio's `time` API on rt's
+/// timer wheel (`rt-time`).
+///
+/// A [`Sleep`](time::Sleep) completes no earlier than its deadline and
+/// usually within a few milliseconds after (the wheel's tick is 1 ms).
+/// [`Instant`](time::Instant) and [`Duration`](time::Duration) are
+/// `std::time`'s. Timers need a runtime: making one outside a runtime
+/// panics, and polling one after its runtime shut down panics.
+///
+/// # Examples
+///
+/// ```
+/// use rt::time::{interval, sleep, timeout, Duration, Instant};
+///
+/// # rt::Runtime::new().unwrap().block_on(async {
+/// let start = Instant::now();
+/// sleep(Duration::from_millis(10)).await;
+/// assert!(start.elapsed() >= Duration::from_millis(10));
+///
+/// let slow = sleep(Duration::from_secs(3600));
+/// assert!(timeout(Duration::from_millis(10), slow).await.is_err());
+///
+/// let mut ticks = interval(Duration::from_millis(5));
+/// let first = ticks.tick().await; // at once
+/// let second = ticks.tick().await;
+/// assert_eq!(second - first, Duration::from_millis(5));
+/// # });
+/// ```
+pub mod time {
+    pub use rt_time::{
+        interval, interval_at, sleep, sleep_until, timeout, timeout_at, Duration, Elapsed, Instant,
+        Interval, MissedTickBehavior, Sleep, Timeout,
+    };
+
+    /// Time's errors: [`Elapsed`](error::Elapsed), returned by a
+    /// [`Timeout`] whose deadline passed first.
+    pub mod error {
+        pub use rt_time::Elapsed;
+    }
+}
+
+/// Asynchronous I/O: the futures-io traits, their extension traits, and
+/// [`Async`](io::Async), which makes any file descriptor awaitable.
+///
+/// The traits and extensions are `rt-io`'s (futures-io's traits, the ones
+/// smol and the runtime-agnostic ecosystem use); `Async` is the reactor's.
+pub mod io {
+    pub use rt_io::*;
+    pub use rt_reactor::Async;
+}
 
 /// The runtime, its builder and handle.
 pub mod runtime {
@@ -36,10 +89,10 @@ pub mod runtime {
 /// Tasks: spawning, joining, aborting, yielding, and the cooperative
 /// budget.
 pub mod task {
+    pub use rt_core::coop::{consume_budget, unconstrained, Unconstrained};
     pub use rt_pool::{
         spawn, spawn_blocking, yield_now, AbortHandle, Id, JoinError, JoinHandle, JoinSet, YieldNow,
     };
-    pub use rt_core::coop::{consume_budget, unconstrained, Unconstrained};
 
     /// Cooperative scheduling: each poll of a task on a worker has a budget
     /// of 128 units; sockets, timers and `JoinHandle`s consume one when they

@@ -60,7 +60,7 @@ use std::fmt;
 use std::io;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
 
@@ -68,7 +68,6 @@ use parking_lot::{Mutex, MutexGuard};
 use polling::{Event, PollMode, Poller};
 use slab::Slab;
 
-use crate::time::Timers;
 use source::Source;
 
 /// Bits of a poller key that hold the slab index; the rest hold the generation.
@@ -85,7 +84,7 @@ const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
 /// Events taken from the poller per `turn` (polling's default).
 const EVENTS_CAPACITY: usize = 1024;
 
-/// The I/O and timer driver of one runtime.
+/// The I/O driver of one runtime.
 ///
 /// Workers share it as `Arc<Reactor>`; see the module docs for who may wait
 /// on it when. Sockets find it through [`Reactor::current`], set by [`enter`].
@@ -100,20 +99,10 @@ pub struct Reactor {
     sources: Mutex<Sources>,
     /// The owner's state; `try_lock` on it is the reactor's try-lock.
     owner: Mutex<OwnerState>,
-    /// The timer engine (`crate::time`).
-    timers: Timers,
     /// Set once by [`Reactor::shutdown`]: nothing will drive this reactor
     /// again, so every operation that would wait on it fails instead.
     shut_down: AtomicBool,
-    /// Where blocking work of the reactor's (a host name lookup) runs: the
-    /// runtime's blocking pool, set by the runtime ([`Reactor::set_offload`]).
-    offload: OnceLock<Box<Offload>>,
 }
-
-/// Runs a blocking job off the workers; see [`Reactor::set_offload`]. A
-/// job it drops without running (the runtime shut down) reports that
-/// through its own destructor.
-pub type Offload = dyn Fn(Box<dyn FnOnce() + Send>) + Send + Sync;
 
 /// The slab of sources and the generation counter, behind one lock.
 struct Sources {
@@ -141,7 +130,7 @@ pub struct ReactorLock<'a> {
 }
 
 impl Reactor {
-    /// Creates a reactor: a new `polling::Poller` and an empty timer engine.
+    /// Creates a reactor: a new poller with no sources.
     ///
     /// # Errors
     ///
@@ -176,41 +165,15 @@ impl Reactor {
                 ready: Vec::with_capacity(EVENTS_CAPACITY),
                 wakers: Vec::new(),
             }),
-            timers: Timers::new(),
             shut_down: AtomicBool::new(false),
-            offload: OnceLock::new(),
         })
     }
 
-    /// Sets where this reactor's blocking jobs (host name lookups) run:
-    /// the runtime's blocking pool, so they are bounded by its thread
-    /// limit. Without it, each job gets a thread of its own. The first call
-    /// wins; returns whether this one did.
-    pub fn set_offload(&self, offload: Box<Offload>) -> bool {
-        self.offload.set(offload).is_ok()
-    }
-
-    /// Runs `job` where the current thread's reactor's
-    /// [`Reactor::set_offload`] said, or, with none set or no reactor
-    /// current, on a thread of its own.
-    pub(crate) fn offload(job: Box<dyn FnOnce() + Send>) -> io::Result<()> {
-        if let Some(reactor) = Reactor::try_current() {
-            if let Some(offload) = reactor.offload.get() {
-                offload(job);
-                return Ok(());
-            }
-        }
-        std::thread::Builder::new()
-            .name("rt-offload".into())
-            .spawn(job)
-            .map(drop)
-    }
-
     /// Shuts the reactor down: its runtime stopped, and nothing will turn
-    /// it again. Every task waiting on one of its sources or timers is
+    /// it again. Every task waiting on one of its sources is
     /// woken, and from now on every I/O operation on its sources fails with
-    /// [`shutdown_error`]'s error, registering a new source fails likewise,
-    /// and polling one of its timers panics (as tokio's do). Idempotent.
+    /// [`shutdown_error`]'s error and registering a new source fails
+    /// likewise (as tokio's do). Idempotent.
     ///
     /// Nothing is missed: the flag is set before the sources are swept,
     /// and a task re-checks it under the source's lock after leaving its
@@ -228,7 +191,6 @@ impl Reactor {
         for source in &sources {
             source.take_all_wakers(&mut wakers);
         }
-        self.timers.shutdown(&mut wakers);
         // An owner still blocked in a wait (a thread outside the pool)
         // looks again and finds the flag.
         self.notify();
@@ -281,12 +243,6 @@ impl Reactor {
     /// Returns the current thread's reactor, or `None` outside a runtime.
     pub fn try_current() -> Option<Arc<Reactor>> {
         context::current()
-    }
-
-    /// The timer engine.
-    #[allow(dead_code)] // reason: used by `crate::time`, written alongside this module
-    pub(crate) fn timers(&self) -> &Timers {
-        &self.timers
     }
 
     /// Registers `fd` and returns its source, with `ready` as the initial
@@ -388,20 +344,17 @@ impl Reactor {
 }
 
 impl ReactorLock<'_> {
-    /// Waits for I/O events and due timers, then wakes their wakers.
+    /// Waits for I/O events, then wakes the wakers of the ready sources.
     ///
-    /// Blocks in the poller's wait for at most `timeout`: `None` waits until the
-    /// nearest timer is due, or forever if no timer is armed; `Some(ZERO)`
+    /// Blocks in the poller's wait for at most `timeout`: `None` waits
+    /// until an event or a notify (the runtime passes its nearest timer's
+    /// deadline, see `rt-time`); `Some(ZERO)`
     /// does not block. A [`Reactor::notify`] ends the wait early. Wakers are
     /// collected under the internal locks and woken after those are released.
     ///
     /// Returns how many wakers it woke.
     pub fn turn(&mut self, timeout: Option<Duration>) -> usize {
         let reactor = self.reactor;
-        let timeout = match (timeout, reactor.timers.next_timeout()) {
-            (Some(caller), Some(timer)) => Some(caller.min(timer)),
-            (caller, timer) => caller.or(timer),
-        };
 
         let owner = &mut *self.owner;
         owner.ready.clear();
@@ -433,7 +386,6 @@ impl ReactorLock<'_> {
                 source.set_ready(bits, Some(reactor), &mut wakers);
             }
         }
-        reactor.timers.process(&mut wakers);
 
         // Every internal lock is released here: wake.
         let woken = wakers.len();

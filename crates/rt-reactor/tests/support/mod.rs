@@ -1,5 +1,7 @@
-//! Test harness: a reactor driven by a background thread, and `block_on`
-//! on the test thread inside `enter`, until the runtime (rt-pool) exists.
+//! Test harness: a reactor (with a timer driver stacked on it, as the
+//! runtime stacks them) driven by a background thread, and `block_on` on
+//! the test thread inside `enter`. It stands in for the runtime (rt-pool)
+//! below it in the crate graph, and keeps the driver's turns in view.
 
 #![allow(dead_code)] // reason: each test binary uses a part of the harness
 
@@ -11,6 +13,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use rt_reactor::{enter, Reactor};
+use rt_time::Timers;
 
 /// A test that takes longer than this has hung: abort with a message.
 const WATCHDOG: Duration = Duration::from_secs(60);
@@ -18,6 +21,7 @@ const WATCHDOG: Duration = Duration::from_secs(60);
 /// A reactor plus the thread that turns it.
 pub(crate) struct Driver {
     reactor: Arc<Reactor>,
+    timers: Arc<Timers>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     watchdog: Option<mpsc::Sender<()>>,
@@ -27,16 +31,22 @@ impl Driver {
     /// Starts a reactor turned by a background thread (`turn(5 ms)` in a loop).
     pub(crate) fn new() -> Driver {
         let reactor = Arc::new(Reactor::new().expect("reactor"));
+        let timers = {
+            let reactor = reactor.clone();
+            Arc::new(Timers::new(move || reactor.notify()))
+        };
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let reactor = reactor.clone();
+            let (reactor, timers) = (reactor.clone(), timers.clone());
             let stop = stop.clone();
             thread::Builder::new()
                 .name("reactor".into())
                 .spawn(move || {
                     while !stop.load(Ordering::Acquire) {
                         if let Some(mut lock) = reactor.try_lock() {
-                            lock.turn(Some(Duration::from_millis(5)));
+                            let timer = timers.next_timeout().unwrap_or(Duration::MAX);
+                            lock.turn(Some(timer.min(Duration::from_millis(5))));
+                            timers.process_and_wake();
                         }
                     }
                 })
@@ -51,6 +61,7 @@ impl Driver {
         });
         Driver {
             reactor,
+            timers,
             stop,
             thread: Some(thread),
             watchdog: Some(tx),
@@ -65,6 +76,7 @@ impl Driver {
     /// Runs `future` to completion on this thread, with the reactor entered.
     pub(crate) fn block_on<F: Future>(&self, future: F) -> F::Output {
         let _guard = enter(&self.reactor);
+        let _timers = rt_time::enter(&self.timers);
         futures_lite::future::block_on(future)
     }
 
@@ -74,9 +86,10 @@ impl Driver {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let reactor = self.reactor.clone();
+        let (reactor, timers) = (self.reactor.clone(), self.timers.clone());
         thread::spawn(move || {
             let _guard = enter(&reactor);
+            let _timers = rt_time::enter(&timers);
             futures_lite::future::block_on(future)
         })
     }

@@ -1,0 +1,133 @@
+//! The io trait impls of the socket types, written once: futures-io's
+//! `AsyncRead`/`AsyncWrite` and, with the `tokio-io` feature, tokio's, all
+//! through `rt_reactor::Async`'s stream methods (a short read or write
+//! clears readiness, see `Async::poll_read_stream`).
+
+/// Implements `AsyncRead` (futures-io, and tokio's with `tokio-io`) for a
+/// socket type by reading through `&Async<S>` where `&S: Read`.
+///
+/// `impl_async_read!([generics] Type, |this| expression giving &Async<S>)`
+macro_rules! impl_async_read {
+    ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr) => {
+        impl<$($gen)*> futures_io::AsyncRead for $ty {
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut [u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                let $this = &*self;
+                $io.poll_read_stream(cx, buf)
+            }
+
+            fn poll_read_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &mut [std::io::IoSliceMut<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                let $this = &*self;
+                $io.poll_read_vectored_stream(cx, bufs)
+            }
+        }
+
+        #[cfg(feature = "tokio-io")]
+        impl<$($gen)*> tokio::io::AsyncRead for $ty {
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut tokio::io::ReadBuf<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                let $this = &*self;
+                let n = std::task::ready!($io.poll_read_stream(cx, buf.initialize_unfilled()))?;
+                buf.advance(n);
+                std::task::Poll::Ready(Ok(()))
+            }
+        }
+    };
+}
+
+/// Implements `AsyncWrite` (futures-io, and tokio's with `tokio-io`) for a
+/// socket type by writing through `&Async<S>` where `&S: Write`; closing
+/// shuts the socket down for writing.
+///
+/// `impl_async_write!([generics] Type, |this| expression giving &Async<S>)`
+macro_rules! impl_async_write {
+    ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr) => {
+        impl<$($gen)*> futures_io::AsyncWrite for $ty {
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                let $this = &*self;
+                $io.poll_write_stream(cx, buf)
+            }
+
+            fn poll_write_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                let $this = &*self;
+                $io.poll_write_vectored_stream(cx, bufs)
+            }
+
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                _cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                // Sockets have no user-space buffer.
+                std::task::Poll::Ready(Ok(()))
+            }
+
+            fn poll_close(
+                self: std::pin::Pin<&mut Self>,
+                _cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                let $this = &*self;
+                std::task::Poll::Ready($io.shutdown_socket(std::net::Shutdown::Write))
+            }
+        }
+
+        #[cfg(feature = "tokio-io")]
+        impl<$($gen)*> tokio::io::AsyncWrite for $ty {
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                let $this = &*self;
+                $io.poll_write_stream(cx, buf)
+            }
+
+            fn poll_write_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                let $this = &*self;
+                $io.poll_write_vectored_stream(cx, bufs)
+            }
+
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                _cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::task::Poll::Ready(Ok(()))
+            }
+
+            fn poll_shutdown(
+                self: std::pin::Pin<&mut Self>,
+                _cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                let $this = &*self;
+                std::task::Poll::Ready($io.shutdown_socket(std::net::Shutdown::Write))
+            }
+        }
+    };
+}
+
+pub(crate) use {impl_async_read, impl_async_write};

@@ -1,0 +1,158 @@
+//! The halves of a `TcpStream`, for reading and writing from two tasks.
+//!
+//! A stream has one waker slot per direction, so a reader and a writer never
+//! take each other's place: each half only polls its own direction.
+
+use std::error::Error;
+use std::fmt;
+use std::io;
+use std::net::{Shutdown, SocketAddr};
+use std::sync::Arc;
+
+use super::TcpStream;
+use crate::io_impls::{impl_async_read, impl_async_write};
+
+/// The reading half of a [`TcpStream`], borrowed; from [`TcpStream::split`].
+#[derive(Debug)]
+pub struct ReadHalf<'a>(&'a TcpStream);
+
+/// The writing half of a [`TcpStream`], borrowed; from [`TcpStream::split`].
+///
+/// Closing it shuts the stream's write direction down.
+#[derive(Debug)]
+pub struct WriteHalf<'a>(&'a TcpStream);
+
+/// The reading half of a [`TcpStream`], owned; from [`TcpStream::into_split`].
+#[derive(Debug)]
+pub struct OwnedReadHalf {
+    inner: Arc<TcpStream>,
+}
+
+/// The writing half of a [`TcpStream`], owned; from [`TcpStream::into_split`].
+///
+/// Closing or dropping it shuts the stream's write direction down (the peer
+/// reads end-of-file); the read half keeps working.
+#[derive(Debug)]
+pub struct OwnedWriteHalf {
+    inner: Arc<TcpStream>,
+    shutdown_on_drop: bool,
+}
+
+/// The error of [`OwnedReadHalf::reunite`]: the halves came from two
+/// different streams. Holds them, unchanged.
+#[derive(Debug)]
+pub struct ReuniteError(pub OwnedReadHalf, pub OwnedWriteHalf);
+
+impl<'a> ReadHalf<'a> {
+    pub(super) fn new(stream: &'a TcpStream) -> ReadHalf<'a> {
+        ReadHalf(stream)
+    }
+
+    /// The local address of the stream.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+
+    /// The peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.0.peer_addr()
+    }
+}
+
+impl<'a> WriteHalf<'a> {
+    pub(super) fn new(stream: &'a TcpStream) -> WriteHalf<'a> {
+        WriteHalf(stream)
+    }
+
+    /// The local address of the stream.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+
+    /// The peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.0.peer_addr()
+    }
+}
+
+impl OwnedReadHalf {
+    pub(super) fn new(inner: Arc<TcpStream>) -> OwnedReadHalf {
+        OwnedReadHalf { inner }
+    }
+
+    /// Puts the stream back together from its two halves.
+    ///
+    /// # Errors
+    ///
+    /// [`ReuniteError`] (holding both halves) if they come from different streams.
+    pub fn reunite(self, other: OwnedWriteHalf) -> Result<TcpStream, ReuniteError> {
+        if !Arc::ptr_eq(&self.inner, &other.inner) {
+            return Err(ReuniteError(self, other));
+        }
+        let mut write = other;
+        write.shutdown_on_drop = false;
+        drop(write);
+        let inner = self.inner;
+        Ok(Arc::into_inner(inner).expect("the two halves held the only references"))
+    }
+
+    /// The local address of the stream.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+
+    /// The peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.peer_addr()
+    }
+}
+
+impl OwnedWriteHalf {
+    pub(super) fn new(inner: Arc<TcpStream>) -> OwnedWriteHalf {
+        OwnedWriteHalf {
+            inner,
+            shutdown_on_drop: true,
+        }
+    }
+
+    /// Puts the stream back together, see [`OwnedReadHalf::reunite`].
+    ///
+    /// # Errors
+    ///
+    /// [`ReuniteError`] if the halves come from different streams.
+    pub fn reunite(self, other: OwnedReadHalf) -> Result<TcpStream, ReuniteError> {
+        other.reunite(self)
+    }
+
+    /// The local address of the stream.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+
+    /// The peer's address.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.peer_addr()
+    }
+}
+
+impl Drop for OwnedWriteHalf {
+    fn drop(&mut self) {
+        if self.shutdown_on_drop {
+            // Already shut down or reset by the peer: nothing left to do.
+            let _ = self.inner.shutdown(Shutdown::Write);
+        }
+    }
+}
+
+impl fmt::Display for ReuniteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("tried to reunite halves that are not from the same socket")
+    }
+}
+
+impl Error for ReuniteError {}
+
+impl_async_read!(['a] ReadHalf<'a>, |this| this.0.io);
+impl_async_write!(['a] WriteHalf<'a>, |this| this.0.io);
+impl_async_read!([] OwnedReadHalf, |this| this.inner.io);
+impl_async_write!([] OwnedWriteHalf, |this| this.inner.io);

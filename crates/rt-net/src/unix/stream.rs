@@ -1,0 +1,135 @@
+//! `UnixStream`.
+
+use std::fmt;
+use std::io;
+use std::net::Shutdown;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::net::SocketAddr;
+use std::path::Path;
+
+use socket2::{Domain, SockAddr, Socket, Type};
+
+use crate::connect_in_progress;
+use crate::io_impls::{impl_async_read, impl_async_write};
+use rt_reactor::Async;
+
+/// A Unix domain stream socket.
+///
+/// Implements futures-io's [`AsyncRead`](futures_io::AsyncRead) and
+/// [`AsyncWrite`](futures_io::AsyncWrite), as does `&UnixStream` (read
+/// through one reference and write through another from two tasks); closing
+/// shuts the write half down.
+///
+/// # Examples
+///
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use rt::net::UnixStream;
+/// # rt::Runtime::new()?.block_on(async {
+///
+/// let (mut a, mut b) = UnixStream::pair()?;
+/// a.write_all(b"hi").await?;
+/// let mut buf = [0; 2];
+/// b.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"hi");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
+pub struct UnixStream {
+    io: Async<std::os::unix::net::UnixStream>,
+}
+
+impl UnixStream {
+    /// Connects to the socket at `path`.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` if there is no socket there, `ConnectionRefused` if nobody
+    /// listens on it, `WouldBlock` if its listen backlog is full.
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the context of a runtime.
+    pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
+        let addr = SockAddr::unix(path)?;
+        let socket = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
+        let in_progress = connect_in_progress(socket.connect(&addr))?;
+        let assume_ready = !in_progress;
+        let io =
+            Async::new_nonblocking(std::os::unix::net::UnixStream::from(socket), assume_ready)?;
+        if in_progress {
+            io.wait_connected().await?;
+        }
+        Ok(UnixStream { io })
+    }
+
+    /// Creates a pair of connected sockets.
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the context of a runtime.
+    #[track_caller]
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = Socket::pair(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
+        let a = Async::new_nonblocking(std::os::unix::net::UnixStream::from(a), true)?;
+        let b = Async::new_nonblocking(std::os::unix::net::UnixStream::from(b), true)?;
+        Ok((UnixStream { io: a }, UnixStream { io: b }))
+    }
+
+    /// Wraps a connected std stream: puts it in non-blocking mode and
+    /// registers it.
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the context of a runtime.
+    #[track_caller]
+    pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        Ok(UnixStream {
+            io: Async::new(stream)?,
+        })
+    }
+
+    /// Deregisters the stream and returns the std stream, still in
+    /// non-blocking mode.
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
+        self.io.into_inner()
+    }
+
+    /// The local address of this end.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().local_addr()
+    }
+
+    /// The address of the peer.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get_ref().peer_addr()
+    }
+
+    /// Shuts down the read half, the write half or both (`shutdown(2)`).
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.io.get_ref().shutdown(how)
+    }
+}
+
+impl_async_read!([] UnixStream, |this| this.io);
+impl_async_write!([] UnixStream, |this| this.io);
+impl_async_read!(['a] &'a UnixStream, |this| this.io);
+impl_async_write!(['a] &'a UnixStream, |this| this.io);
+
+impl AsRawFd for UnixStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
+    }
+}
+
+impl AsFd for UnixStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.io.as_fd()
+    }
+}
+
+impl fmt::Debug for UnixStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.io.get_ref().fmt(f)
+    }
+}

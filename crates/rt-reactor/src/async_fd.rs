@@ -1,0 +1,518 @@
+//! `Async<T>`: any file descriptor, awaitable.
+
+use std::fmt;
+use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::net::Shutdown;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use std::future::poll_fn;
+use std::task::ready;
+
+use crate::reactor::{Direction, Registration, Waiter, READABLE, WRITABLE};
+
+/// An I/O object registered with the reactor: its operations wait for
+/// readiness instead of blocking.
+///
+/// [`Async::new`] puts the descriptor in non-blocking mode and registers it
+/// with the current thread's reactor; dropping the `Async` deregisters it,
+/// then closes the descriptor (drops `T`).
+///
+/// - [`read_with`](Async::read_with) / [`write_with`](Async::write_with) run
+///   a non-blocking operation, waiting whenever it returns `WouldBlock`. Any
+///   number of tasks may wait on one `Async` at once.
+/// - [`readable`](Async::readable) / [`writable`](Async::writable) wait until
+///   an operation would not block.
+/// - `Async<T>` implements [`AsyncRead`](futures_io::AsyncRead) /
+///   [`AsyncWrite`](futures_io::AsyncWrite) when `T: Read`/`T: Write`, and
+///   `&Async<T>` does when `&T: Read`/`&T: Write` (sockets). Through these
+///   `poll_*` methods, only the last task to poll a direction is woken: one
+///   reader and one writer at a time. Closing only flushes: it cannot know
+///   how to shut `T` down.
+///
+/// The readiness is cached (the reactor is edge-triggered), so an operation
+/// done directly on [`get_ref`](Async::get_ref) that returns `WouldBlock`
+/// does not reset it; `read_with`/`write_with` do. `readable`/`writable`
+/// confirm the cached readiness with a zero-timeout `poll(2)`, so a loop of
+/// `readable().await` and a direct read does not spin.
+///
+/// # Examples
+///
+/// ```
+/// use std::io::Read;
+/// use std::os::unix::net::UnixDatagram;
+/// use rt_reactor::Async;
+/// # let reactor = std::sync::Arc::new(rt_reactor::Reactor::new()?);
+/// # let _guard = rt_reactor::enter(&reactor);
+/// # let driver = reactor.clone();
+/// # std::thread::spawn(move || loop { if let Some(mut l) = driver.try_lock() { l.turn(None); } });
+/// # futures_lite::future::block_on(async {
+///
+/// let (a, b) = UnixDatagram::pair()?;
+/// let (a, b) = (Async::new(a)?, Async::new(b)?);
+/// a.write_with(|a| a.send(b"hello")).await?;
+/// let mut buf = [0; 16];
+/// let n = b.read_with(|b| b.recv(&mut buf)).await?;
+/// assert_eq!(&buf[..n], b"hello");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
+pub struct Async<T> {
+    // Declared before `io`, so it drops first: the descriptor is deregistered
+    // while still open (`Registration::new`'s contract).
+    registration: Registration,
+    io: T,
+}
+
+// No field is ever pinned: `T` is only reached through `&T`/`&mut T`.
+impl<T> Unpin for Async<T> {}
+
+impl<T: AsFd> Async<T> {
+    /// Puts `io` in non-blocking mode and registers it with the current
+    /// thread's reactor.
+    ///
+    /// # Errors
+    ///
+    /// Fails if the descriptor cannot be made non-blocking or registered
+    /// (for instance a regular file, which epoll refuses with `EPERM`).
+    ///
+    /// # Panics
+    ///
+    /// Panics outside the context of a runtime (see
+    /// [`Reactor::current`](crate::Reactor::current)).
+    #[track_caller]
+    pub fn new(io: T) -> io::Result<Async<T>> {
+        set_nonblocking(io.as_fd())?;
+        Self::new_nonblocking(io, true)
+    }
+
+    /// Registers `io`, which the caller has already put in non-blocking
+    /// mode (a socket made with `SOCK_NONBLOCK` saves the `fcntl`s of
+    /// [`Async::new`]).
+    ///
+    /// `assume_ready` is the initial cached readiness: `true` for a new
+    /// socket, so that the first operation is tried at once; `false` for a
+    /// socket whose non-blocking `connect` is in progress, whose first
+    /// writable event is the connection's outcome (see
+    /// [`Async::wait_connected`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Async::new`].
+    ///
+    /// # Panics
+    ///
+    /// As [`Async::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::net::UnixStream;
+    /// use rt_reactor::Async;
+    /// # let reactor = std::sync::Arc::new(rt_reactor::Reactor::new()?);
+    /// # let _guard = rt_reactor::enter(&reactor);
+    ///
+    /// let (a, _b) = UnixStream::pair()?;
+    /// a.set_nonblocking(true)?;
+    /// let a = Async::new_nonblocking(a, true)?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn new_nonblocking(io: T, assume_ready: bool) -> io::Result<Async<T>> {
+        let ready = if assume_ready { READABLE | WRITABLE } else { 0 };
+        let fd = io.as_fd().as_raw_fd();
+        // SAFETY: `io` owns the descriptor (I/O safety of `AsFd`) and lives
+        // in the returned `Async` next to the registration, which is declared
+        // first and so drops — deregistering — before `io` closes it;
+        // `into_inner` drops the registration before handing `io` out.
+        let registration = unsafe { Registration::new(fd, ready)? };
+        Ok(Async { registration, io })
+    }
+}
+
+impl<T> Async<T> {
+    /// The inner I/O object.
+    pub fn get_ref(&self) -> &T {
+        &self.io
+    }
+
+    /// The inner I/O object, mutably.
+    ///
+    /// # Safety
+    ///
+    /// - The caller must not replace or close the inner object's file
+    ///   descriptor (for instance with `std::mem::swap`): it stays registered
+    ///   with the reactor under its number until this `Async` drops, and a
+    ///   new descriptor with that number would be deregistered by mistake.
+    pub unsafe fn get_mut(&mut self) -> &mut T {
+        &mut self.io
+    }
+
+    /// Deregisters the I/O object and returns it. It stays in non-blocking
+    /// mode.
+    ///
+    /// # Errors
+    ///
+    /// None at present; the `Result` leaves room for a deregistration error.
+    pub fn into_inner(self) -> io::Result<T> {
+        let Async { registration, io } = self;
+        drop(registration); // deregisters while `io` keeps the descriptor open
+        Ok(io)
+    }
+
+    /// Waits until the I/O object is readable: a read would not block now.
+    ///
+    /// Any number of tasks may wait at once. Readiness can be lost again
+    /// before the read (another reader), so a read may still `WouldBlock`.
+    pub async fn readable(&self) -> io::Result<()> {
+        self.registration.ready(Direction::Read).await
+    }
+
+    /// Waits until the I/O object is writable: a write would not block now.
+    ///
+    /// Any number of tasks may wait at once.
+    pub async fn writable(&self) -> io::Result<()> {
+        self.registration.ready(Direction::Write).await
+    }
+
+    /// Runs the non-blocking read operation `op` until it does not return
+    /// `WouldBlock`, waiting for readability in between.
+    ///
+    /// `op` should read (or accept, or receive): a `WouldBlock` from it marks
+    /// the object not readable until the reactor reports it again. Any number
+    /// of tasks may wait at once.
+    pub async fn read_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        let io = &self.io;
+        self.registration.io(Direction::Read, || op(io)).await
+    }
+
+    /// Runs the non-blocking write operation `op` until it does not return
+    /// `WouldBlock`, waiting for writability in between.
+    ///
+    /// Any number of tasks may wait at once.
+    pub async fn write_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        let io = &self.io;
+        self.registration.io(Direction::Write, || op(io)).await
+    }
+
+    /// Polls the non-blocking read operation `op` until it does not return
+    /// `WouldBlock`, registering `cx`'s waker for readability in between.
+    ///
+    /// The `poll_*` methods keep one waker per direction: only the last
+    /// task to poll a direction is woken (the `AsyncRead` contract). For
+    /// several waiting tasks, use [`Async::read_with`].
+    pub fn poll_read_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        let io = &self.io;
+        self.registration.poll_io(Direction::Read, cx, || op(io))
+    }
+
+    /// Polls the non-blocking write operation `op` until it does not return
+    /// `WouldBlock`, registering `cx`'s waker for writability in between.
+    /// One waker per direction, as [`Async::poll_read_with`].
+    pub fn poll_write_with<R>(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        let io = &self.io;
+        self.registration.poll_io(Direction::Write, cx, || op(io))
+    }
+}
+
+/// Stream reads and writes through `&T`, for stream sockets (TCP, Unix
+/// streams): the socket types of `rt-net` are built on these.
+///
+/// Unlike the `AsyncRead`/`AsyncWrite` impls, a *short* read or write (fewer
+/// bytes than asked for) clears the cached readiness at once, where that
+/// is sound: a stream socket that returns less than asked has nothing more
+/// now, so the next operation waits for the reactor instead of making a
+/// system call that would return `WouldBlock`. Reads do so only where the
+/// reactor reports the peer's FIN apart from readability (epoll's
+/// `EPOLLRDHUP`), or an end-of-file arriving with the last data would be
+/// missed.
+impl<T> Async<T>
+where
+    for<'a> &'a T: Read + Write,
+{
+    /// Reads into `buf` (one `read(2)`), waiting for readability while it
+    /// would block. One waker per direction.
+    pub fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        // A short read clears read readiness where that is sound (see
+        // `Registration::poll_io_stream`).
+        let len = buf.len();
+        let io = &self.io;
+        self.registration
+            .poll_io_stream(Direction::Read, cx, len, || (&*io).read(buf))
+    }
+
+    /// [`Async::poll_read_stream`] into several buffers (`readv(2)`).
+    pub fn poll_read_vectored_stream(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &mut [IoSliceMut<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let len = bufs.iter().map(|b| b.len()).sum();
+        let io = &self.io;
+        self.registration
+            .poll_io_stream(Direction::Read, cx, len, || (&*io).read_vectored(bufs))
+    }
+
+    /// Writes from `buf` (one `write(2)`), waiting for writability while it
+    /// would block. One waker per direction.
+    pub fn poll_write_stream(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let io = &self.io;
+        self.registration
+            .poll_io_stream(Direction::Write, cx, buf.len(), || (&*io).write(buf))
+    }
+
+    /// [`Async::poll_write_stream`] from several buffers (`writev(2)`).
+    pub fn poll_write_vectored_stream(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let len = bufs.iter().map(|b| b.len()).sum();
+        let io = &self.io;
+        self.registration
+            .poll_io_stream(Direction::Write, cx, len, || (&*io).write_vectored(bufs))
+    }
+}
+
+/// Sockets.
+impl<T: AsFd> Async<T> {
+    /// Shuts the socket down (`shutdown(2)`): what the socket types' `close`
+    /// (futures-io) and `shutdown` (tokio) do with [`Shutdown::Write`].
+    ///
+    /// # Errors
+    ///
+    /// `shutdown(2)`'s: `ENOTCONN` on a socket that is not connected,
+    /// `ENOTSOCK` if `T` is not a socket.
+    pub fn shutdown_socket(&self, how: Shutdown) -> io::Result<()> {
+        socket2::SockRef::from(&self.io).shutdown(how)
+    }
+
+    /// Waits until the socket's non-blocking `connect(2)` completes, and
+    /// returns its error if it failed (`SO_ERROR`).
+    ///
+    /// The socket must have been registered with `assume_ready == false`
+    /// ([`Async::new_nonblocking`]), so that the first writable event is the
+    /// connection's outcome.
+    ///
+    /// # Errors
+    ///
+    /// The connection's error (`ECONNREFUSED`, `ETIMEDOUT`, ...), or the
+    /// reactor's shutdown error if the runtime stopped meanwhile.
+    pub async fn wait_connected(&self) -> io::Result<()> {
+        let registration = &self.registration;
+        let mut waiter = Waiter::new(registration, Direction::Write);
+        poll_fn(|cx| loop {
+            let event = ready!(waiter.poll_ready(cx))?;
+            let socket = socket2::SockRef::from(&self.io);
+            let result = match socket.take_error() {
+                Ok(None) => match socket.peer_addr() {
+                    Ok(_) => Ok(()),
+                    // Writable but not connected: a spurious event, wait again
+                    // (the unit of budget goes back with the event).
+                    Err(err) if err.raw_os_error() == Some(libc::ENOTCONN) => {
+                        registration.clear(event);
+                        continue;
+                    }
+                    Err(err) => Err(err),
+                },
+                Ok(Some(err)) | Err(err) => Err(err),
+            };
+            event.made_progress();
+            return Poll::Ready(result);
+        })
+        .await
+    }
+}
+
+impl<T: Read> futures_io::AsyncRead for Async<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let Async { registration, io } = self.get_mut();
+        registration.poll_io(Direction::Read, cx, || io.read(buf))
+    }
+
+    fn poll_read_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &mut [IoSliceMut<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let Async { registration, io } = self.get_mut();
+        registration.poll_io(Direction::Read, cx, || io.read_vectored(bufs))
+    }
+}
+
+impl<T> futures_io::AsyncRead for &Async<T>
+where
+    for<'a> &'a T: Read,
+{
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_read_with(cx, |mut io| io.read(buf))
+    }
+
+    fn poll_read_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &mut [IoSliceMut<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_read_with(cx, |mut io| io.read_vectored(bufs))
+    }
+}
+
+impl<T: Write> futures_io::AsyncWrite for Async<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let Async { registration, io } = self.get_mut();
+        registration.poll_io(Direction::Write, cx, || io.write(buf))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let Async { registration, io } = self.get_mut();
+        registration.poll_io(Direction::Write, cx, || io.write_vectored(bufs))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let Async { registration, io } = self.get_mut();
+        registration.poll_io(Direction::Write, cx, || io.flush())
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_flush(cx)
+    }
+}
+
+impl<T> futures_io::AsyncWrite for &Async<T>
+where
+    for<'a> &'a T: Write,
+{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_with(cx, |mut io| io.write(buf))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_with(cx, |mut io| io.write_vectored(bufs))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_write_with(cx, |mut io| io.flush())
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_flush(cx)
+    }
+}
+
+#[cfg(feature = "tokio-io")]
+impl<T: Read> tokio::io::AsyncRead for Async<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let n = std::task::ready!(futures_io::AsyncRead::poll_read(
+            self,
+            cx,
+            buf.initialize_unfilled()
+        ))?;
+        buf.advance(n);
+        Poll::Ready(Ok(()))
+    }
+}
+
+#[cfg(feature = "tokio-io")]
+impl<T: Write> tokio::io::AsyncWrite for Async<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        futures_io::AsyncWrite::poll_write(self, cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        futures_io::AsyncWrite::poll_flush(self, cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        futures_io::AsyncWrite::poll_flush(self, cx)
+    }
+}
+
+impl<T: AsRawFd> AsRawFd for Async<T> {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
+    }
+}
+
+impl<T: AsFd> AsFd for Async<T> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.io.as_fd()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Async<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Async")
+            .field("io", &self.io)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Puts `fd` in non-blocking mode (`ioctl(FIONBIO)`: one syscall, any kind
+/// of descriptor).
+fn set_nonblocking(fd: BorrowedFd<'_>) -> io::Result<()> {
+    let mut on: libc::c_int = 1;
+    // SAFETY: FIONBIO reads one `c_int` through the pointer, which points to
+    // a live local for the duration of the call; `fd` is open (borrowed).
+    let result = unsafe { libc::ioctl(fd.as_raw_fd(), libc::FIONBIO, &mut on) };
+    if result == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}

@@ -1,0 +1,308 @@
+//! [`Sleep`], [`sleep`] and [`sleep_until`].
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use rt_core::coop;
+
+use super::timers::{Armed, Moved};
+use super::wheel::Key;
+use crate::Timers;
+
+/// How far ahead "never" is: a deadline that overflows `Instant` becomes
+/// this far from now (about 30 years, as in tokio).
+const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
+
+/// Waits until `duration` has elapsed.
+///
+/// Equivalent to `sleep_until(Instant::now() + duration)`; a duration too
+/// large for `Instant` sleeps for about 30 years. The returned [`Sleep`]
+/// does nothing until polled; it completes no earlier than its deadline,
+/// usually within a few milliseconds after (1 ms resolution).
+///
+/// # Panics
+///
+/// Panics if called outside an rt runtime (no timer driver entered on this thread).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() {
+/// use rt::time::{sleep, Duration};
+///
+/// sleep(Duration::from_millis(100)).await;
+/// println!("100 ms have elapsed");
+/// # }
+/// ```
+#[track_caller]
+pub fn sleep(duration: Duration) -> Sleep {
+    sleep_after(duration)
+}
+
+/// `sleep` (and `timeout`): a deadline just read off the clock plus a
+/// positive duration cannot have passed yet, so the first poll may arm
+/// without reading the clock again (a timer armed and cancelled costs one
+/// clock read, as in tokio, not two).
+pub(super) fn sleep_after(duration: Duration) -> Sleep {
+    let mut sleep = sleep_until(deadline_after(duration));
+    sleep.fresh = !duration.is_zero();
+    sleep
+}
+
+/// Waits until `deadline` is reached; completes at once if it has passed.
+///
+/// # Panics
+///
+/// Panics if called outside an rt runtime (no timer driver entered on this thread).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn example() {
+/// use rt::time::{sleep_until, Duration, Instant};
+///
+/// sleep_until(Instant::now() + Duration::from_millis(100)).await;
+/// # }
+/// ```
+#[track_caller]
+pub fn sleep_until(deadline: Instant) -> Sleep {
+    let Some(timers) = Timers::try_current() else {
+        panic!(
+            "rt::time: timers need a runtime, and none is running on this thread \
+             (call sleep, timeout and interval from inside an rt runtime)"
+        );
+    };
+    Sleep {
+        deadline,
+        timers,
+        timer: None,
+        fresh: false,
+    }
+}
+
+/// `now + duration`, or [`FAR_FUTURE`] from now if that overflows.
+pub(super) fn deadline_after(duration: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(duration)
+        .unwrap_or_else(|| now + FAR_FUTURE)
+}
+
+/// A future that completes at a deadline; made by [`sleep`] and
+/// [`sleep_until`].
+///
+/// The timer is armed on the first poll that finds the deadline ahead, not on
+/// creation, so a `Sleep` that is never polled — or is first polled late —
+/// never touches the wheel. Dropping an armed `Sleep` cancels its timer in
+/// O(1). Polling again with a waker that [`will_wake`](Waker::will_wake) the
+/// stored one takes no lock; with another waker it swaps the waker in place.
+///
+/// `Sleep` is `Unpin` (unlike tokio's): it owns no address-sensitive state,
+/// so it can be polled as `&mut sleep` without pinning.
+///
+/// Completing consumes one unit of the task's cooperative budget
+/// (`rt_core::coop`); with none left, an elapsed `Sleep` returns `Pending`
+/// and its task is polled again later. A `Sleep` that is not due costs none.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Sleep {
+    deadline: Instant,
+    timers: Arc<Timers>,
+    /// Set while the wheel may hold a timer for this `Sleep`; cleared once
+    /// the `Sleep` completes or its timer is known to be gone.
+    timer: Option<Registration>,
+    /// Made by `sleep(d)` with `d > 0` and not polled yet: the deadline is
+    /// ahead of the clock read that made it (see `sleep_after`).
+    fresh: bool,
+}
+
+/// An armed timer: its key and a clone of the waker it holds, so a re-poll
+/// can compare wakers without the lock.
+struct Registration {
+    key: Key,
+    waker: Waker,
+}
+
+impl Sleep {
+    /// The instant at which this future completes.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Whether the deadline has passed (by the clock, whether or not the
+    /// timer has fired yet).
+    pub fn is_elapsed(&self) -> bool {
+        Instant::now() >= self.deadline
+    }
+
+    /// Moves the deadline to `deadline`, before or after this future has
+    /// completed; it completes again at the new deadline. O(1).
+    ///
+    /// If the timer is armed, it moves and keeps its waker, so the task is
+    /// woken at the new deadline even if it does not poll in between; a
+    /// deadline in the past wakes it at once.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn example() {
+    /// use rt::time::{sleep, Duration, Instant};
+    /// use std::pin::pin;
+    ///
+    /// let mut sleep = pin!(sleep(Duration::from_millis(10)));
+    /// sleep.as_mut().reset(Instant::now() + Duration::from_millis(20));
+    /// sleep.await;
+    /// # }
+    /// ```
+    pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
+        let this = self.get_mut();
+        this.deadline = deadline;
+        this.fresh = false;
+        let Some(timer) = &this.timer else {
+            return; // Not armed: the next poll arms at the new deadline.
+        };
+        let timers = &*this.timers;
+        if deadline <= Instant::now() {
+            // Already due: wake now rather than when the owner's wheel
+            // (which may lag by a turn) reaches the tick.
+            if let Some(timer) = this.timer.take() {
+                drop(timers.cancel(timer.key));
+                timer.waker.wake();
+            }
+            return;
+        }
+        match timers.reset(timer.key, timers.tick_of(deadline)) {
+            Moved::Pending { notify } => {
+                if notify {
+                    this.timers.unpark();
+                }
+            }
+            Moved::Due(waker) => {
+                this.timer = None;
+                waker.wake();
+            }
+            Moved::Gone => {
+                // It fired (and woke the task) before the reset; arm again
+                // with the same waker so the new deadline wakes it too.
+                if let Some(Registration { waker, .. }) = this.timer.take() {
+                    if this.arm(waker.clone()).is_ready() {
+                        waker.wake();
+                    }
+                }
+            }
+        }
+    }
+
+    /// The key of the armed timer, if any.
+    #[cfg(all(test, not(loom)))]
+    pub(super) fn timer_key(&self) -> Option<Key> {
+        self.timer.as_ref().map(|t| t.key)
+    }
+
+    /// Arms the timer with `waker`; `Ready` if the deadline is already due.
+    fn arm(&mut self, waker: Waker) -> Poll<()> {
+        let timers = &*self.timers;
+        match timers.arm(timers.tick_of(self.deadline), waker.clone()) {
+            Armed::Pending { key, notify } => {
+                if notify {
+                    self.timers.unpark();
+                }
+                self.timer = Some(Registration { key, waker });
+                Poll::Pending
+            }
+            Armed::Due => Poll::Ready(()),
+            Armed::ShutDown => timers_shut_down(),
+        }
+    }
+
+    /// Cancels the timer, if any; the waker is dropped outside the lock.
+    fn disarm(&mut self) {
+        if let Some(timer) = self.timer.take() {
+            drop(self.timers.cancel(timer.key));
+        }
+    }
+}
+
+impl Future for Sleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        if this.timer.is_none() && std::mem::take(&mut this.fresh) {
+            // If the wheel has passed the tick meanwhile, `arm` says so;
+            // a deadline it has not reached fires on the owner's next turn.
+            ready!(this.arm(cx.waker().clone()));
+            // Due: no timer is left; an exhausted task finds the deadline
+            // passed by the clock below when it is polled again.
+            return consume_budget(cx);
+        }
+        // The clock decides, not the wheel: a fired timer means the deadline
+        // has passed (see `Timers::tick_of`), and this also completes a
+        // `Sleep` whose timer the owner has not processed yet.
+        if Instant::now() >= this.deadline {
+            // Exhausted: `Pending`, still armed if it was; polled again later.
+            ready!(consume_budget(cx));
+            this.disarm();
+            return Poll::Ready(());
+        }
+        let Some(timer) = &mut this.timer else {
+            return this.arm(cx.waker().clone());
+        };
+        if timer.waker.will_wake(cx.waker()) {
+            if this.timers.is_shut_down() {
+                // Woken by the shutdown, which emptied the wheel.
+                this.timer = None;
+                timers_shut_down();
+            }
+            return Poll::Pending;
+        }
+        let waker = cx.waker().clone();
+        match this.timers.replace_waker(timer.key, waker.clone()) {
+            Ok(old) => {
+                drop(old);
+                timer.waker = waker;
+                Poll::Pending
+            }
+            Err(_) => {
+                // Gone although the clock says not yet: only if the clock
+                // stepped; arm again.
+                this.timer = None;
+                ready!(this.arm(waker));
+                consume_budget(cx)
+            }
+        }
+    }
+}
+
+/// A timer of a runtime that was shut down can never fire: fail loudly, as
+/// tokio does, rather than wait forever.
+#[track_caller]
+fn timers_shut_down() -> ! {
+    panic!(
+        "rt::time: the runtime this timer belongs to has shut down, so it can never fire \
+         (a sleep, timeout or interval of a dropped runtime was polled)"
+    )
+}
+
+/// A `Sleep` is about to complete: one unit of the task's budget, or
+/// `Pending` with the task deferred if none is left (`rt_core::coop`).
+fn consume_budget(cx: &mut Context<'_>) -> Poll<()> {
+    coop::poll_proceed(cx).map(|unit| unit.made_progress())
+}
+
+impl Drop for Sleep {
+    fn drop(&mut self) {
+        self.disarm();
+    }
+}
+
+impl fmt::Debug for Sleep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sleep")
+            .field("deadline", &self.deadline)
+            .field("armed", &self.timer.is_some())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,385 @@
+//! [`Timers`]: the timer driver — the wheel behind a lock, the
+//! millisecond clock (a tick is 1 ms, epoll's resolution), and the
+//! owner-notification rule (see "Threads" in the crate docs).
+
+use std::fmt;
+use std::mem;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::task::Waker;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+
+use super::wheel::{Key, Reset, Wheel};
+
+/// Longest wait handed to the owner when a deadline overflows `Instant`.
+const FAR_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// `owner_deadline` when the owner waits with no timeout.
+const NO_DEADLINE: u64 = u64::MAX;
+
+/// The timer driver of one runtime: a hierarchical wheel of wakers behind
+/// a short-held lock. `Send + Sync`.
+///
+/// The runtime shares it as `Arc<Timers>` and makes it current on its
+/// threads with [`enter`](crate::enter), which is where [`sleep`](crate::sleep)
+/// finds it. The thread that blocks for the runtime (the worker that owns
+/// the reactor) asks [`Timers::next_timeout`] how long it may block, and
+/// calls [`Timers::process`] after; a timer armed earlier than that calls
+/// the `unpark` function given to [`Timers::new`] to cut the wait short.
+///
+/// # Examples
+///
+/// A driver thread of its own, as a test would run one:
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::{Duration, Instant};
+/// use rt_time::Timers;
+///
+/// let driver = std::thread::current(); // parks below; `unpark` wakes it
+/// let timers = Arc::new(Timers::new(move || driver.unpark()));
+/// let _guard = rt_time::enter(&timers);
+///
+/// let start = Instant::now();
+/// let mut sleep = std::pin::pin!(rt_time::sleep(Duration::from_millis(5)));
+/// let waker = std::task::Waker::noop();
+/// let mut cx = std::task::Context::from_waker(&waker);
+/// while sleep.as_mut().poll(&mut cx).is_pending() {
+///     // The driver's loop: block until the nearest timer, then fire it.
+///     if let Some(timeout) = timers.next_timeout() {
+///         std::thread::park_timeout(timeout);
+///     }
+///     timers.process_and_wake();
+/// }
+/// assert!(start.elapsed() >= Duration::from_millis(5));
+/// # use std::future::Future;
+/// ```
+pub struct Timers {
+    /// Tick 0; tick `t` is `origin + t ms`.
+    origin: Instant,
+    state: Mutex<State>,
+    /// Set by `shutdown`: nothing will process timers again.
+    shut_down: AtomicBool,
+    /// Cuts the driver's wait short: a timer was armed before the tick the
+    /// driver waits for.
+    unpark: Box<dyn Fn() + Send + Sync>,
+}
+
+struct State {
+    wheel: Wheel<Waker>,
+    /// The tick the driver waits for (set by `next_timeout`), or
+    /// `NO_DEADLINE`. A timer armed earlier than this notifies the owner and
+    /// lowers it, so a burst of early timers notifies once.
+    owner_deadline: u64,
+}
+
+/// What [`Timers::arm`] did.
+#[derive(Debug)]
+pub(super) enum Armed {
+    /// The timer waits in the wheel; when `notify`, the caller must call
+    /// `Timers::unpark` (the owner sleeps past the new deadline).
+    Pending { key: Key, notify: bool },
+    /// The deadline has already passed; nothing was armed.
+    Due,
+    /// The driver was shut down (its runtime stopped): nothing was armed,
+    /// and nothing would ever fire it.
+    ShutDown,
+}
+
+/// What [`Timers::reset`] did.
+#[derive(Debug)]
+pub(super) enum Moved {
+    /// The timer waits for its new deadline; `notify` as in [`Armed`].
+    Pending { notify: bool },
+    /// The new deadline has already passed: the timer left the wheel; here
+    /// is its waker, for the caller to wake.
+    Due(Waker),
+    /// The timer had fired or been cancelled; nothing changed.
+    Gone,
+}
+
+impl Timers {
+    /// An empty driver whose tick 0 is now. `unpark` wakes the thread
+    /// blocked for the runtime (the reactor's owner): it is called, from any
+    /// thread, when a timer is armed earlier than the deadline
+    /// [`Timers::next_timeout`] last reported. A burst of earlier timers
+    /// calls it once.
+    pub fn new(unpark: impl Fn() + Send + Sync + 'static) -> Timers {
+        Timers {
+            unpark: Box::new(unpark),
+            origin: Instant::now(),
+            state: Mutex::new(State {
+                wheel: Wheel::new(),
+                owner_deadline: NO_DEADLINE,
+            }),
+            shut_down: AtomicBool::new(false),
+        }
+    }
+
+    /// The runtime is shutting down: nothing will process timers again.
+    /// Refuses every later `arm` and wakes every armed timer's task, which
+    /// polls its timer again and finds it shut down (a `Sleep` then panics,
+    /// as tokio's does). The wheel's memory goes too. Idempotent.
+    pub fn shutdown(&self) {
+        let mut wakers = Vec::new();
+        self.shutdown_into(&mut wakers);
+        rt_core::wake_all_contained(wakers.into_iter());
+    }
+
+    /// `shutdown`, moving the wakers into `wakers` for the caller to wake.
+    fn shutdown_into(&self, wakers: &mut Vec<Waker>) {
+        let old = {
+            let mut state = self.state.lock();
+            // Under the lock that `arm` takes: no timer is armed after the
+            // wheel is drained. Relaxed suffices for the lock-free reads in
+            // `is_shut_down`: they run after a wake that happened after
+            // this store, or find the wheel's answer under the lock.
+            self.shut_down.store(true, Relaxed);
+            mem::replace(&mut state.wheel, Wheel::new())
+        };
+        old.into_values(wakers);
+    }
+
+    /// Whether [`Timers::shutdown`] was called.
+    pub fn is_shut_down(&self) -> bool {
+        // Relaxed: see `shutdown`.
+        self.shut_down.load(Relaxed)
+    }
+
+    /// How long the driver may block before the nearest timer is due
+    /// (`None`: no timer armed; zero: one is due now). Records the deadline
+    /// the owner now waits for, so that a timer armed earlier notifies it.
+    pub fn next_timeout(&self) -> Option<Duration> {
+        let next = {
+            let mut state = self.state.lock();
+            let next = state.wheel.next_expiration();
+            state.owner_deadline = next.unwrap_or(NO_DEADLINE);
+            next
+        }?;
+        let now = Instant::now();
+        Some(match self.instant_of(next) {
+            Some(at) => at.saturating_duration_since(now),
+            // Beyond what `Instant` can hold (centuries away): look again in
+            // a year rather than hand the poller an overflowing timeout.
+            None => FAR_WAIT,
+        })
+    }
+
+    /// Moves the wakers of every timer due now into `wakers`, in deadline
+    /// order. The caller wakes them after releasing its locks.
+    pub fn process(&self, wakers: &mut Vec<Waker>) {
+        let now = self.now_tick();
+        self.state.lock().wheel.process(now, wakers);
+    }
+
+    /// [`Timers::process`], then wakes them (containing a panic raised by
+    /// a waker). Returns how many it woke.
+    pub fn process_and_wake(&self) -> usize {
+        let mut wakers = Vec::new();
+        self.process(&mut wakers);
+        let woken = wakers.len();
+        rt_core::wake_all_contained(wakers.into_iter());
+        woken
+    }
+
+    /// Cuts the driver's wait short (see [`Timers::new`]).
+    pub(crate) fn unpark(&self) {
+        (self.unpark)();
+    }
+
+    /// The tick of `deadline`, rounded up so a timer never fires early.
+    pub(super) fn tick_of(&self, deadline: Instant) -> u64 {
+        let since = deadline.saturating_duration_since(self.origin);
+        let ms = since.as_millis() + u128::from(!since.subsec_nanos().is_multiple_of(1_000_000));
+        u64::try_from(ms).unwrap_or(u64::MAX)
+    }
+
+    /// Arms a timer waking `waker` at `tick`. O(1).
+    pub(super) fn arm(&self, tick: u64, waker: Waker) -> Armed {
+        let mut state = self.state.lock();
+        if self.is_shut_down() {
+            drop(state);
+            drop(waker); // Outside the lock, as below.
+            return Armed::ShutDown;
+        }
+        match state.wheel.insert(tick, waker) {
+            Ok(key) => Armed::Pending {
+                key,
+                notify: state.lower_owner_deadline(tick),
+            },
+            Err(waker) => {
+                drop(state);
+                drop(waker); // Outside the lock: a drop may run task code.
+                Armed::Due
+            }
+        }
+    }
+
+    /// Cancels a timer: returns its waker (drop it after this returns, not
+    /// under the lock) or `None` if the key is stale. O(1).
+    pub(super) fn cancel(&self, key: Key) -> Option<Waker> {
+        self.state.lock().wheel.remove(key)
+    }
+
+    /// Swaps an armed timer's waker for `waker` without re-arming it.
+    /// `Ok(old)` on success; `Err(waker)` gives it back if the key is stale.
+    pub(super) fn replace_waker(&self, key: Key, waker: Waker) -> Result<Waker, Waker> {
+        match self.state.lock().wheel.get_mut(key) {
+            Some(slot) => Ok(mem::replace(slot, waker)),
+            None => Err(waker),
+        }
+    }
+
+    /// Moves an armed timer to `tick`. O(1).
+    pub(super) fn reset(&self, key: Key, tick: u64) -> Moved {
+        let mut state = self.state.lock();
+        match state.wheel.reset(key, tick) {
+            Reset::Moved => Moved::Pending {
+                notify: state.lower_owner_deadline(tick),
+            },
+            Reset::Due(waker) => Moved::Due(waker),
+            Reset::Gone => Moved::Gone,
+        }
+    }
+
+    /// How many timers are armed.
+    #[cfg(all(test, not(loom)))]
+    pub(super) fn armed(&self) -> usize {
+        self.state.lock().wheel.len()
+    }
+
+    /// The current tick, rounded down (a tick is due once it has fully begun).
+    fn now_tick(&self) -> u64 {
+        let ms = self.origin.elapsed().as_millis();
+        u64::try_from(ms).unwrap_or(u64::MAX)
+    }
+
+    fn instant_of(&self, tick: u64) -> Option<Instant> {
+        self.origin.checked_add(Duration::from_millis(tick))
+    }
+}
+
+impl State {
+    /// Whether a timer due at `tick` must notify the owner; if so, records
+    /// that the owner will now wake by `tick`.
+    fn lower_owner_deadline(&mut self, tick: u64) -> bool {
+        let notify = tick < self.owner_deadline;
+        if notify {
+            self.owner_deadline = tick;
+        }
+        notify
+    }
+}
+
+impl fmt::Debug for Timers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Timers");
+        d.field("origin", &self.origin);
+        match self.state.try_lock() {
+            Some(state) => d
+                .field("armed", &state.wheel.len())
+                .field("elapsed_ms", &state.wheel.elapsed())
+                .field("owner_deadline", &state.owner_deadline),
+            None => d.field("state", &"<locked>"),
+        };
+        d.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::task::Wake;
+
+    struct Count(AtomicUsize);
+
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            // Relaxed: only the test thread reads the count, after the wake.
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn waker() -> Waker {
+        Waker::from(Arc::new(Count(AtomicUsize::new(0))))
+    }
+
+    fn _assert_send_sync() {
+        fn is<T: Send + Sync>() {}
+        is::<Timers>();
+    }
+
+    #[test]
+    fn deadlines_round_up_to_the_next_tick() {
+        let timers = Timers::new(|| {});
+        let o = timers.origin;
+        assert_eq!(timers.tick_of(o - Duration::from_secs(1)), 0);
+        assert_eq!(timers.tick_of(o), 0);
+        assert_eq!(timers.tick_of(o + Duration::from_nanos(1)), 1);
+        assert_eq!(timers.tick_of(o + Duration::from_millis(1)), 1);
+        assert_eq!(timers.tick_of(o + Duration::from_micros(1001)), 2);
+        assert_eq!(timers.instant_of(2), Some(o + Duration::from_millis(2)));
+    }
+
+    #[test]
+    fn owner_is_notified_once_per_earlier_deadline() {
+        let timers = Timers::new(|| {});
+        // No timer: the owner waits forever, so the first timer notifies.
+        assert_eq!(timers.next_timeout(), None);
+        let notify = |armed| matches!(armed, Armed::Pending { notify: true, .. });
+        assert!(notify(timers.arm(1000, waker())));
+        // Not earlier than what the owner will now wake for.
+        assert!(!notify(timers.arm(2000, waker())));
+        assert!(!notify(timers.arm(1000, waker())));
+        assert!(notify(timers.arm(500, waker())));
+        // The owner looked again: it waits for tick 500 now.
+        let timeout = timers.next_timeout().unwrap();
+        assert!(timeout <= Duration::from_millis(500), "{timeout:?}");
+        assert!(!notify(timers.arm(600, waker())));
+        assert!(notify(timers.arm(400, waker())));
+    }
+
+    #[test]
+    fn reset_earlier_notifies_and_past_gives_the_waker_back() {
+        let timers = Timers::new(|| {});
+        let Armed::Pending { key, .. } = timers.arm(10_000, waker()) else {
+            panic!("not armed")
+        };
+        timers.next_timeout();
+        assert!(matches!(
+            timers.reset(key, 20_000),
+            Moved::Pending { notify: false }
+        ));
+        assert!(matches!(
+            timers.reset(key, 5_000),
+            Moved::Pending { notify: true }
+        ));
+        assert!(matches!(timers.reset(key, 0), Moved::Due(_)));
+        assert!(matches!(timers.reset(key, 5_000), Moved::Gone));
+        assert!(timers.cancel(key).is_none());
+    }
+
+    #[test]
+    fn due_timers_fire_on_process() {
+        let timers = Timers::new(|| {});
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let tick = timers.tick_of(Instant::now() + Duration::from_millis(3));
+        let Armed::Pending { key, .. } = timers.arm(tick, Waker::from(count.clone())) else {
+            panic!("not armed")
+        };
+        let mut wakers = Vec::new();
+        timers.process(&mut wakers);
+        assert!(wakers.is_empty(), "fired early");
+        std::thread::sleep(timers.next_timeout().unwrap());
+        timers.process(&mut wakers);
+        assert_eq!(wakers.len(), 1);
+        assert!(Instant::now() >= timers.instant_of(tick).unwrap());
+        wakers.drain(..).for_each(Waker::wake);
+        assert_eq!(count.0.load(Ordering::Relaxed), 1);
+        assert!(timers.cancel(key).is_none(), "a fired key is stale");
+        assert_eq!(timers.next_timeout(), None);
+    }
+}
