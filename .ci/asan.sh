@@ -30,12 +30,12 @@ export RUST_BACKTRACE=1
 # --lib --bins --tests: no doctests (each doctest is a separate compile and
 # link under ASan; the plain `cargo test --workspace` step runs them) and no
 # examples or benches (built, not run, by that step and the benches step).
-# rt-reactor/tokio-io: its adapter tests (crates/rt-reactor/tests/tokio_io.rs)
+# rt/tokio-io: the adapter tests (crates/rt-net/tests/tokio_io.rs)
 # only exist with the feature.
 json=$CARGO_TARGET_DIR/tests.json
 mkdir -p "$CARGO_TARGET_DIR"
 build_tests "$json" +nightly test --workspace --target "$TARGET" \
-    --features rt-reactor/tokio-io --lib --bins --tests
+    --features rt/tokio-io --lib --bins --tests
 
 declare -A SKIP_BIN=() SKIP_TEST=()
 # trybuild runs cargo itself to compile tests/ui: nothing of it runs under

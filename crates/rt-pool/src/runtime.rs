@@ -17,9 +17,10 @@
 //! 4. Close the owner list and shut down every task in it: futures that no
 //!    worker is polling are dropped here, so their destructors run even if
 //!    no queue or waker held them. Later spawns are cancelled at once.
-//! 5. Shut the reactor down: every task or thread still waiting on one of
-//!    its sockets or timers is woken and gets an error (nothing will drive
-//!    it again), including a blocking job waiting on I/O in `block_on`.
+//! 5. Shut the drivers down (`Drivers::shutdown`: the reactor, then the
+//!    timers): every task or thread still waiting on a socket or a timer is
+//!    woken and gets an error (nothing will drive it again), including a
+//!    blocking job waiting on I/O in `block_on`.
 //! 6. Shut down the blocking pool (queued jobs cancelled, running ones
 //!    awaited until the deadline).
 //!
