@@ -5,10 +5,11 @@
 //! # Design
 //!
 //! **No reactor thread.** Each runtime has one [`Reactor`]: one poller
-//! (epoll on Linux). An idle worker takes it with [`Reactor::try_lock`] — a
-//! try-lock of our own, because `polling` lets only one thread wait — and
-//! blocks in [`ReactorLock::turn`] until an I/O event, its timeout (the
-//! runtime passes the nearest timer's, see `rt-time`), or a [`Reactor::notify`] from a thread that has work for it. The other idle
+//! (below, "Two backends"). An idle worker takes it with
+//! [`Reactor::try_lock`] — one thread waits at a time — and blocks in
+//! [`ReactorLock::turn`] until an I/O event, its timeout (the runtime
+//! passes the nearest timer's, see `rt-time`), or a [`Reactor::notify`]
+//! from a thread that has work for it. The other idle
 //! workers park on their own parkers. `turn` only wakes: it moves the wakers
 //! of ready sources out under the internal locks, releases
 //! them, then wakes. It never runs a task, so a task that blocks its thread
@@ -27,21 +28,21 @@
 //! edge-triggered, for both directions; the reactor caches the reported
 //! readiness in the source, and an operation that gets `WouldBlock` clears
 //! it (unless a newer event arrived meanwhile — a tick guards against losing
-//! an edge). Polling's default, oneshot, re-arms the descriptor with an
-//! `epoll_ctl` each time an operation blocks. Measured with `strace -c -f`
-//! on a 64-byte TCP echo round trip (client and server in one process,
-//! `tests/echo_syscalls.rs`; difference between 11,000 and 1,000 round
-//! trips): **20.0 syscalls per round trip edge-triggered, 22.0 oneshot**.
-//! Of the 20, 10 were polling's own two waits (each: `timerfd_settime`,
-//! `epoll_ctl` on the timerfd, `epoll_pwait`, `read` of the eventfd,
-//! `epoll_ctl` on the eventfd). So on Linux the owner now waits with one
-//! `epoll_wait` on the poller's descriptor and is woken through an eventfd
-//! of the reactor's own (`reactor/wait_epoll.rs`); through the whole
-//! runtime (`examples/echo_round_trip.rs`, client and server tasks on two
-//! workers) that is **8.1 syscalls per round trip, tokio 8.0**, down from
-//! 16.2 through `Poller::wait`. `RT_REACTOR_POLL_MODE=oneshot` in the
-//! environment forces oneshot, to reproduce the figure; oneshot is also the
-//! fallback when the poller has no edge mode.
+//! an edge). Oneshot registration, which re-arms the descriptor each time
+//! an operation blocks, costs more system calls;
+//! `RT_REACTOR_POLL_MODE=oneshot` in the environment forces it, to
+//! reproduce the measurement, and it is the fallback where the poller has
+//! no edge mode.
+//!
+//! **Two backends.** On Linux the reactor by default owns an epoll instance
+//! and an eventfd outright and waits with one `epoll_wait` (`polling`'s
+//! `Poller::wait` costs five system calls there); its sources report the
+//! peer's FIN (`EPOLLRDHUP`), so a short read may clear read readiness
+//! instead of making the system call that would only say `WouldBlock`.
+//! Elsewhere, or on Linux with `RT_REACTOR_BACKEND=polling`, it uses the
+//! `polling` crate's documented API. [`Reactor::backend`] says which one a
+//! reactor uses; the measured cost of each is in the reactor module's docs
+//! (`src/reactor/mod.rs`).
 //!
 //! **Layers.** Timers are `rt-time`'s, sockets `rt-net`'s (built on
 //! [`Async`]), the io traits `rt-io`'s; the runtime (`rt-pool`) composes

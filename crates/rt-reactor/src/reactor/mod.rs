@@ -1,4 +1,4 @@
-//! The reactor: one `polling::Poller` per runtime, owned in turns by idle workers.
+//! The reactor: one poller per runtime, owned in turns by idle workers.
 //!
 //! # Ownership protocol
 //!
@@ -7,20 +7,47 @@
 //!
 //! 1. A worker with nothing to run calls [`Reactor::try_lock`]. The first one
 //!    gets a [`ReactorLock`]; the others get `None` and park on their own
-//!    parker (`polling` allows one waiter: a second concurrent
-//!    `Poller::wait` returns `Ok(0)` at once, so the try-lock is ours).
+//!    parker. The poller has one waiter at a time, the lock's owner (the
+//!    `polling` crate allows no more: a second concurrent `Poller::wait`
+//!    returns at once with no events).
 //! 2. The owner calls [`ReactorLock::turn`], which blocks in the poller's
-//!    wait (on Linux one `epoll_wait` on the poller's descriptor, see
-//!    `wait_epoll.rs`; elsewhere `Poller::wait`) until an I/O event, the nearest timer, the caller's timeout, or a
+//!    wait (below, "Backends") until an I/O event, the caller's timeout (the
+//!    runtime passes its nearest timer's, see `rt-time`), or a
 //!    [`Reactor::notify`] from another thread (new work for the owner, an
 //!    earlier timer).
 //! 3. `turn` records readiness on each [`Source`], moves the wakers of ready
-//!    sources and expired timers into a vector, releases every internal lock
-//!    (source slab, per-source waker lists, timer wheel) and only then wakes
-//!    them: a waker may re-enter the reactor (register a socket, arm a timer).
+//!    sources into a vector, releases every internal lock (source slab,
+//!    per-source waker lists) and only then wakes them: a waker may
+//!    re-enter the reactor (register a socket).
 //! 4. `turn` never polls a task. The owner drops the lock and goes back to
 //!    its queue, so a task that blocks its thread cannot stall anyone else's
 //!    I/O: the next idle worker takes the reactor.
+//!
+//! # Backends
+//!
+//! The poller is one of two backends (`sys/`: `epoll.rs`, `polling.rs`,
+//! one interface in `sys/mod.rs`), chosen once by [`Reactor::new`] from the
+//! environment and named by [`Reactor::backend`]:
+//!
+//! - `epoll`, Linux's default: an epoll instance, an eventfd and a key
+//!   space of the reactor's own. A wait is one `epoll_wait(2)`; sources are
+//!   added with `EPOLLRDHUP`, so events report the peer's FIN and a short
+//!   read may clear read readiness (see `source.rs`).
+//! - `polling`, the only one elsewhere and on Linux with
+//!   `RT_REACTOR_BACKEND=polling`: the `polling` crate through its
+//!   documented API. Its `Poller::wait` costs five system calls on Linux
+//!   (it re-arms a timerfd and its eventfd around `epoll_pwait`), and it
+//!   reports no FIN apart from readability, so only `WouldBlock` clears
+//!   read readiness.
+//!
+//! Measured on 2026-12-01 with `examples/echo_round_trip.rs` under
+//! `strace -c -f` (the difference of 11,000 and 1,000 round trips), system
+//! calls per echo round trip, edge-triggered: `epoll` 8.0 (7.92 to 8.00
+//! over four runs: recvfrom 4, sendto 2, epoll_wait 2; tokio: the same
+//! 8.0), `polling` 16.1 (epoll_ctl
+//! 4, epoll_pwait 2, timerfd_settime 2, read 2 on top). Under the C10k
+//! demo's closed loop (1,000 connections), the server makes one recvfrom
+//! per echo on `epoll` and two on `polling` (the second finds `WouldBlock`).
 //!
 //! # Sources and keys
 //!
@@ -28,29 +55,25 @@
 //! a slab. The key handed to the poller is the slab index tagged with a
 //! generation (`generation << INDEX_BITS | index`), so an event still queued
 //! for a deregistered key, or for a slab slot that was since reused, matches
-//! no entry and is ignored. A source is deregistered (`epoll_ctl(DEL)`) when
-//! its owning handle drops, before the file descriptor is closed.
+//! no entry and is ignored. No key equals `usize::MAX`, which `polling`
+//! reserves and the epoll backend keys its eventfd with. A source is deleted
+//! from the poller when its owning handle drops, before the file descriptor
+//! is closed.
 //!
 //! # Poll mode
 //!
-//! Sources are registered edge-triggered (`PollMode::Edge`) for both
-//! directions, once; each source caches its readiness (see `source.rs`), and
-//! an operation that returns `WouldBlock` clears the cached bit. Oneshot mode
-//! (polling's default) re-arms the descriptor with one `epoll_ctl` every
-//! time a read or write blocks: 22.0 syscalls per TCP echo round trip
-//! against 20.0 edge-triggered (`strace -c -f`, see the crate docs and
-//! `tests/echo_syscalls.rs`). Oneshot is kept as the fallback for pollers
-//! without edge support, and can be forced with the environment variable
+//! Sources are registered edge-triggered for both directions, once; each
+//! source caches its readiness (see `source.rs`), and an operation that
+//! returns `WouldBlock` clears the cached bit. Oneshot mode re-arms the
+//! descriptor (one `epoll_ctl` on Linux) every time a read or write blocks:
+//! 9.5 to 10.0 syscalls per round trip on `epoll` and 18.1 on `polling`, measured
+//! as above. Oneshot is kept as the fallback for a `polling` platform
+//! without edge support, and can be forced on either backend with
 //! `RT_REACTOR_POLL_MODE=oneshot` (read once, by [`Reactor::new`]) to
 //! reproduce the measurement.
 
 mod context;
 mod source;
-#[cfg(target_os = "linux")]
-#[path = "wait_epoll.rs"]
-mod sys;
-#[cfg(not(target_os = "linux"))]
-#[path = "wait_polling.rs"]
 mod sys;
 
 pub use context::{enter, EnterGuard};
@@ -65,20 +88,16 @@ use std::task::Waker;
 use std::time::Duration;
 
 use parking_lot::{Mutex, MutexGuard};
-use polling::{Event, PollMode, Poller};
 use slab::Slab;
 
 use source::Source;
+use sys::{Backend, Mode, Poller};
 
 /// Bits of a poller key that hold the slab index; the rest hold the generation.
 const INDEX_BITS: u32 = 24;
-/// Most sources one reactor holds at once (2^24 - 2: the two highest
-/// indexes are excluded so that no key equals `usize::MAX`, polling's notify
-/// key, or [`WAKE_KEY`]).
-const MAX_SOURCES: usize = (1 << INDEX_BITS) - 2;
-/// The key of the reactor's own wake-up eventfd (Linux, `sys`).
-#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-const WAKE_KEY: usize = usize::MAX - 1;
+/// Most sources one reactor holds at once (2^24 - 1: the highest index is
+/// excluded so that no key equals `sys::RESERVED_KEY`, `usize::MAX`).
+const MAX_SOURCES: usize = (1 << INDEX_BITS) - 1;
 /// Mask of the index part of a key.
 const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
 /// Events taken from the poller per `turn` (polling's default).
@@ -89,12 +108,13 @@ const EVENTS_CAPACITY: usize = 1024;
 /// Workers share it as `Arc<Reactor>`; see the module docs for who may wait
 /// on it when. Sockets find it through [`Reactor::current`], set by [`enter`].
 pub struct Reactor {
-    /// The one poller of this runtime.
+    /// The one poller of this runtime, of the backend chosen by `new`.
     poller: Poller,
-    /// Wakes the owner out of its wait (`notify`).
-    notifier: sys::Notifier,
     /// `Edge` (default) or `Oneshot`, fixed at construction.
-    mode: PollMode,
+    mode: Mode,
+    /// Whether a short read may clear read readiness, fixed at construction
+    /// (see [`Reactor::reports_read_closed`]).
+    reports_read_closed: bool,
     /// Registered sources, by key index.
     sources: Mutex<Sources>,
     /// The owner's state; `try_lock` on it is the reactor's try-lock.
@@ -114,7 +134,7 @@ struct Sources {
 /// What only the owner touches: the event buffer and the waker vector, both
 /// kept to reuse their allocations.
 struct OwnerState {
-    waiter: sys::Waiter,
+    events: sys::Events,
     /// (key, readiness bits) of the last wait's events.
     ready: Vec<(usize, usize)>,
     wakers: Vec<Waker>,
@@ -132,9 +152,20 @@ pub struct ReactorLock<'a> {
 impl Reactor {
     /// Creates a reactor: a new poller with no sources.
     ///
+    /// The backend and the poll mode are read from the environment, once:
+    ///
+    /// - `RT_REACTOR_BACKEND=polling` selects the portable backend (the
+    ///   `polling` crate); anything else, or nothing, the platform's default:
+    ///   `epoll` on Linux (an epoll instance of the reactor's own), `polling`
+    ///   elsewhere. See [`Reactor::backend`].
+    /// - `RT_REACTOR_POLL_MODE=oneshot` registers sources oneshot instead
+    ///   of edge-triggered (also the fallback where the backend has no edge
+    ///   mode).
+    ///
     /// # Errors
     ///
-    /// Fails if the poller cannot be created (`epoll_create1`, `eventfd`).
+    /// Fails if the poller cannot be created (on Linux `epoll_create1`,
+    /// `eventfd`).
     ///
     /// # Examples
     ///
@@ -143,30 +174,49 @@ impl Reactor {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn new() -> io::Result<Reactor> {
-        let poller = Poller::new()?;
-        let forced_oneshot =
+        let backend = std::env::var("RT_REACTOR_BACKEND")
+            .ok()
+            .and_then(|name| Backend::from_name(&name))
+            .unwrap_or(Backend::DEFAULT);
+        let oneshot =
             std::env::var_os("RT_REACTOR_POLL_MODE").is_some_and(|mode| mode == "oneshot");
-        let mode = if poller.supports_edge() && !forced_oneshot {
-            PollMode::Edge
-        } else {
-            PollMode::Oneshot
-        };
-        let notifier = sys::Notifier::new(&poller)?;
+        let poller = Poller::new(backend, oneshot)?;
+        let mode = poller.mode();
         Ok(Reactor {
-            poller,
-            notifier,
             mode,
+            reports_read_closed: poller.reports_read_closed() && mode == Mode::Edge,
             sources: Mutex::new(Sources {
                 slab: Slab::new(),
                 generation: 0,
             }),
             owner: Mutex::new(OwnerState {
-                waiter: sys::Waiter::new(EVENTS_CAPACITY),
+                events: poller.events(EVENTS_CAPACITY),
                 ready: Vec::with_capacity(EVENTS_CAPACITY),
                 wakers: Vec::new(),
             }),
+            poller,
             shut_down: AtomicBool::new(false),
         })
+    }
+
+    /// The backend this reactor polls with: `"epoll"` (Linux's default: an
+    /// epoll instance of the reactor's own) or `"polling"` (the `polling`
+    /// crate; the only one elsewhere, and on Linux with
+    /// `RT_REACTOR_BACKEND=polling`). See [`Reactor::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let reactor = rt_reactor::Reactor::new()?;
+    /// assert!(["epoll", "polling"].contains(&reactor.backend()));
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn backend(&self) -> &'static str {
+        match self.poller.backend() {
+            #[cfg(target_os = "linux")]
+            Backend::Epoll => "epoll",
+            Backend::Polling => "polling",
+        }
     }
 
     /// Shuts the reactor down: its runtime stopped, and nothing will turn
@@ -218,10 +268,10 @@ impl Reactor {
     /// Wakes the owner if it is blocked in [`ReactorLock::turn`].
     ///
     /// If nobody is blocked, the next `turn` returns at once. Cheap (one
-    /// atomic compare-and-swap when a wake-up is already pending) and
-    /// callable from any thread at any time.
+    /// atomic read-modify-write when a wake-up is already pending, on
+    /// either backend) and callable from any thread at any time.
     pub fn notify(&self) {
-        self.notifier.notify(&self.poller);
+        self.poller.notify();
     }
 
     /// Returns the current thread's reactor, set by [`enter`].
@@ -275,16 +325,9 @@ impl Reactor {
         // The slab lock is released: `epoll_ctl` is a syscall, and `turn`
         // holds that lock while it dispatches events. No event can name this
         // key before the `add` below.
-        let added = match self.mode {
-            // SAFETY: the caller keeps `fd` open until `deregister`, which
-            // deletes it from the poller first (this function's contract).
-            PollMode::Edge => unsafe { sys::add_edge(&self.poller, fd, source.key) },
-            // SAFETY: as above.
-            _ => unsafe {
-                self.poller
-                    .add_with_mode(fd, Event::none(source.key), self.mode)
-            },
-        };
+        // SAFETY: the caller keeps `fd` open until `deregister`, which
+        // deletes it from the poller first (this function's contract).
+        let added = unsafe { self.poller.add(fd, source.key) };
         if let Err(err) = added {
             self.remove(&source);
             return Err(err);
@@ -316,30 +359,25 @@ impl Reactor {
     /// Re-arms a oneshot source with `interest` (bits of `source::READABLE`
     /// and `source::WRITABLE`). No-op in edge mode.
     pub(crate) fn rearm(&self, source: &Source, interest: usize) -> io::Result<()> {
-        if self.mode != PollMode::Oneshot {
+        if self.mode != Mode::Oneshot {
             return Ok(());
         }
-        let event = Event::new(
-            source.key,
-            interest & source::READABLE != 0,
-            interest & source::WRITABLE != 0,
-        );
         // SAFETY: a source is only reachable while registered, and
         // `register`'s contract keeps its descriptor open until then.
         let fd = unsafe { BorrowedFd::borrow_raw(source.fd) };
-        self.poller.modify_with_mode(fd, event, PollMode::Oneshot)
+        self.poller.rearm(fd, source.key, interest)
     }
 
     /// Whether sources must be re-armed after each event.
     pub(crate) fn is_oneshot(&self) -> bool {
-        self.mode == PollMode::Oneshot
+        self.mode == Mode::Oneshot
     }
 
     /// Whether a source's events report the read half closing (the peer's
     /// FIN) apart from readability, so a short read may clear read
-    /// readiness: Linux in edge mode (`EPOLLRDHUP`, see `wait_epoll.rs`).
+    /// readiness: the epoll backend in edge mode (`EPOLLRDHUP`).
     pub(crate) fn reports_read_closed(&self) -> bool {
-        sys::REPORTS_READ_CLOSED && self.mode == PollMode::Edge
+        self.reports_read_closed
     }
 }
 
@@ -359,19 +397,11 @@ impl ReactorLock<'_> {
         let owner = &mut *self.owner;
         owner.ready.clear();
         let ready = &mut owner.ready;
-        // A zero-timeout turn (a busy worker's every-`event_interval` check)
-        // on the portable path first asks, in one `poll(2)`, whether the
-        // poller has anything to report: `Poller::wait` costs five syscalls.
-        if cfg!(target_os = "linux")
-            || timeout != Some(Duration::ZERO)
-            || poller_has_events(&reactor.poller)
-        {
-            owner
-                .waiter
-                .wait(&reactor.poller, &reactor.notifier, timeout, |key, bits| {
-                    ready.push((key, bits));
-                });
-        }
+        reactor
+            .poller
+            .wait(&mut owner.events, timeout, |key, bits| {
+                ready.push((key, bits))
+            });
 
         let mut wakers = std::mem::take(&mut owner.wakers);
         if !owner.ready.is_empty() {
@@ -400,6 +430,7 @@ impl ReactorLock<'_> {
 impl fmt::Debug for Reactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Reactor")
+            .field("backend", &self.backend())
             .field("mode", &self.mode)
             .field("sources", &self.sources.try_lock().map(|s| s.slab.len()))
             .field("owned", &self.owner.is_locked())
@@ -422,20 +453,4 @@ pub fn shutdown_error() -> io::Error {
         "the rt runtime that drives this I/O resource has shut down \
          (it was registered with a runtime that has since been dropped)",
     )
-}
-
-/// Whether the poller's descriptor is readable (an event or a notification
-/// is pending), without blocking. On error, says yes: the caller then does
-/// the full wait, which reports the error's consequences itself.
-fn poller_has_events(poller: &Poller) -> bool {
-    use std::os::fd::AsRawFd;
-    let mut pfd = libc::pollfd {
-        fd: poller.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: `pfd` is one valid, initialised `pollfd` that outlives the
-    // call; the count is 1 and the timeout 0, so nothing is retained.
-    let n = unsafe { libc::poll(&mut pfd, 1, 0) };
-    n != 0
 }
