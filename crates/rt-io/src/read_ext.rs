@@ -9,7 +9,7 @@ use futures_util::io::{Chain, Read, ReadExact, ReadToEnd, ReadToString, ReadVect
 ///
 /// The methods are futures-util's `AsyncReadExt` methods, returning its
 /// futures, except `split`: futures-util's `split(self)` would shadow the
-/// inherent [`TcpStream::split`](crate::net::TcpStream::split) (a trait
+/// inherent `rt::net::TcpStream::split` (a trait
 /// method taking `self` is found before an inherent one taking `&mut self`).
 /// For a generic split, use `futures_util::io::AsyncReadExt::split`.
 ///

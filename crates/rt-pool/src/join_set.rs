@@ -251,7 +251,7 @@ impl<T: Send + 'static> JoinSet<T> {
     /// Poll for the next finished task (see [`JoinSet::join_next`]).
     ///
     /// Returning a task's output consumes one unit of the cooperative
-    /// budget (`rt_core::coop`); with none left it returns `Pending` and
+    /// budget (`rt::task::coop`); with none left it returns `Pending` and
     /// the task is polled again later.
     ///
     /// # Examples

@@ -118,7 +118,7 @@ impl Runtime {
     /// Run `future` to completion on the calling thread; tasks it spawns run
     /// on the workers.
     ///
-    /// The future runs without a cooperative budget (`rt_core::coop`): it
+    /// The future runs without a cooperative budget (`rt::task::coop`): it
     /// is not on a worker, so it keeps no task waiting (tokio budgets it).
     ///
     /// # Panics

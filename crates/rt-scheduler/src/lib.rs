@@ -2,9 +2,9 @@
 //!
 //! # Design
 //!
-//! One global [`Injector`](crossbeam_deque::Injector) takes tasks spawned or
+//! One global [`Injector`] takes tasks spawned or
 //! woken off the runtime's workers; each worker owns a FIFO
-//! [`Worker`](crossbeam_deque::Worker) deque whose [`Stealer`] the others
+//! [`Worker`] deque whose [`Stealer`] the others
 //! hold, plus a one-task LIFO slot for the task the running task just woke
 //! (message passing then runs the receiver next, while its data is hot).
 //!
