@@ -63,7 +63,8 @@ def hidden(it):
     return any("hidden" in json.dumps(a) for a in it.get("attrs", []))
 
 def fences(docs):
-    """The code blocks of a doc comment that are Rust and compiled."""
+    """The code blocks of a doc comment that are Rust and compiled, as
+    (code, runs) pairs: `runs` is false for `no_run` and `compile_fail`."""
     blocks, cur = [], None
     for line in docs.splitlines():
         s = line.strip()
@@ -72,17 +73,18 @@ def fences(docs):
                 attrs = s[3:].replace(" ", "").split(",")
                 rust = all(a in ("", "rust", "no_run", "should_panic", "compile_fail")
                            or a.startswith("edition") for a in attrs)
-                cur = ([], rust)
+                runs = "no_run" not in attrs and "compile_fail" not in attrs
+                cur = ([], rust, runs)
             else:
                 if cur[1]:
-                    blocks.append("\n".join(cur[0]))
+                    blocks.append(("\n".join(cur[0]), cur[2]))
                 cur = None
         elif cur is not None:
             cur[0].append(line)
     return blocks
 
 seen = {}    # (crate, id) -> facade path
-rows = {}    # facade module -> [(path, ok, why)]
+rows = {}    # facade module -> [(path, ok, why, runs)]
 
 def check(module, path, c, i):
     it = item(c, i)
@@ -94,11 +96,12 @@ def check(module, path, c, i):
     why = ""
     if not blocks:
         why = "no example"
-    elif not any(re.search(r"\brt::", b) for b in blocks) and c != "rt_macros":
+    elif not any(re.search(r"\brt::", b) for b, _ in blocks) and c != "rt_macros":
         why = "example does not use rt::"
-    elif any(INTERNAL.search(b) for b in blocks):
+    elif any(INTERNAL.search(b) for b, _ in blocks):
         why = "example uses an internal crate path"
-    rows.setdefault(module, []).append((path, not why, why))
+    runs = any(r for _, r in blocks)
+    rows.setdefault(module, []).append((path, not why, why, runs))
 
 def walk(module, prefix, c, i):
     """Visit item `i` of crate `c`, reachable from the facade as `prefix`."""
@@ -118,10 +121,11 @@ def walk(module, prefix, c, i):
             if r is None:
                 return
             mc, mi = r
+            parent = prefix.rsplit("::", 1)[0]
             for j in item(mc, mi)["inner"]["module"]["items"]:
                 sub = item(mc, j)
                 nm = sub["name"] or (sub["inner"].get("use") or {}).get("name")
-                walk(module, f"{prefix}::{nm}", mc, j)
+                walk(module, f"{parent}::{nm}", mc, j)
         else:
             walk(module, prefix.rsplit("::", 1)[0] + "::" + inner["name"], c, inner["id"])
         return
@@ -156,16 +160,23 @@ for j in item("rt", root)["inner"]["module"]["items"]:
     nm = sub["name"] or (sub["inner"].get("use") or {}).get("name")
     walk("rt", f"rt::{nm}", "rt", j)
 
-total = ok = 0
-print(f"{'facade module':<22} {'items':>6} {'with example':>13} {'percent':>8}")
+print(f"rustdoc JSON format {crates['rt']['format_version']}")
+total = ok = ran = 0
+print(f"{'facade module':<22} {'items':>6} {'with example':>13} {'percent':>8} {'run':>6}")
 for module in sorted(rows):
     n = len(rows[module])
-    k = sum(1 for _, good, _ in rows[module] if good)
+    k = sum(1 for _, good, _, _ in rows[module] if good)
+    r = sum(1 for _, good, _, runs in rows[module] if good and runs)
     total += n
     ok += k
-    print(f"{module:<22} {n:>6} {k:>13} {100.0 * k / n:>7.1f}%")
-print(f"{'total':<22} {total:>6} {ok:>13} {100.0 * ok / max(total, 1):>7.1f}%")
-missing = [(p, why) for m in sorted(rows) for p, good, why in rows[m] if not good]
+    ran += r
+    print(f"{module:<22} {n:>6} {k:>13} {100.0 * k / n:>7.1f}% {r:>6}")
+print(f"{'total':<22} {total:>6} {ok:>13} {100.0 * ok / max(total, 1):>7.1f}% {ran:>6}")
+print("(run: items with an example that runs, not only compiles: no `no_run`)")
+norun = [p for m in sorted(rows) for p, good, _, runs in rows[m] if good and not runs]
+if norun:
+    print("\ncompiled but not run (`no_run`): " + ", ".join(norun))
+missing = [(p, why) for m in sorted(rows) for p, good, why, _ in rows[m] if not good]
 if missing:
     print("\nwithout a compiled example written against rt:: paths:")
     for p, why in missing:
