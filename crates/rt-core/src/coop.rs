@@ -5,11 +5,11 @@
 //!
 //! A task runs until it returns `Pending`, and a resource that is always
 //! ready (a socket whose peer keeps sending, a channel that is never empty,
-//! the `JoinHandle` of a task that has finished) never makes it return. We
-//! measured a client task whose reads always found data run 253 echo round
-//! trips in one poll while 10,000 other tasks on its worker waited. The
-//! budget is tokio's answer (`tokio::task::coop`), with tokio's names and
-//! numbers.
+//! the `JoinHandle` of a task that has finished) never makes it return, and
+//! every other task on its worker waits meanwhile (README.md, "C10k echo",
+//! tells what that did to fairness). The budget is tokio's answer
+//! (`tokio::task::coop`), with tokio's names and numbers. Users reach it as
+//! `rt::task::coop`.
 //!
 //! # The budget
 //!
@@ -186,13 +186,20 @@ pub fn set_defer(hook: Option<fn(&Waker)>) -> Option<fn(&Waker)> {
 /// # Examples
 ///
 /// ```
-/// use rt_core::coop;
+/// use rt::task::coop;
 ///
 /// assert!(coop::has_budget_remaining()); // not in a task's poll
-/// coop::budget(|| {
-///     // What a worker's task sees at the start of its poll.
-///     assert!(coop::has_budget_remaining());
+/// # rt::Runtime::new()?.block_on(async {
+/// let exhausted = rt::spawn(async {
+///     assert!(coop::has_budget_remaining()); // a fresh poll: 128 units
+///     for _ in 0..128 {
+///         coop::consume_budget().await; // all ready in this poll
+///     }
+///     !coop::has_budget_remaining()
 /// });
+/// assert!(exhausted.await?);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
 /// ```
 pub fn has_budget_remaining() -> bool {
     COOP.with(|c| c.budget.get().0 != Some(0))
@@ -208,6 +215,43 @@ pub fn has_budget_remaining() -> bool {
 /// Call it once the resource is known to be ready (it then rarely has to
 /// give the unit back), and only from the task's own poll: the guard refers
 /// to this thread's budget.
+///
+/// # Examples
+///
+/// A resource that is always ready, made to take its turn:
+///
+/// ```
+/// use std::future::poll_fn;
+/// use std::task::{ready, Context, Poll};
+/// use rt::task::coop;
+///
+/// /// Always has a next number: without the budget, a loop over it would
+/// /// keep its worker until the loop ends.
+/// struct Counter(u64);
+///
+/// impl Counter {
+///     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<u64> {
+///         // `Pending` (the task deferred) once this poll's budget is spent.
+///         let unit = ready!(coop::poll_proceed(cx));
+///         self.0 += 1;
+///         unit.made_progress(); // returning `Ready`: the unit stays spent
+///         Poll::Ready(self.0)
+///     }
+/// }
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let last = rt::spawn(async {
+///     let mut counter = Counter(0);
+///     let mut last = 0;
+///     for _ in 0..1_000 {
+///         last = poll_fn(|cx| counter.poll_next(cx)).await;
+///     }
+///     last
+/// });
+/// assert_eq!(last.await?, 1_000);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[inline]
 pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     COOP.with(|c| match c.budget.get().0 {
@@ -229,6 +273,30 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
 /// One unit taken by [`poll_proceed`]: given back when dropped, unless the
 /// resource [`made_progress`](RestoreOnPending::made_progress). (tokio's
 /// name.)
+///
+/// # Examples
+///
+/// ```
+/// use std::future::poll_fn;
+/// use std::task::{ready, Poll};
+/// use rt::task::coop;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let exhausted = rt::spawn(poll_fn(|cx| {
+///     for _ in 0..1_000 {
+///         let unit = ready!(coop::poll_proceed(cx));
+///         drop(unit); // the operation would have blocked: the unit goes back
+///     }
+///     assert!(coop::has_budget_remaining());
+///     for _ in 0..128 {
+///         ready!(coop::poll_proceed(cx)).made_progress(); // spent
+///     }
+///     Poll::Ready(!coop::has_budget_remaining())
+/// }));
+/// assert!(exhausted.await?);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[must_use = "dropping the guard at once gives the unit back"]
 pub struct RestoreOnPending {
     /// A unit was taken (the budget was constrained) and is still owed.
@@ -246,6 +314,25 @@ impl RestoreOnPending {
     }
 
     /// The resource is returning `Ready`: keep the unit consumed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::task::{ready, Poll};
+    /// use rt::task::coop;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let value = rt::spawn(poll_fn(|cx| {
+    ///     let unit = ready!(coop::poll_proceed(cx));
+    ///     let value = 42; // the resource's operation succeeded
+    ///     unit.made_progress();
+    ///     Poll::Ready(value)
+    /// }));
+    /// assert_eq!(value.await?, 42);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[inline]
     pub fn made_progress(&self) {
         self.owed.set(false);
@@ -286,27 +373,32 @@ impl fmt::Debug for RestoreOnPending {
 /// # Examples
 ///
 /// ```
+/// use std::future::{poll_fn, Future};
 /// use std::pin::pin;
-/// use std::task::{Context, Waker};
-/// use rt_core::coop;
+/// use rt::task::coop;
 ///
-/// // A loop of CPU work that lets its neighbours run every 128 rounds.
-/// let mut task = pin!(async {
-///     let mut sum = 0u64;
-///     for i in 0..1_000u64 {
-///         sum += i;
-///         coop::consume_budget().await;
-///     }
-///     sum
+/// # rt::Runtime::new()?.block_on(async {
+/// let polls = rt::spawn(async {
+///     // A loop of CPU work that lets its neighbours run every 128 rounds.
+///     let mut work = pin!(async {
+///         let mut sum = 0u64;
+///         for i in 0..1_000u64 {
+///             sum += i;
+///             coop::consume_budget().await;
+///         }
+///         assert_eq!(sum, 499_500);
+///     });
+///     let mut polls = 0;
+///     poll_fn(|cx| {
+///         polls += 1;
+///         work.as_mut().poll(cx)
+///     })
+///     .await;
+///     polls
 /// });
-/// // Polled as a worker polls it (rt-pool does this for spawned tasks):
-/// let mut cx = Context::from_waker(Waker::noop());
-/// let mut polls = 1;
-/// while coop::budget(|| task.as_mut().poll(&mut cx)).is_pending() {
-///     polls += 1;
-/// }
-/// assert_eq!(polls, 1_000 / 128 + 1);
-/// # use std::future::Future;
+/// assert_eq!(polls.await?, 1_000 / 128 + 1);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
 /// ```
 pub async fn consume_budget() {
     poll_fn(|cx| poll_proceed(cx).map(|unit| unit.made_progress())).await
@@ -321,18 +413,28 @@ pub async fn consume_budget() {
 /// # Examples
 ///
 /// ```
+/// use std::future::{poll_fn, Future};
 /// use std::pin::pin;
-/// use std::task::{Context, Waker};
-/// use rt_core::coop;
+/// use rt::task::coop;
 ///
-/// let mut task = pin!(coop::unconstrained(async {
-///     for _ in 0..1_000 {
-///         coop::consume_budget().await; // never yields here
-///     }
-/// }));
-/// let mut cx = Context::from_waker(Waker::noop());
-/// assert!(coop::budget(|| task.as_mut().poll(&mut cx)).is_ready());
-/// # use std::future::Future;
+/// # rt::Runtime::new()?.block_on(async {
+/// let polls = rt::spawn(async {
+///     let mut work = pin!(coop::unconstrained(async {
+///         for _ in 0..1_000 {
+///             coop::consume_budget().await; // never yields here
+///         }
+///     }));
+///     let mut polls = 0;
+///     poll_fn(|cx| {
+///         polls += 1;
+///         work.as_mut().poll(cx)
+///     })
+///     .await;
+///     polls
+/// });
+/// assert_eq!(polls.await?, 1); // done in one poll
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
 /// ```
 pub fn unconstrained<F: Future>(future: F) -> Unconstrained<F> {
     Unconstrained { inner: future }
@@ -340,6 +442,18 @@ pub fn unconstrained<F: Future>(future: F) -> Unconstrained<F> {
 
 pin_project! {
     /// The future of [`unconstrained`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::task::coop::{unconstrained, Unconstrained};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let future: Unconstrained<_> = unconstrained(async { 7 });
+    /// assert_eq!(rt::spawn(future).await?, 7);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     #[derive(Debug)]
     pub struct Unconstrained<F> {

@@ -3,7 +3,8 @@
 //! panicking one unwind into a runtime thread.
 //!
 //! This is the leaf of rt's crate graph: it depends on no other rt crate,
-//! and every other one may use it (see `ARCHITECTURE.md` at the root).
+//! and every other one may use it (README.md, "How it is built", lists the
+//! crates). Users see one part of it: [`coop`], as `rt::task::coop`.
 //!
 //! - [`loom`]: atomics, `Arc`, `Mutex`, `Condvar`, `thread_local!` — std's
 //!   and parking_lot's in a build, loom's under `RUSTFLAGS="--cfg loom"`, so

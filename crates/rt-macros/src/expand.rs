@@ -1,6 +1,6 @@
 //! Turning `async fn f() -> R { body }` into a sync fn that blocks on it.
 //!
-//! Error policy (see the house style, "Macros"): a mistake never swallows
+//! Error policy: a mistake never swallows
 //! the user's code. The error is emitted as `compile_error!` next to an item
 //! that compiles as far as possible, so that the error is the only (or the
 //! first) diagnostic and the editor keeps completing inside the body:

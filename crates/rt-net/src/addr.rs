@@ -16,6 +16,30 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV
 /// literals (`"127.0.0.1:8080"`, `"[::1]:80"`) never leave the task.
 ///
 /// The trait is sealed: its method is private to rt.
+///
+/// # Examples
+///
+/// ```
+/// use std::net::{Ipv4Addr, SocketAddr};
+/// use rt::net::{TcpListener, ToSocketAddrs, UdpSocket};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// // All of these name 127.0.0.1, port 0 (any free port):
+/// let _ = TcpListener::bind("127.0.0.1:0").await?;
+/// let _ = TcpListener::bind(("127.0.0.1", 0)).await?;
+/// let _ = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+/// let _ = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+/// let _ = UdpSocket::bind(String::from("127.0.0.1:0")).await?;
+///
+/// // A function generic over addresses, as rt's own are.
+/// async fn bind_udp(addr: impl ToSocketAddrs) -> std::io::Result<UdpSocket> {
+///     UdpSocket::bind(addr).await
+/// }
+/// let socket = bind_udp(("127.0.0.1", 0)).await?;
+/// assert!(socket.local_addr()?.ip().is_loopback());
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub trait ToSocketAddrs: sealed::ToSocketAddrsPriv {}
 
 pub(crate) mod sealed {

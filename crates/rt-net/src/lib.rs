@@ -59,9 +59,8 @@ pub use unix::{UnixDatagram, UnixListener, UnixStream};
 use std::io;
 
 /// Listen backlog of the listeners: std and mio use 128, which overflows
-/// when thousands of clients connect at once (9,000 connects in a burst
-/// took 2.28 s with 128, 0.38 s with 4096, measured when the C10k demo was
-/// written); the kernel caps it at `somaxconn`.
+/// when thousands of clients connect at once (README.md, "Figures behind
+/// the constants"); the kernel caps it at `somaxconn`.
 const BACKLOG: i32 = 4096;
 
 /// Whether a non-blocking `connect` returned "in progress".

@@ -25,7 +25,7 @@ use rt_io::{AsyncReadExt, AsyncWriteExt};
 use rt_net::{TcpListener, TcpStream};
 use support::Driver;
 
-/// Message size, as in DESIGN.md's echo figures.
+/// Message size, as in README.md's echo figures.
 const MESSAGE: usize = 64;
 
 #[test]

@@ -68,13 +68,22 @@ impl fmt::Debug for Config {
 
 /// Builds a [`Runtime`] with custom settings.
 ///
+/// Make one with [`Builder::new_multi_thread`], change the settings with
+/// the `&mut self` setters (each documents its default), then
+/// [`build`](Builder::build). [`Runtime::new`] is
+/// `Builder::new_multi_thread().build()`.
+///
+/// # Examples
+///
 /// ```
-/// let rt = rt_pool::Builder::new_multi_thread()
+/// use rt::runtime::Builder;
+///
+/// let rt = Builder::new_multi_thread()
 ///     .worker_threads(2)
 ///     .thread_name("my-worker")
-///     .build()
-///     .unwrap();
+///     .build()?;
 /// assert_eq!(rt.block_on(async { 6 * 7 }), 42);
+/// # std::io::Result::Ok(())
 /// ```
 pub struct Builder {
     worker_threads: Option<usize>,
@@ -90,7 +99,15 @@ pub struct Builder {
 
 impl Builder {
     /// A builder for the multi-threaded, work-stealing runtime (the only
-    /// flavor rt has).
+    /// flavor rt has), with every setting at its default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread().build()?;
+    /// # drop(rt);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn new_multi_thread() -> Builder {
         Builder {
             worker_threads: None,
@@ -110,6 +127,14 @@ impl Builder {
     ///
     /// # Panics
     /// If `n` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread().worker_threads(4).build()?;
+    /// assert_eq!(rt.handle().num_workers(), 4);
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn worker_threads(&mut self, n: usize) -> &mut Self {
         assert!(n > 0, "worker_threads cannot be set to 0");
@@ -117,14 +142,45 @@ impl Builder {
         self
     }
 
-    /// Name of the runtime's threads. Default: `"rt-worker"`.
+    /// Name of the runtime's threads (workers and blocking pool). Default:
+    /// `"rt-worker"`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .thread_name("my-service")
+    ///     .build()?;
+    /// let name = rt.block_on(rt.spawn(async {
+    ///     std::thread::current().name().map(String::from)
+    /// }))?;
+    /// assert_eq!(name.as_deref(), Some("my-service"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Self {
         let name = name.into();
         self.thread_name = Arc::new(move || name.clone());
         self
     }
 
-    /// A function that names each new thread. Default: `"rt-worker"`.
+    /// A function that names each new thread (workers and blocking pool).
+    /// Default: every thread is `"rt-worker"`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// static NEXT: AtomicUsize = AtomicUsize::new(0);
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .thread_name_fn(|| format!("worker-{}", NEXT.fetch_add(1, Ordering::Relaxed)))
+    ///     .build()?;
+    /// let name = rt.block_on(rt.spawn(async {
+    ///     std::thread::current().name().map(String::from)
+    /// }))?;
+    /// assert!(name.unwrap().starts_with("worker-"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Self
     where
         F: Fn() -> String + Send + Sync + 'static,
@@ -134,12 +190,44 @@ impl Builder {
     }
 
     /// Stack size of the runtime's threads, in bytes. Default: std's (2 MiB).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .thread_stack_size(8 * 1024 * 1024)
+    ///     .build()?;
+    /// // Room for a task with a deep recursion or a large future.
+    /// assert_eq!(rt.block_on(rt.spawn(async { [0u8; 1 << 20].len() }))?, 1 << 20);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn thread_stack_size(&mut self, size: usize) -> &mut Self {
         self.thread_stack_size = Some(size);
         self
     }
 
-    /// Run `f` on each runtime thread when it starts. Default: nothing.
+    /// Run `f` on each runtime thread (worker or blocking pool) when it
+    /// starts. Default: nothing. A panic in `f` is reported by the panic
+    /// hook and contained: the thread runs on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let started = Arc::new(AtomicUsize::new(0));
+    /// let count = started.clone();
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_thread_start(move || {
+    ///         count.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()?;
+    /// drop(rt); // waits for the workers
+    /// assert!(started.load(Ordering::Relaxed) >= 2);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn on_thread_start<F>(&mut self, f: F) -> &mut Self
     where
         F: Fn() + Send + Sync + 'static,
@@ -148,7 +236,28 @@ impl Builder {
         self
     }
 
-    /// Run `f` on each runtime thread before it stops. Default: nothing.
+    /// Run `f` on each runtime thread (worker or blocking pool) before it
+    /// stops. Default: nothing. A panic in `f` is reported by the panic
+    /// hook and contained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let stopped = Arc::new(AtomicUsize::new(0));
+    /// let count = stopped.clone();
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_thread_stop(move || {
+    ///         count.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()?;
+    /// drop(rt); // stops the workers and waits for them
+    /// assert!(stopped.load(Ordering::Relaxed) >= 2);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Self
     where
         F: Fn() + Send + Sync + 'static,
@@ -160,8 +269,21 @@ impl Builder {
     /// Every `n`-th tick a worker takes from the global queue before its
     /// own. Default: 61.
     ///
+    /// A lower value serves tasks spawned from outside the workers sooner,
+    /// at the cost of the locality of each worker's own queue.
+    ///
     /// # Panics
     /// If `n` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .global_queue_interval(31)
+    ///     .build()?;
+    /// # drop(rt);
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn global_queue_interval(&mut self, n: u32) -> &mut Self {
         assert!(n > 0, "global_queue_interval must be greater than 0");
@@ -172,8 +294,21 @@ impl Builder {
     /// Every `n`-th tick a busy worker polls the reactor (I/O and timers)
     /// without blocking. Default: 61.
     ///
+    /// A lower value delivers I/O and timer events to busy workers sooner,
+    /// at the cost of more reactor turns.
+    ///
     /// # Panics
     /// If `n` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .event_interval(31)
+    ///     .build()?;
+    /// # drop(rt);
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn event_interval(&mut self, n: u32) -> &mut Self {
         assert!(n > 0, "event_interval must be greater than 0");
@@ -181,10 +316,24 @@ impl Builder {
         self
     }
 
-    /// Most threads the blocking pool starts. Default: 512.
+    /// Most threads the blocking pool starts. Default: 512. Jobs beyond
+    /// that wait in a queue for a thread.
     ///
     /// # Panics
     /// If `n` is zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .max_blocking_threads(1)
+    ///     .build()?;
+    /// // One blocking thread: the second job waits for the first.
+    /// let first = rt.spawn_blocking(|| 1);
+    /// let second = rt.spawn_blocking(|| 2);
+    /// assert_eq!(rt.block_on(first)? + rt.block_on(second)?, 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[track_caller]
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
         assert!(n > 0, "max_blocking_threads cannot be set to 0");
@@ -194,30 +343,79 @@ impl Builder {
 
     /// How long an idle blocking thread waits for work before it exits.
     /// Default: 10 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .thread_keep_alive(Duration::from_millis(100))
+    ///     .build()?;
+    /// # drop(rt);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn thread_keep_alive(&mut self, duration: Duration) -> &mut Self {
         self.keep_alive = duration;
         self
     }
 
     /// Accepted for tokio compatibility: I/O and timers are always enabled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// // tokio's usual line compiles unchanged.
+    /// let rt = rt::runtime::Builder::new_multi_thread().enable_all().build()?;
+    /// # drop(rt);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn enable_all(&mut self) -> &mut Self {
         self
     }
 
     /// Accepted for tokio compatibility: I/O is always enabled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread().enable_io().build()?;
+    /// # drop(rt);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn enable_io(&mut self) -> &mut Self {
         self
     }
 
     /// Accepted for tokio compatibility: timers are always enabled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread().enable_time().build()?;
+    /// # drop(rt);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn enable_time(&mut self) -> &mut Self {
         self
     }
 
-    /// Start the runtime's threads.
+    /// Starts the runtime's threads with these settings. The builder can
+    /// build again.
     ///
     /// # Errors
     /// If the reactor cannot be created or a thread cannot be spawned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut builder = rt::runtime::Builder::new_multi_thread();
+    /// builder.worker_threads(1);
+    /// let first = builder.build()?;
+    /// let second = builder.build()?; // a second, independent runtime
+    /// assert_eq!(first.block_on(async { 1 }) + second.block_on(async { 1 }), 2);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
         Runtime::start(self.config())
     }

@@ -10,8 +10,29 @@ use crate::worker::{Origin, Shared};
 
 /// A handle to a runtime: spawn onto it, or block on it, from any thread.
 ///
-/// Cloning is cheap (one reference count). A handle may outlive its
-/// runtime; spawning through it then gives a task that is cancelled at once.
+/// Get one with [`Handle::current`] inside the runtime, or
+/// [`Runtime::handle`](crate::Runtime::handle) outside it. Cloning is cheap
+/// (one reference count). A handle may outlive its runtime; spawning
+/// through it then gives a task that is cancelled at once.
+///
+/// # Examples
+///
+/// ```
+/// use rt::runtime::Handle;
+///
+/// let rt = rt::Runtime::new()?;
+/// let handle: Handle = rt.handle().clone();
+///
+/// // A thread that is not the runtime's spawns onto it and waits for the task.
+/// let answer = std::thread::spawn(move || {
+///     let task = handle.spawn(async { 6 * 7 });
+///     handle.block_on(task)
+/// })
+/// .join()
+/// .unwrap()?;
+/// assert_eq!(answer, 42);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Handle {
     pub(crate) shared: Arc<Shared>,
@@ -22,7 +43,24 @@ impl Handle {
     ///
     /// # Panics
     /// Outside a runtime (neither a runtime thread nor inside `block_on` or
-    /// `Runtime::enter`).
+    /// `Runtime::enter`); [`Handle::try_current`] does not panic.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::runtime::Handle;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = Handle::current();
+    /// // A blocking-pool thread cannot `.await`, but can reach the runtime:
+    /// let answer = rt::task::spawn_blocking(move || {
+    ///     handle.block_on(async { rt::spawn(async { 6 * 7 }).await })
+    /// })
+    /// .await??;
+    /// assert_eq!(answer, 42);
+    /// # Ok::<(), Box<dyn std::error::Error>>(()) })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[track_caller]
     pub fn current() -> Handle {
         match context::current() {
@@ -35,13 +73,39 @@ impl Handle {
     }
 
     /// The handle of the runtime this thread is in, or an error outside one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::runtime::Handle;
+    ///
+    /// assert!(Handle::try_current().is_err()); // no runtime on this thread
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// rt.block_on(async {
+    ///     assert!(Handle::try_current().is_ok());
+    /// });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn try_current() -> Result<Handle, TryCurrentError> {
         context::current().ok_or(TryCurrentError(()))
     }
 
-    /// Spawn a task onto this runtime. From a worker of this runtime the
-    /// task goes to that worker's queue; from any other thread, to the
-    /// global injector.
+    /// Spawns a task onto this runtime, from any thread. From a worker of
+    /// this runtime the task goes to that worker's queue; from any other
+    /// thread, to the global injector.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::Runtime::new()?;
+    /// let handle = rt.handle().clone();
+    /// let task = std::thread::spawn(move || handle.spawn(async { 40 + 2 }))
+    ///     .join()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(task)?, 42);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -54,7 +118,19 @@ impl Handle {
         join
     }
 
-    /// Run `f` on the blocking pool; await its value through the handle.
+    /// Runs `f` on this runtime's blocking pool, from any thread; await its
+    /// value through the returned handle (see
+    /// [`spawn_blocking`](crate::spawn_blocking)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::Runtime::new()?;
+    /// let handle = rt.handle();
+    /// let task = handle.spawn_blocking(|| std::fs::metadata(".").map(|m| m.is_dir()));
+    /// assert!(handle.block_on(task)??);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -73,6 +149,27 @@ impl Handle {
     /// On a thread that drives asynchronous tasks: a worker thread of any
     /// runtime, or inside another `block_on` (it would block them; the
     /// inner call would also take the outer one's wake-ups).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// let handle = rt.handle().clone();
+    /// std::thread::spawn(move || {
+    ///     // Inside the future, timers, sockets and `spawn` work as they do
+    ///     // in the runtime (the future is made inside the async block: made
+    ///     // before `block_on` enters the runtime, a timer would panic).
+    ///     handle.block_on(async {
+    ///         rt::time::sleep(Duration::from_millis(1)).await;
+    ///         rt::spawn(async { 1 }).await
+    ///     })
+    /// })
+    /// .join()
+    /// .unwrap()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         let Some(_blocking) = context::enter_block_on() else {
@@ -85,8 +182,32 @@ impl Handle {
         crate::block_on::block_on(future)
     }
 
-    /// Enter this runtime's context on the calling thread until the guard
-    /// drops, so `spawn` and `Handle::current` work there.
+    /// Enters this runtime's context on the calling thread until the guard
+    /// drops, so that `spawn`, `Handle::current`, timers and sockets work
+    /// there without `block_on`.
+    ///
+    /// # Panics
+    ///
+    /// When guards of one thread are dropped in another order than they
+    /// were made.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::runtime::Handle;
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// let handle = rt.handle().clone();
+    /// std::thread::spawn(move || {
+    ///     let _guard = handle.enter();
+    ///     // This thread is not the runtime's, yet `rt::spawn` finds it.
+    ///     let _task = rt::spawn(async {});
+    ///     assert!(Handle::try_current().is_ok());
+    /// })
+    /// .join()
+    /// .unwrap();
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
         EnterGuard {
             _guard: context::set_current(self),
@@ -95,11 +216,29 @@ impl Handle {
     }
 
     /// How many worker threads the runtime has.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread().worker_threads(3).build()?;
+    /// assert_eq!(rt.handle().num_workers(), 3);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn num_workers(&self) -> usize {
         self.shared.config.worker_threads
     }
 
     /// How many tasks are alive (spawned and not yet completed).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::Runtime::new()?;
+    /// assert_eq!(rt.handle().num_alive_tasks(), 0);
+    /// let _task = rt.spawn(std::future::pending::<()>());
+    /// assert_eq!(rt.handle().num_alive_tasks(), 1);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn num_alive_tasks(&self) -> usize {
         self.shared.owned.len()
     }
@@ -126,6 +265,23 @@ impl std::fmt::Debug for Handle {
 
 /// The runtime context entered by [`Handle::enter`] or
 /// [`Runtime::enter`](crate::Runtime::enter); leaves it when dropped.
+///
+/// Guards of one thread must be dropped in the reverse order of their
+/// making (dropping them out of order panics).
+///
+/// # Examples
+///
+/// ```
+/// use rt::runtime::{EnterGuard, Handle};
+///
+/// let rt = rt::Runtime::new()?;
+/// {
+///     let _guard: EnterGuard<'_> = rt.enter();
+///     assert!(Handle::try_current().is_ok());
+/// }
+/// assert!(Handle::try_current().is_err()); // left with the guard
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct EnterGuard<'a> {
     _guard: context::SetCurrentGuard,
@@ -133,6 +289,15 @@ pub struct EnterGuard<'a> {
 }
 
 /// [`Handle::try_current`] was called outside a runtime.
+///
+/// # Examples
+///
+/// ```
+/// use rt::runtime::{Handle, TryCurrentError};
+///
+/// let err: TryCurrentError = Handle::try_current().unwrap_err();
+/// assert_eq!(err.to_string(), "there is no rt runtime running on this thread");
+/// ```
 #[derive(Debug)]
 pub struct TryCurrentError(());
 

@@ -2,8 +2,9 @@
 //!
 //! Each task's future is wrapped with a guard that, when the future is done
 //! (completed, panicked, or dropped by an abort — even before its first
-//! poll), pushes the task's key onto the set's ready list and wakes the set. `join_next` then polls only the
-//! handles on that list, so draining n tasks costs O(n), not O(n²).
+//! poll), pushes the task's key onto the set's ready list and wakes the
+//! set. `join_next` then polls only the handles on that list, so draining
+//! n tasks costs O(n), not O(n²).
 
 use std::collections::{HashMap, VecDeque};
 use std::future::{poll_fn, Future};
@@ -21,19 +22,23 @@ use crate::Handle;
 /// A collection of spawned tasks, awaited in the order they finish.
 /// Dropping the set aborts every task still in it.
 ///
+/// # Examples
+///
 /// ```
-/// # let rt = rt_pool::Runtime::new().unwrap();
-/// # rt.block_on(async {
-/// let mut set = rt_pool::JoinSet::new();
+/// use rt::task::JoinSet;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let mut set = JoinSet::new();
 /// for i in 0..10u64 {
 ///     set.spawn(async move { i * i });
 /// }
 /// let mut sum = 0;
 /// while let Some(res) = set.join_next().await {
-///     sum += res.unwrap();
+///     sum += res?;
 /// }
 /// assert_eq!(sum, 285);
-/// # });
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
 /// ```
 pub struct JoinSet<T> {
     handles: HashMap<u64, JoinHandle<T>>,
@@ -65,6 +70,13 @@ impl Drop for DoneGuard {
 
 impl<T: Send + 'static> JoinSet<T> {
     /// An empty set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let set: rt::task::JoinSet<u32> = rt::task::JoinSet::new();
+    /// assert!(set.is_empty());
+    /// ```
     pub fn new() -> JoinSet<T> {
         JoinSet {
             handles: HashMap::new(),
@@ -74,20 +86,68 @@ impl<T: Send + 'static> JoinSet<T> {
         }
     }
 
-    /// How many tasks are in the set.
+    /// How many tasks are in the set: spawned and not yet joined (a task
+    /// that finished stays in the set until [`join_next`](JoinSet::join_next)
+    /// returns it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// set.spawn(async { 1 });
+    /// set.spawn(async { 2 });
+    /// assert_eq!(set.len(), 2);
+    /// set.join_next().await;
+    /// assert_eq!(set.len(), 1);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn len(&self) -> usize {
         self.handles.len()
     }
 
     /// Whether the set holds no task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// assert!(set.is_empty());
+    /// set.spawn(async {});
+    /// assert!(!set.is_empty());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.handles.is_empty()
     }
 
-    /// Spawn `future` on the current runtime and add it to the set.
+    /// Spawns `future` on the current runtime and adds it to the set;
+    /// returns a handle that aborts that one task.
     ///
     /// # Panics
     /// Outside a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// set.spawn(async { "quick" });
+    /// let slow = set.spawn(std::future::pending());
+    /// slow.abort();
+    ///
+    /// let mut outputs = Vec::new();
+    /// while let Some(res) = set.join_next().await {
+    ///     outputs.push(res.map_err(|err| err.is_cancelled()));
+    /// }
+    /// outputs.sort();
+    /// assert_eq!(outputs, [Ok("quick"), Err(true)]);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn spawn<F>(&mut self, future: F) -> rt_task::AbortHandle
     where
@@ -96,7 +156,21 @@ impl<T: Send + 'static> JoinSet<T> {
         self.spawn_on(future, &Handle::current())
     }
 
-    /// Spawn `future` on `handle`'s runtime and add it to the set.
+    /// Spawns `future` on `handle`'s runtime and adds it to the set; usable
+    /// outside the runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::task::JoinSet;
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// let mut set = JoinSet::new();
+    /// set.spawn_on(async { 7 }, rt.handle()); // not inside the runtime
+    /// let output = rt.block_on(set.join_next());
+    /// assert_eq!(output.unwrap()?, 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn spawn_on<F>(&mut self, future: F, handle: &Handle) -> rt_task::AbortHandle
     where
         F: Future<Output = T> + Send + 'static,
@@ -116,8 +190,29 @@ impl<T: Send + 'static> JoinSet<T> {
         abort
     }
 
-    /// Wait for the next task to finish and return its output; `None` if
-    /// the set is empty.
+    /// Waits for the next task to finish and returns its output (or its
+    /// [`JoinError`]); `None` if the set is empty. Cancel-safe: dropping
+    /// the future loses no output.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// set.spawn(async {
+    ///     rt::time::sleep(Duration::from_millis(50)).await;
+    ///     "slow"
+    /// });
+    /// set.spawn(async { "fast" });
+    /// // In the order they finish, not the order they were spawned.
+    /// assert_eq!(set.join_next().await.unwrap()?, "fast");
+    /// assert_eq!(set.join_next().await.unwrap()?, "slow");
+    /// assert!(set.join_next().await.is_none());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn join_next(&mut self) -> Option<Result<T, JoinError>> {
         poll_fn(|cx| self.poll_join_next(cx)).await
     }
@@ -125,6 +220,24 @@ impl<T: Send + 'static> JoinSet<T> {
     /// The output of a task that already finished, without waiting.
     ///
     /// It cannot yield, so it ignores the cooperative budget (as tokio's).
+    /// `None` both when the set is empty and when no task has finished.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// set.spawn(async { 1 });
+    /// let output = loop {
+    ///     match set.try_join_next() {
+    ///         Some(output) => break output?,
+    ///         None => rt::task::yield_now().await, // not finished yet
+    ///     }
+    /// };
+    /// assert_eq!(output, 1);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
         let waker = std::task::Waker::noop();
         let polled =
@@ -138,8 +251,23 @@ impl<T: Send + 'static> JoinSet<T> {
     /// Poll for the next finished task (see [`JoinSet::join_next`]).
     ///
     /// Returning a task's output consumes one unit of the cooperative
-    /// budget (`rt_core::coop`); with none left it returns `Pending` and
+    /// budget (`rt::task::coop`); with none left it returns `Pending` and
     /// the task is polled again later.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// set.spawn(async { 5 });
+    /// // What `join_next` does, for a hand-written `Future` or `Stream`.
+    /// let output = poll_fn(|cx| set.poll_join_next(cx)).await;
+    /// assert_eq!(output.unwrap()?, 5);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
         if self.handles.is_empty() {
             return Poll::Ready(None);
@@ -178,20 +306,75 @@ impl<T: Send + 'static> JoinSet<T> {
         Poll::Pending
     }
 
-    /// Abort every task in the set; they stay in it until joined.
+    /// Aborts every task in the set; they stay in it until joined, each
+    /// with a cancelled [`JoinError`] unless it finished first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// for _ in 0..3 {
+    ///     set.spawn(std::future::pending::<()>());
+    /// }
+    /// set.abort_all();
+    /// assert_eq!(set.len(), 3);
+    /// while let Some(res) = set.join_next().await {
+    ///     assert!(res.unwrap_err().is_cancelled());
+    /// }
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn abort_all(&mut self) {
         for h in self.handles.values() {
             h.abort();
         }
     }
 
-    /// Remove every task from the set without aborting it.
+    /// Removes every task from the set without aborting it: the tasks run
+    /// on, detached.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let done = Arc::new(AtomicBool::new(false));
+    /// let mut set = rt::task::JoinSet::new();
+    /// let flag = done.clone();
+    /// set.spawn(async move { flag.store(true, Ordering::Release) });
+    /// set.detach_all();
+    /// assert!(set.is_empty());
+    /// drop(set); // aborts nothing: the task is no longer in it
+    /// while !done.load(Ordering::Acquire) {
+    ///     rt::task::yield_now().await;
+    /// }
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn detach_all(&mut self) {
         self.handles.clear();
         self.waiting.clear();
     }
 
-    /// Abort every task and wait until all have finished.
+    /// Aborts every task and waits until all have finished; the set is
+    /// then empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// for _ in 0..3 {
+    ///     set.spawn(std::future::pending::<()>());
+    /// }
+    /// set.shutdown().await;
+    /// assert!(set.is_empty());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn shutdown(&mut self) {
         self.abort_all();
         while self.join_next().await.is_some() {}

@@ -1,6 +1,9 @@
 //! rt's worker pool: the threads that run tasks, how they park and wake,
 //! the blocking pool, and the `Runtime` that owns them.
 //!
+//! Users reach this crate through the facade: `rt::Runtime`,
+//! `rt::runtime::{Builder, Handle}`, `rt::spawn` and `rt::task::*`.
+//!
 //! # Design
 //!
 //! A [`Runtime`] starts `worker_threads` threads (default: one per CPU).
@@ -17,6 +20,11 @@
 //! queued tasks and a turn of the reactor. `block_on`'s future is not
 //! budgeted (it runs on a thread that is not a worker).
 //!
+//! Closures that block (file I/O, a C library, heavy computation) go to a
+//! separate pool of threads through [`spawn_blocking`], so that no worker
+//! ever waits on them; the pool grows up to `max_blocking_threads` and its
+//! idle threads exit after `thread_keep_alive`.
+//!
 //! Parking (`park`) and waking (`idle`) are the protocols that must never
 //! lose a wake-up; both are documented in their modules and model-checked
 //! with loom (`RUSTFLAGS="--cfg loom" cargo test -p rt-pool --lib`). An idle
@@ -26,22 +34,40 @@
 //!
 //! # Examples
 //!
-//! ```
-//! use rt_pool::{Builder, JoinSet};
+//! A runtime, a task on it, and its output:
 //!
-//! let rt = Builder::new_multi_thread().worker_threads(2).build().unwrap();
+//! ```
+//! let rt = rt::Runtime::new()?;
+//! let answer = rt.block_on(async {
+//!     let task = rt::spawn(async { 6 * 7 });
+//!     task.await
+//! })?;
+//! assert_eq!(answer, 42);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Settings through the builder, many tasks joined as they finish, and a
+//! blocking closure on the blocking pool:
+//!
+//! ```
+//! use rt::runtime::Builder;
+//! use rt::task::JoinSet;
+//!
+//! let rt = Builder::new_multi_thread().worker_threads(2).build()?;
 //! let total = rt.block_on(async {
 //!     let mut set = JoinSet::new();
 //!     for i in 1..=4u32 {
 //!         set.spawn(async move { i });
 //!     }
 //!     let mut total = 0;
-//!     while let Some(r) = set.join_next().await {
-//!         total += r.unwrap();
+//!     while let Some(output) = set.join_next().await {
+//!         total += output?;
 //!     }
-//!     total
-//! });
-//! assert_eq!(total, 10);
+//!     total += rt::task::spawn_blocking(|| 10).await?;
+//!     Ok::<u32, rt::task::JoinError>(total)
+//! })?;
+//! assert_eq!(total, 20);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod block_on;
@@ -69,10 +95,44 @@ pub use rt_task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use runtime::Runtime;
 pub use yield_now::{yield_now, YieldNow};
 
-/// Spawn a task on the current runtime.
+/// Spawns a task on the current runtime.
+///
+/// The task starts running on a worker thread at once, concurrently with
+/// the caller; awaiting the returned [`JoinHandle`] yields its output, or a
+/// [`JoinError`] if it panicked or was aborted. Dropping the handle
+/// detaches the task: it keeps running.
 ///
 /// # Panics
-/// Outside a runtime (use [`Handle::spawn`] from other threads).
+///
+/// Outside a runtime: call it from a task, inside `Runtime::block_on`, or
+/// after `Runtime::enter` (or use [`Handle::spawn`] from other threads).
+///
+/// # Examples
+///
+/// ```
+/// #[rt::main]
+/// async fn main() {
+///     let task = rt::spawn(async {
+///         // Runs on a worker thread.
+///         "hello from a task"
+///     });
+///     assert_eq!(task.await.unwrap(), "hello from a task");
+/// }
+/// ```
+///
+/// Many tasks at once, each joined in turn:
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// let tasks: Vec<_> = (0..10u64).map(|i| rt::spawn(async move { i * i })).collect();
+/// let mut sum = 0;
+/// for task in tasks {
+///     sum += task.await?;
+/// }
+/// assert_eq!(sum, 285);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[track_caller]
 pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
@@ -88,10 +148,34 @@ where
     }
 }
 
-/// Run a blocking closure on the current runtime's blocking pool.
+/// Runs a closure that may block on the current runtime's blocking pool,
+/// and returns a handle to await its value.
+///
+/// Workers must not block (a blocked worker runs none of its tasks); a
+/// blocking closure goes to a thread of the blocking pool instead, which
+/// starts threads as needed up to `max_blocking_threads` (default 512) and
+/// queues the rest. Once started, the closure runs to the end: aborting
+/// its handle cancels it only if it has not started.
 ///
 /// # Panics
-/// Outside a runtime.
+///
+/// Outside a runtime (see [`spawn`]).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let sum = rt::task::spawn_blocking(|| {
+///     std::thread::sleep(Duration::from_millis(10)); // blocks this thread only
+///     (1..=100u64).sum::<u64>()
+/// })
+/// .await?;
+/// assert_eq!(sum, 5050);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[track_caller]
 pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
 where

@@ -49,13 +49,25 @@ use crate::Handle;
 /// without waiting; use [`Runtime::shutdown_background`] there. Sockets
 /// and timers it leaves behind fail from then on instead of waiting.
 ///
+/// # Examples
+///
 /// ```
-/// let rt = rt_pool::Runtime::new().unwrap();
+/// let rt = rt::Runtime::new()?;
 /// let answer = rt.block_on(async {
-///     let task = rt_pool::spawn(async { 21 * 2 });
+///     let task = rt::spawn(async { 21 * 2 });
 ///     task.await.unwrap()
 /// });
 /// assert_eq!(answer, 42);
+/// # std::io::Result::Ok(())
+/// ```
+///
+/// Most programs let `#[rt::main]` build the runtime and block on `main`:
+///
+/// ```
+/// #[rt::main]
+/// async fn main() {
+///     assert_eq!(rt::spawn(async { 21 * 2 }).await.unwrap(), 42);
+/// }
 /// ```
 pub struct Runtime {
     handle: Handle,
@@ -64,10 +76,19 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// A runtime with the default settings (see [`Builder`](crate::Builder)).
+    /// A runtime with the default settings (see [`Builder`](crate::Builder)):
+    /// one worker thread per CPU.
     ///
     /// # Errors
     /// If the reactor or a thread cannot be created.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::Runtime::new()?;
+    /// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn new() -> io::Result<Runtime> {
         crate::Builder::new_multi_thread().build()
     }
@@ -98,18 +119,43 @@ impl Runtime {
     /// Run `future` to completion on the calling thread; tasks it spawns run
     /// on the workers.
     ///
-    /// The future runs without a cooperative budget (`rt_core::coop`): it
+    /// The future runs without a cooperative budget (`rt::task::coop`): it
     /// is not on a worker, so it keeps no task waiting (tokio budgets it).
     ///
     /// # Panics
     /// On a thread that drives tasks: a worker thread of any runtime, or
     /// inside another `block_on` (see [`Handle::block_on`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// let output = rt.block_on(async {
+    ///     rt::time::sleep(Duration::from_millis(1)).await;
+    ///     rt::spawn(async { "done" }).await
+    /// })?;
+    /// assert_eq!(output, "done");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.handle.block_on(future)
     }
 
-    /// Spawn a task onto the runtime (see [`Handle::spawn`]).
+    /// Spawns a task onto the runtime, from any thread (see
+    /// [`Handle::spawn`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::Runtime::new()?;
+    /// // Not inside the runtime: the task still runs on its workers.
+    /// let task = rt.spawn(async { "ran on a worker" });
+    /// assert_eq!(rt.block_on(task)?, "ran on a worker");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -118,7 +164,17 @@ impl Runtime {
         self.handle.spawn(future)
     }
 
-    /// Run `f` on the blocking pool (see [`Handle::spawn_blocking`]).
+    /// Runs `f` on the runtime's blocking pool, from any thread (see
+    /// [`spawn_blocking`](crate::spawn_blocking)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::Runtime::new()?;
+    /// let task = rt.spawn_blocking(|| std::thread::current().name().map(String::from));
+    /// assert_eq!(rt.block_on(task)?.as_deref(), Some("rt-worker"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -127,12 +183,43 @@ impl Runtime {
         self.handle.spawn_blocking(f)
     }
 
-    /// The runtime's handle.
+    /// The runtime's handle: clone it to spawn onto the runtime, or block
+    /// on it, from other threads.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::Runtime::new()?;
+    /// let handle = rt.handle().clone();
+    /// let answer = std::thread::spawn(move || handle.block_on(async { 6 * 7 }))
+    ///     .join()
+    ///     .unwrap();
+    /// assert_eq!(answer, 42);
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn handle(&self) -> &Handle {
         &self.handle
     }
 
-    /// Enter the runtime's context on this thread (see [`Handle::enter`]).
+    /// Enters the runtime's context on this thread until the guard drops,
+    /// so that [`spawn`](crate::spawn), timers and sockets work outside
+    /// async code (see [`Handle::enter`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// let guard = rt.enter();
+    /// let task = rt::spawn(async { 1 }); // no `block_on` needed to spawn
+    /// let sleep = rt::time::sleep(Duration::from_millis(1)); // nor to make a timer
+    /// drop(guard);
+    ///
+    /// rt.block_on(sleep);
+    /// assert_eq!(rt.block_on(task)?, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
         self.handle.enter()
     }
@@ -146,14 +233,40 @@ impl Runtime {
     /// With a non-zero timeout, on a thread that drives tasks (a worker, or
     /// inside `block_on`), after shutting down without waiting: it would
     /// block that thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// // A job that would keep a plain drop waiting for a minute.
+    /// rt.spawn_blocking(|| std::thread::sleep(Duration::from_secs(60)));
+    ///
+    /// let start = Instant::now();
+    /// rt.shutdown_timeout(Duration::from_millis(100));
+    /// assert!(start.elapsed() < Duration::from_secs(30));
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn shutdown_timeout(mut self, timeout: Duration) {
         let deadline = Instant::now().checked_add(timeout);
         self.shutdown_checked(deadline, !timeout.is_zero());
     }
 
-    /// Shut down without waiting for anything still running. Callable from
-    /// anywhere, a task included.
+    /// Shuts down without waiting for anything still running. Callable from
+    /// anywhere, a task included, where dropping the runtime would panic.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let inner = rt::Runtime::new()?;
+    /// rt::Runtime::new()?.block_on(async move {
+    ///     // This thread drives tasks: `drop(inner)` would panic here.
+    ///     inner.shutdown_background();
+    /// });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn shutdown_background(self) {
         self.shutdown_timeout(Duration::ZERO);
     }

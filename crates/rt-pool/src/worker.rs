@@ -307,10 +307,10 @@ impl Worker<'_> {
     /// Wake the tasks that yielded before the last reactor turn, at most
     /// `DEFERRED_BATCH` at a time so the deque never has to grow
     /// (crossbeam reallocates its buffer past 64 tasks and again when it
-    /// drains: 21% of `yield_many`'s time). The rest wait for the next
-    /// round, which needs no new turn for them (`turned`): one `epoll_wait`
-    /// per round of every yielded task, not per batch of 64. One notify for
-    /// the batch, not one per task.
+    /// drains; README.md, "Figures behind the constants"). The rest wait for
+    /// the next round, which needs no new turn for them (`turned`): one
+    /// `epoll_wait` per round of every yielded task, not per batch of 64.
+    /// One notify for the batch, not one per task.
     fn wake_deferred(&mut self) {
         let mut batch = std::mem::take(&mut self.spare);
         {
@@ -351,9 +351,9 @@ impl Worker<'_> {
         if let Some(driver) = &self.shared.driver {
             // What the turn wakes is queued here without a wake-up per task;
             // siblings are woken only if there is more than this worker's
-            // next task. (A wake per task pulled an idle sibling in about
-            // every 30 echo round trips, which then stole the task: 2,500+
-            // context switches per 40,000 round trips, tokio 29.)
+            // next task. (A wake per task pulls an idle sibling in, which
+            // then steals the task: a context switch where none is needed;
+            // README.md, "Figures behind the constants".)
             self.queue_locally(|| driver.try_turn(Some(Duration::ZERO), &mut || true));
             self.offer_surplus();
         }

@@ -12,23 +12,41 @@ use std::task::{Context, Poll};
 /// tokio. Elsewhere (inside `block_on`, or under another executor) it wakes
 /// itself at once.
 ///
+/// # Examples
+///
 /// ```
-/// # let rt = rt_pool::Runtime::new().unwrap();
-/// # rt.block_on(async {
-/// let task = rt_pool::spawn(async {
-///     for _ in 0..3 {
-///         rt_pool::yield_now().await;
+/// # rt::Runtime::new()?.block_on(async {
+/// let task = rt::spawn(async {
+///     let mut sum = 0u64;
+///     for i in 0..3_000u64 {
+///         sum += i; // CPU work...
+///         if i % 1_000 == 0 {
+///             rt::task::yield_now().await; // ...with a turn for the others
+///         }
 ///     }
-///     "done"
+///     sum
 /// });
-/// assert_eq!(task.await.unwrap(), "done");
-/// # });
+/// assert_eq!(task.await?, 4_498_500);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
 /// ```
 pub fn yield_now() -> YieldNow {
     YieldNow { yielded: false }
 }
 
-/// The future of [`yield_now`].
+/// The future of [`yield_now`]: `Pending` once, then `Ready`.
+///
+/// # Examples
+///
+/// ```
+/// use rt::task::YieldNow;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let yielding: YieldNow = rt::task::yield_now();
+/// yielding.await;
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless awaited"]
 pub struct YieldNow {

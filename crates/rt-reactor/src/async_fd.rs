@@ -39,22 +39,37 @@ use crate::reactor::{Direction, Registration, Waiter, READABLE, WRITABLE};
 ///
 /// # Examples
 ///
-/// ```
-/// use std::io::Read;
-/// use std::os::unix::net::UnixDatagram;
-/// use rt_reactor::Async;
-/// # let reactor = std::sync::Arc::new(rt_reactor::Reactor::new()?);
-/// # let _guard = rt_reactor::enter(&reactor);
-/// # let driver = reactor.clone();
-/// # std::thread::spawn(move || loop { if let Some(mut l) = driver.try_lock() { l.turn(None); } });
-/// # futures_lite::future::block_on(async {
+/// A std socket made awaitable; its own operations run through
+/// `read_with`/`write_with`:
 ///
+/// ```
+/// use std::os::unix::net::UnixDatagram;
+/// use rt::io::Async;
+///
+/// # rt::Runtime::new()?.block_on(async {
 /// let (a, b) = UnixDatagram::pair()?;
 /// let (a, b) = (Async::new(a)?, Async::new(b)?);
 /// a.write_with(|a| a.send(b"hello")).await?;
 /// let mut buf = [0; 16];
 /// let n = b.read_with(|b| b.recv(&mut buf)).await?;
 /// assert_eq!(&buf[..n], b"hello");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
+///
+/// A stream through the io traits:
+///
+/// ```
+/// use std::os::unix::net::UnixStream;
+/// use rt::io::{Async, AsyncReadExt, AsyncWriteExt};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (a, b) = UnixStream::pair()?;
+/// let (mut a, mut b) = (Async::new(a)?, Async::new(b)?);
+/// a.write_all(b"ping").await?;
+/// let mut buf = [0; 4];
+/// b.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"ping");
 /// # std::io::Result::Ok(()) })?;
 /// # std::io::Result::Ok(())
 /// ```
@@ -81,6 +96,20 @@ impl<T: AsFd> Async<T> {
     ///
     /// Panics outside the context of a runtime (see
     /// [`Reactor::current`](crate::Reactor::current)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, _b) = UnixStream::pair()?;
+    /// let a = Async::new(a)?; // now non-blocking, and registered
+    /// assert!(a.get_ref().peer_addr().is_ok());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn new(io: T) -> io::Result<Async<T>> {
         set_nonblocking(io.as_fd())?;
@@ -109,13 +138,14 @@ impl<T: AsFd> Async<T> {
     ///
     /// ```
     /// use std::os::unix::net::UnixStream;
-    /// use rt_reactor::Async;
-    /// # let reactor = std::sync::Arc::new(rt_reactor::Reactor::new()?);
-    /// # let _guard = rt_reactor::enter(&reactor);
+    /// use rt::io::Async;
     ///
+    /// # rt::Runtime::new()?.block_on(async {
     /// let (a, _b) = UnixStream::pair()?;
     /// a.set_nonblocking(true)?;
     /// let a = Async::new_nonblocking(a, true)?;
+    /// # drop(a);
+    /// # std::io::Result::Ok(()) })?;
     /// # std::io::Result::Ok(())
     /// ```
     #[track_caller]
@@ -133,6 +163,19 @@ impl<T: AsFd> Async<T> {
 
 impl<T> Async<T> {
     /// The inner I/O object.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::TcpListener;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = Async::new(TcpListener::bind("127.0.0.1:0")?)?;
+    /// assert!(listener.get_ref().local_addr()?.ip().is_loopback());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn get_ref(&self) -> &T {
         &self.io
     }
@@ -145,6 +188,27 @@ impl<T> Async<T> {
     ///   descriptor (for instance with `std::mem::swap`): it stays registered
     ///   with the reactor under its number until this `Async` drops, and a
     ///   new descriptor with that number would be deregistered by mistake.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (mut a, b) = UnixStream::pair()?;
+    /// let mut b = Async::new(b)?;
+    /// a.write_all(b"hi")?;
+    /// b.readable().await?;
+    /// // SAFETY: the descriptor is only read from, neither replaced nor closed.
+    /// let inner: &mut UnixStream = unsafe { b.get_mut() };
+    /// let mut buf = [0; 2];
+    /// inner.read_exact(&mut buf)?;
+    /// assert_eq!(&buf, b"hi");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub unsafe fn get_mut(&mut self) -> &mut T {
         &mut self.io
     }
@@ -155,6 +219,21 @@ impl<T> Async<T> {
     /// # Errors
     ///
     /// None at present; the `Result` leaves room for a deregistration error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, _b) = UnixStream::pair()?;
+    /// let a = Async::new(a)?;
+    /// let std_stream: UnixStream = a.into_inner()?;
+    /// std_stream.set_nonblocking(false)?; // blocking again, for std code
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn into_inner(self) -> io::Result<T> {
         let Async { registration, io } = self;
         drop(registration); // deregisters while `io` keeps the descriptor open
@@ -165,6 +244,23 @@ impl<T> Async<T> {
     ///
     /// Any number of tasks may wait at once. Readiness can be lost again
     /// before the read (another reader), so a read may still `WouldBlock`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::net::UnixDatagram;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, b) = UnixDatagram::pair()?;
+    /// let b = Async::new(b)?;
+    /// a.send(b"x")?;
+    /// b.readable().await?; // a datagram is waiting: `recv` will not block
+    /// let mut buf = [0; 1];
+    /// assert_eq!(b.get_ref().recv(&mut buf)?, 1);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn readable(&self) -> io::Result<()> {
         self.registration.ready(Direction::Read).await
     }
@@ -172,6 +268,23 @@ impl<T> Async<T> {
     /// Waits until the I/O object is writable: a write would not block now.
     ///
     /// Any number of tasks may wait at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::net::UnixDatagram;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, b) = UnixDatagram::pair()?;
+    /// let a = Async::new(a)?;
+    /// a.writable().await?; // room in the socket buffer: `send` will not block
+    /// a.get_ref().send(b"x")?;
+    /// let mut buf = [0; 1];
+    /// assert_eq!(b.recv(&mut buf)?, 1);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn writable(&self) -> io::Result<()> {
         self.registration.ready(Direction::Write).await
     }
@@ -182,6 +295,23 @@ impl<T> Async<T> {
     /// `op` should read (or accept, or receive): a `WouldBlock` from it marks
     /// the object not readable until the reactor reports it again. Any number
     /// of tasks may wait at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::{TcpListener, TcpStream};
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = Async::new(TcpListener::bind("127.0.0.1:0")?)?;
+    /// let addr = listener.get_ref().local_addr()?;
+    /// let client = rt::spawn(async move { rt::net::TcpStream::connect(addr).await });
+    /// // `accept` would block: run it when the listener is readable.
+    /// let (_server, peer) = listener.read_with(|l| l.accept()).await?;
+    /// assert_eq!(peer, client.await??.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn read_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         let io = &self.io;
         self.registration.io(Direction::Read, || op(io)).await
@@ -191,6 +321,22 @@ impl<T> Async<T> {
     /// `WouldBlock`, waiting for writability in between.
     ///
     /// Any number of tasks may wait at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, _b) = UnixStream::pair()?;
+    /// let a = Async::new(a)?;
+    /// let n = a.write_with(|mut s| s.write(b"hello")).await?;
+    /// assert_eq!(n, 5);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn write_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
         let io = &self.io;
         self.registration.io(Direction::Write, || op(io)).await
@@ -202,6 +348,25 @@ impl<T> Async<T> {
     /// The `poll_*` methods keep one waker per direction: only the last
     /// task to poll a direction is woken (the `AsyncRead` contract). For
     /// several waiting tasks, use [`Async::read_with`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::os::unix::net::UnixDatagram;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, b) = UnixDatagram::pair()?;
+    /// let b = Async::new(b)?;
+    /// a.send(b"polled")?;
+    /// let mut buf = [0; 8];
+    /// // What a hand-written `poll_*` method does.
+    /// let n = poll_fn(|cx| b.poll_read_with(cx, |s| s.recv(&mut buf))).await?;
+    /// assert_eq!(&buf[..n], b"polled");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_read_with<R>(
         &self,
         cx: &mut Context<'_>,
@@ -214,6 +379,24 @@ impl<T> Async<T> {
     /// Polls the non-blocking write operation `op` until it does not return
     /// `WouldBlock`, registering `cx`'s waker for writability in between.
     /// One waker per direction, as [`Async::poll_read_with`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::os::unix::net::UnixDatagram;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, b) = UnixDatagram::pair()?;
+    /// let a = Async::new(a)?;
+    /// let n = poll_fn(|cx| a.poll_write_with(cx, |s| s.send(b"polled"))).await?;
+    /// assert_eq!(n, 6);
+    /// let mut buf = [0; 8];
+    /// assert_eq!(b.recv(&mut buf)?, 6);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_write_with<R>(
         &self,
         cx: &mut Context<'_>,
@@ -241,6 +424,25 @@ where
 {
     /// Reads into `buf` (one `read(2)`), waiting for readability while it
     /// would block. One waker per direction.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::io::Write;
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (mut a, b) = UnixStream::pair()?;
+    /// let b = Async::new(b)?;
+    /// a.write_all(b"stream")?;
+    /// let mut buf = [0; 16];
+    /// let n = poll_fn(|cx| b.poll_read_stream(cx, &mut buf)).await?;
+    /// assert_eq!(&buf[..n], b"stream");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_read_stream(
         &self,
         cx: &mut Context<'_>,
@@ -255,6 +457,27 @@ where
     }
 
     /// [`Async::poll_read_stream`] into several buffers (`readv(2)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::io::{IoSliceMut, Write};
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (mut a, b) = UnixStream::pair()?;
+    /// let b = Async::new(b)?;
+    /// a.write_all(b"headbody")?;
+    /// let (mut head, mut body) = ([0; 4], [0; 4]);
+    /// let mut bufs = [IoSliceMut::new(&mut head), IoSliceMut::new(&mut body)];
+    /// let n = poll_fn(|cx| b.poll_read_vectored_stream(cx, &mut bufs)).await?;
+    /// assert_eq!(n, 8);
+    /// assert_eq!((&head, &body), (b"head", b"body"));
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_read_vectored_stream(
         &self,
         cx: &mut Context<'_>,
@@ -268,6 +491,25 @@ where
 
     /// Writes from `buf` (one `write(2)`), waiting for writability while it
     /// would block. One waker per direction.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::io::Read;
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, mut b) = UnixStream::pair()?;
+    /// let a = Async::new(a)?;
+    /// let n = poll_fn(|cx| a.poll_write_stream(cx, b"stream")).await?;
+    /// let mut buf = [0; 6];
+    /// b.read_exact(&mut buf[..n])?;
+    /// assert_eq!(&buf, b"stream");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_write_stream(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let io = &self.io;
         self.registration
@@ -275,6 +517,27 @@ where
     }
 
     /// [`Async::poll_write_stream`] from several buffers (`writev(2)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::io::{IoSlice, Read};
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, mut b) = UnixStream::pair()?;
+    /// let a = Async::new(a)?;
+    /// let bufs = [IoSlice::new(b"head"), IoSlice::new(b"body")];
+    /// let n = poll_fn(|cx| a.poll_write_vectored_stream(cx, &bufs)).await?;
+    /// assert_eq!(n, 8);
+    /// let mut buf = [0; 8];
+    /// b.read_exact(&mut buf)?;
+    /// assert_eq!(&buf, b"headbody");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_write_vectored_stream(
         &self,
         cx: &mut Context<'_>,
@@ -296,6 +559,23 @@ impl<T: AsFd> Async<T> {
     ///
     /// `shutdown(2)`'s: `ENOTCONN` on a socket that is not connected,
     /// `ENOTSOCK` if `T` is not a socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Shutdown;
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::{Async, AsyncReadExt};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, b) = UnixStream::pair()?;
+    /// let (a, mut b) = (Async::new(a)?, Async::new(b)?);
+    /// a.shutdown_socket(Shutdown::Write)?;
+    /// let mut rest = Vec::new();
+    /// assert_eq!(b.read_to_end(&mut rest).await?, 0); // end of file at once
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn shutdown_socket(&self, how: Shutdown) -> io::Result<()> {
         socket2::SockRef::from(&self.io).shutdown(how)
     }
@@ -311,6 +591,29 @@ impl<T: AsFd> Async<T> {
     ///
     /// The connection's error (`ECONNREFUSED`, `ETIMEDOUT`, ...), or the
     /// reactor's shutdown error if the runtime stopped meanwhile.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::{TcpListener, TcpStream};
+    /// use socket2::{Domain, Socket, Type};
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
+    /// let socket = Socket::new(Domain::IPV4, Type::STREAM.nonblocking(), None)?;
+    /// match socket.connect(&listener.local_addr()?.into()) {
+    ///     Ok(()) => {}
+    ///     Err(err) if err.raw_os_error() == Some(libc::EINPROGRESS) => {}
+    ///     Err(err) => return Err(err),
+    /// }
+    /// // Not ready until the connection's outcome is known.
+    /// let stream = Async::new_nonblocking(TcpStream::from(socket), false)?;
+    /// stream.wait_connected().await?;
+    /// assert_eq!(stream.get_ref().peer_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn wait_connected(&self) -> io::Result<()> {
         let registration = &self.registration;
         let mut waiter = Waiter::new(registration, Direction::Write);

@@ -2,9 +2,9 @@
 //!
 //! # Design
 //!
-//! One global [`Injector`](crossbeam_deque::Injector) takes tasks spawned or
+//! One global [`Injector`] takes tasks spawned or
 //! woken off the runtime's workers; each worker owns a FIFO
-//! [`Worker`](crossbeam_deque::Worker) deque whose [`Stealer`] the others
+//! [`Worker`] deque whose [`Stealer`] the others
 //! hold, plus a one-task LIFO slot for the task the running task just woke
 //! (message passing then runs the receiver next, while its data is hot).
 //!
@@ -222,8 +222,8 @@ impl Local {
         if tick.is_multiple_of(queues.global_queue_interval) {
             // A batch, not one task: a worker whose own queue never empties
             // would otherwise serve the injector one task per interval
-            // (tokio's spawn_many_remote_busy2: 1,000 remote spawns behind
-            // two busy chains took 420 ms this way, 4x tokio; see benches).
+            // (tokio's spawn_many_remote_busy2 workload in
+            // benches/rt_multi_threaded.rs; README.md has the figures).
             if let Some(task) = self.injector_batch(queues) {
                 self.lifo_polls.set(0);
                 return Some(task);

@@ -11,11 +11,33 @@ use std::task::{Context, Poll};
 use crate::raw::{Join, RawTask};
 use crate::Id;
 
-/// An owned permission to await a spawned task's output, or to abort it.
+/// An owned permission to await a spawned task's output, or to abort it;
+/// returned by `rt::spawn`, `rt::task::spawn_blocking` and
+/// `Handle::spawn`.
 ///
 /// Awaiting it yields `Ok(output)`, or a [`JoinError`] if the task panicked
 /// or was aborted. Dropping it detaches the task: the task keeps running and
-/// its output is dropped when it completes.
+/// its output is dropped when it completes. Awaiting consumes one unit of
+/// the task's cooperative budget when it returns `Ready` (see
+/// `rt::task::coop`).
+///
+/// # Examples
+///
+/// ```
+/// use rt::task::JoinHandle;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let handle: JoinHandle<u32> = rt::spawn(async { 6 * 7 });
+/// assert_eq!(handle.await?, 42);
+///
+/// // A task whose handle is dropped runs on, detached.
+/// let (tx, rx) = std::sync::mpsc::channel();
+/// drop(rt::spawn(async move { tx.send("still ran").unwrap() }));
+/// let message = rt::task::spawn_blocking(move || rx.recv()).await??;
+/// assert_eq!(message, "still ran");
+/// # Ok::<(), Box<dyn std::error::Error>>(()) })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct JoinHandle<T> {
     raw: Arc<dyn Join<T>>,
     _output: PhantomData<T>,
@@ -29,27 +51,77 @@ impl<T> JoinHandle<T> {
         }
     }
 
-    /// Abort the task. A pending task's future is dropped by a worker and the
-    /// handle yields a cancelled [`JoinError`]; a running task is dropped
-    /// after its current poll; a finished task is not affected.
+    /// Aborts the task. A pending task's future is dropped by a worker and
+    /// the handle yields a cancelled [`JoinError`]; a running task is
+    /// dropped after its current poll; a finished task is not affected.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(std::future::pending::<()>());
+    /// handle.abort();
+    /// let err = handle.await.unwrap_err();
+    /// assert!(err.is_cancelled());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn abort(&self) {
         let raw: Arc<dyn RawTask> = self.raw.clone();
         raw.abort();
     }
 
-    /// A handle that can abort the task without awaiting it.
+    /// A handle that can abort the task without owning its output; it can
+    /// be cloned and handed to other tasks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(std::future::pending::<()>());
+    /// let abort = handle.abort_handle();
+    /// rt::spawn(async move { abort.abort() }).await?;
+    /// assert!(handle.await.unwrap_err().is_cancelled());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn abort_handle(&self) -> AbortHandle {
         AbortHandle {
             raw: self.raw.clone(),
         }
     }
 
-    /// Whether the task has finished (completed, panicked or been aborted).
+    /// Whether the task has finished (completed, panicked or been aborted):
+    /// awaiting the handle would then not wait.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(async { 1 });
+    /// while !handle.is_finished() {
+    ///     rt::task::yield_now().await;
+    /// }
+    /// assert_eq!(handle.await?, 1);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.raw.header().state.load() & crate::state::COMPLETE != 0
     }
 
     /// The task's id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let first = rt::spawn(async {});
+    /// let second = rt::spawn(async {});
+    /// assert_ne!(first.id(), second.id());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn id(&self) -> Id {
         self.raw.header().id
     }
@@ -80,24 +152,72 @@ impl<T> fmt::Debug for JoinHandle<T> {
     }
 }
 
-/// Aborts a task without owning its output (see [`JoinHandle::abort_handle`]).
+/// Aborts a task without owning its output (see [`JoinHandle::abort_handle`]);
+/// `JoinSet::spawn` returns one too. Cloneable; dropping it does nothing.
+///
+/// # Examples
+///
+/// ```
+/// use rt::task::AbortHandle;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let mut set = rt::task::JoinSet::new();
+/// let abort: AbortHandle = set.spawn(std::future::pending::<()>());
+/// abort.abort();
+/// assert!(set.join_next().await.unwrap().unwrap_err().is_cancelled());
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Clone)]
 pub struct AbortHandle {
     raw: Arc<dyn RawTask>,
 }
 
 impl AbortHandle {
-    /// Abort the task, as [`JoinHandle::abort`].
+    /// Aborts the task, as [`JoinHandle::abort`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(std::future::pending::<()>());
+    /// handle.abort_handle().abort();
+    /// assert!(handle.await.unwrap_err().is_cancelled());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn abort(&self) {
         self.raw.clone().abort();
     }
 
-    /// Whether the task has finished.
+    /// Whether the task has finished (completed, panicked or been aborted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(async {});
+    /// let abort = handle.abort_handle();
+    /// handle.await?;
+    /// assert!(abort.is_finished());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.raw.header().state.load() & crate::state::COMPLETE != 0
     }
 
-    /// The task's id.
+    /// The task's id: the same as its [`JoinHandle::id`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(async {});
+    /// assert_eq!(handle.abort_handle().id(), handle.id());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn id(&self) -> Id {
         self.raw.header().id
     }
@@ -112,6 +232,23 @@ impl fmt::Debug for AbortHandle {
 }
 
 /// Why a task produced no output: it was aborted, or it panicked.
+///
+/// Converts into an `io::Error` (kind `Other`), so `?` works on a joined
+/// handle in functions returning `io::Result`.
+///
+/// # Examples
+///
+/// ```
+/// use rt::task::JoinError;
+///
+/// # std::panic::set_hook(Box::new(|_| {})); // keep the doctest's output quiet
+/// # rt::Runtime::new()?.block_on(async {
+/// let err: JoinError = rt::spawn(async { panic!("boom") }).await.unwrap_err();
+/// assert!(err.is_panic());
+/// assert!(err.to_string().contains("boom"));
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct JoinError {
     id: Id,
     repr: Repr,
@@ -146,11 +283,33 @@ impl JoinError {
     }
 
     /// The task was aborted (or the runtime shut down before it finished).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(std::future::pending::<()>());
+    /// handle.abort();
+    /// assert!(handle.await.unwrap_err().is_cancelled());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(self.repr, Repr::Cancelled)
     }
 
     /// The task panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # std::panic::set_hook(Box::new(|_| {}));
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let err = rt::spawn(async { panic!("boom") }).await.unwrap_err();
+    /// assert!(err.is_panic() && !err.is_cancelled());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn is_panic(&self) -> bool {
         matches!(self.repr, Repr::Panic(_))
     }
@@ -159,6 +318,20 @@ impl JoinError {
     ///
     /// # Panics
     /// If the error is not a panic (see [`JoinError::try_into_panic`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # std::panic::set_hook(Box::new(|_| {}));
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let err = rt::spawn(async { panic!("boom") }).await.unwrap_err();
+    /// let payload = err.into_panic();
+    /// assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+    /// // Or carry the panic on in this thread:
+    /// // std::panic::resume_unwind(payload);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
         self.try_into_panic()
@@ -166,6 +339,19 @@ impl JoinError {
     }
 
     /// The panic payload, or the error itself if the task was cancelled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(std::future::pending::<()>());
+    /// handle.abort();
+    /// let err = handle.await.unwrap_err();
+    /// let err = err.try_into_panic().unwrap_err(); // not a panic: given back
+    /// assert!(err.is_cancelled());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
             Repr::Panic(p) => Ok(p.0),
@@ -174,6 +360,18 @@ impl JoinError {
     }
 
     /// The id of the task that failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let handle = rt::spawn(std::future::pending::<()>());
+    /// let id = handle.id();
+    /// handle.abort();
+    /// assert_eq!(handle.await.unwrap_err().id(), id);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn id(&self) -> Id {
         self.id
     }

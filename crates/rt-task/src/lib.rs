@@ -62,6 +62,24 @@
 //!
 //! # Examples
 //!
+//! What users see of a task, through the facade (`rt::spawn` returns this
+//! crate's [`JoinHandle`]):
+//!
+//! ```
+//! # rt::Runtime::new()?.block_on(async {
+//! let task = rt::spawn(async { 1 + 1 });
+//! assert_eq!(task.await?, 2);
+//!
+//! let stuck = rt::spawn(std::future::pending::<()>());
+//! stuck.abort();
+//! assert!(stuck.await.unwrap_err().is_cancelled());
+//! # std::io::Result::Ok(()) })?;
+//! # std::io::Result::Ok(())
+//! ```
+//!
+//! What a scheduler sees: it implements [`Schedule`] to receive the tasks
+//! that are woken, and runs them.
+//!
 //! ```
 //! use std::sync::{Arc, Mutex};
 //! use rt_task::{OwnedTasks, Schedule, Task};
@@ -183,6 +201,19 @@ where
 }
 
 /// A task's id: unique among all tasks of the process for its lifetime.
+///
+/// # Examples
+///
+/// ```
+/// use rt::task::Id;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let handle = rt::spawn(async {});
+/// let id: Id = handle.id();
+/// assert_eq!(id.to_string(), id.as_u64().to_string());
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Id(NonZeroU64);
 
@@ -194,7 +225,17 @@ impl Id {
         Id(NonZeroU64::new(n).expect("task id counter overflowed"))
     }
 
-    /// The id as a number.
+    /// The id as a number (never 0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let id = rt::spawn(async {}).id();
+    /// assert!(id.as_u64() > 0);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn as_u64(self) -> u64 {
         self.0.get()
     }

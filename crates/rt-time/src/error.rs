@@ -12,15 +12,25 @@ use std::io;
 ///
 /// # Examples
 ///
-/// ```no_run
-/// # async fn example() -> std::io::Result<()> {
-/// use rt::time::{timeout, Duration};
+/// ```
+/// use std::io;
+/// use rt::time::{sleep, timeout, Duration, Elapsed};
 ///
-/// // `Elapsed` becomes `io::ErrorKind::TimedOut` through `?`.
-/// let answer = timeout(Duration::from_secs(1), async { 42 }).await?;
-/// assert_eq!(answer, 42);
-/// # Ok(())
-/// # }
+/// async fn answer() -> io::Result<u32> {
+///     // `Elapsed` becomes `io::ErrorKind::TimedOut` through `?`.
+///     let answer = timeout(Duration::from_secs(1), async { 42 }).await?;
+///     Ok(answer)
+/// }
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// assert_eq!(answer().await?, 42);
+///
+/// let err: Elapsed = timeout(Duration::from_millis(1), sleep(Duration::from_secs(3600)))
+///     .await
+///     .unwrap_err();
+/// assert_eq!(io::Error::from(err).kind(), io::ErrorKind::TimedOut);
+/// # io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Elapsed(());

@@ -22,15 +22,18 @@ const MISSED_TICK_TOLERANCE: Duration = Duration::from_millis(5);
 ///
 /// # Examples
 ///
-/// ```no_run
-/// # async fn example() {
-/// use rt::time::{interval, Duration};
+/// ```
+/// use rt::time::{interval, Duration, Instant};
 ///
+/// # rt::Runtime::new()?.block_on(async {
+/// let start = Instant::now();
 /// let mut interval = interval(Duration::from_millis(10));
 /// interval.tick().await; // at once
 /// interval.tick().await; // 10 ms after the first tick
 /// interval.tick().await; // 20 ms after the first tick
-/// # }
+/// assert!(start.elapsed() >= Duration::from_millis(20));
+/// # });
+/// # std::io::Result::Ok(())
 /// ```
 #[track_caller]
 pub fn interval(period: Duration) -> Interval {
@@ -45,14 +48,16 @@ pub fn interval(period: Duration) -> Interval {
 ///
 /// # Examples
 ///
-/// ```no_run
-/// # async fn example() {
+/// ```
 /// use rt::time::{interval_at, Duration, Instant};
 ///
-/// let start = Instant::now() + Duration::from_millis(50);
+/// # rt::Runtime::new()?.block_on(async {
+/// let start = Instant::now() + Duration::from_millis(20);
 /// let mut interval = interval_at(start, Duration::from_millis(10));
-/// assert_eq!(interval.tick().await, start);
-/// # }
+/// assert_eq!(interval.tick().await, start); // 20 ms from now
+/// assert_eq!(interval.tick().await, start + Duration::from_millis(10));
+/// # });
+/// # std::io::Result::Ok(())
 /// ```
 #[track_caller]
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
@@ -69,6 +74,23 @@ pub fn interval_at(start: Instant, period: Duration) -> Interval {
 ///
 /// Say the period is 10 ms, ticks were due at 0, 10, 20, … and the task
 /// polls again only at 35 ms, after the tick due at 10 ms.
+///
+/// # Examples
+///
+/// ```
+/// use rt::time::{interval, sleep, Duration, MissedTickBehavior};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let mut ticks = interval(Duration::from_millis(10));
+/// ticks.set_missed_tick_behavior(MissedTickBehavior::Skip);
+/// let first = ticks.tick().await; // at 0
+/// sleep(Duration::from_millis(35)).await; // busy elsewhere
+/// ticks.tick().await; // the tick due at 10, late
+/// let next = ticks.tick().await; // not 20 nor 30: those are skipped
+/// assert!(next - first >= Duration::from_millis(40));
+/// # });
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum MissedTickBehavior {
     /// Catch up: the missed ticks (20, 30) complete at once, one per call,
@@ -110,6 +132,28 @@ fn add(at: Instant, period: Duration) -> Instant {
 /// Each deadline is the previous deadline plus the period (not the time the
 /// previous tick completed plus the period), so a slow consumer does not
 /// drift; see [`MissedTickBehavior`] for what happens when it falls behind.
+///
+/// # Examples
+///
+/// A task that does something every 5 ms, three times:
+///
+/// ```
+/// use rt::time::{interval, Duration, Interval};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let task = rt::spawn(async {
+///     let mut every_5ms: Interval = interval(Duration::from_millis(5));
+///     let mut due = Vec::new();
+///     for _ in 0..3 {
+///         due.push(every_5ms.tick().await);
+///     }
+///     due
+/// });
+/// let due = task.await?;
+/// assert_eq!(due[2] - due[0], Duration::from_millis(10)); // no drift
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct Interval {
     /// Completes at the next tick's deadline.
@@ -122,6 +166,20 @@ impl Interval {
     /// Waits for the next tick and returns the instant it was due.
     ///
     /// Cancel-safe: dropping the future before it completes loses no tick.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{interval, Duration};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut ticks = interval(Duration::from_millis(5));
+    /// let first = ticks.tick().await; // at once: when the interval was made
+    /// let second = ticks.tick().await;
+    /// assert_eq!(second - first, Duration::from_millis(5));
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn tick(&mut self) -> Instant {
         poll_fn(|cx| self.poll_tick(cx)).await
     }
@@ -130,6 +188,22 @@ impl Interval {
     ///
     /// On `Pending`, the waker from this `cx` is woken at the deadline (only
     /// the last waker passed is kept).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use rt::time::{interval, Duration};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut ticks = interval(Duration::from_millis(5));
+    /// // What `tick` does, for a hand-written `Future` or `Stream`.
+    /// let first = poll_fn(|cx| ticks.poll_tick(cx)).await;
+    /// let second = poll_fn(|cx| ticks.poll_tick(cx)).await;
+    /// assert_eq!(second - first, ticks.period());
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_tick(&mut self, cx: &mut Context<'_>) -> Poll<Instant> {
         let due = self.delay.deadline();
         ready!(Pin::new(&mut self.delay).poll(cx));
@@ -145,36 +219,131 @@ impl Interval {
     }
 
     /// Restarts the schedule: the next tick is one period from now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{interval, Duration, Instant};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut ticks = interval(Duration::from_millis(10));
+    /// ticks.tick().await; // at once
+    /// let reset_at = Instant::now();
+    /// ticks.reset();
+    /// assert!(ticks.tick().await >= reset_at + Duration::from_millis(10));
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn reset(&mut self) {
         self.reset_at(add(Instant::now(), self.period));
     }
 
     /// Restarts the schedule: the next tick is now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{interval, Duration};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut hourly = interval(Duration::from_secs(3600));
+    /// hourly.tick().await; // at once
+    /// hourly.reset_immediately();
+    /// hourly.tick().await; // at once again, not in an hour
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn reset_immediately(&mut self) {
         self.reset_at(Instant::now());
     }
 
     /// Restarts the schedule: the next tick is `after` from now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{interval, Duration};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut hourly = interval(Duration::from_secs(3600));
+    /// hourly.tick().await; // at once
+    /// hourly.reset_after(Duration::from_millis(10));
+    /// hourly.tick().await; // 10 ms from the reset; then hourly again
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn reset_after(&mut self, after: Duration) {
         self.reset_at(add(Instant::now(), after));
     }
 
     /// Restarts the schedule: the next tick is at `deadline`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{interval, Duration, Instant};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut hourly = interval(Duration::from_secs(3600));
+    /// hourly.tick().await; // at once
+    /// let deadline = Instant::now() + Duration::from_millis(10);
+    /// hourly.reset_at(deadline);
+    /// assert_eq!(hourly.tick().await, deadline);
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn reset_at(&mut self, deadline: Instant) {
         Pin::new(&mut self.delay).reset(deadline);
     }
 
     /// What this interval does when ticks are missed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{interval, Duration, MissedTickBehavior};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let ticks = interval(Duration::from_millis(10));
+    /// assert_eq!(ticks.missed_tick_behavior(), MissedTickBehavior::Burst); // the default
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn missed_tick_behavior(&self) -> MissedTickBehavior {
         self.missed_tick_behavior
     }
 
     /// Sets what this interval does when ticks are missed (default: Burst).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{interval, Duration, MissedTickBehavior};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut ticks = interval(Duration::from_millis(10));
+    /// // After a pause, restart the schedule from the late tick.
+    /// ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    /// assert_eq!(ticks.missed_tick_behavior(), MissedTickBehavior::Delay);
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn set_missed_tick_behavior(&mut self, behavior: MissedTickBehavior) {
         self.missed_tick_behavior = behavior;
     }
 
     /// The time between ticks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{interval, Duration};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// assert_eq!(interval(Duration::from_millis(10)).period(), Duration::from_millis(10));
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn period(&self) -> Duration {
         self.period
     }

@@ -30,13 +30,15 @@ const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 ///
 /// # Examples
 ///
-/// ```no_run
-/// # async fn example() {
-/// use rt::time::{sleep, Duration};
+/// ```
+/// use rt::time::{sleep, Duration, Instant};
 ///
-/// sleep(Duration::from_millis(100)).await;
-/// println!("100 ms have elapsed");
-/// # }
+/// # rt::Runtime::new()?.block_on(async {
+/// let start = Instant::now();
+/// sleep(Duration::from_millis(10)).await;
+/// assert!(start.elapsed() >= Duration::from_millis(10));
+/// # });
+/// # std::io::Result::Ok(())
 /// ```
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
@@ -61,12 +63,15 @@ pub(super) fn sleep_after(duration: Duration) -> Sleep {
 ///
 /// # Examples
 ///
-/// ```no_run
-/// # async fn example() {
+/// ```
 /// use rt::time::{sleep_until, Duration, Instant};
 ///
-/// sleep_until(Instant::now() + Duration::from_millis(100)).await;
-/// # }
+/// # rt::Runtime::new()?.block_on(async {
+/// let deadline = Instant::now() + Duration::from_millis(10);
+/// sleep_until(deadline).await;
+/// assert!(Instant::now() >= deadline);
+/// # });
+/// # std::io::Result::Ok(())
 /// ```
 #[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
@@ -104,8 +109,22 @@ pub(super) fn deadline_after(duration: Duration) -> Instant {
 /// so it can be polled as `&mut sleep` without pinning.
 ///
 /// Completing consumes one unit of the task's cooperative budget
-/// (`rt_core::coop`); with none left, an elapsed `Sleep` returns `Pending`
+/// (`rt::task::coop`); with none left, an elapsed `Sleep` returns `Pending`
 /// and its task is polled again later. A `Sleep` that is not due costs none.
+///
+/// # Examples
+///
+/// ```
+/// use rt::time::{sleep, Duration, Instant, Sleep};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let nap: Sleep = sleep(Duration::from_millis(10));
+/// let deadline = nap.deadline();
+/// nap.await;
+/// assert!(Instant::now() >= deadline);
+/// # });
+/// # std::io::Result::Ok(())
+/// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Sleep {
     deadline: Instant,
@@ -127,12 +146,39 @@ struct Registration {
 
 impl Sleep {
     /// The instant at which this future completes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{sleep_until, Duration, Instant};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let deadline = Instant::now() + Duration::from_secs(1);
+    /// assert_eq!(sleep_until(deadline).deadline(), deadline);
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
 
     /// Whether the deadline has passed (by the clock, whether or not the
     /// timer has fired yet).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{sleep, Duration};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let long = sleep(Duration::from_secs(3600));
+    /// assert!(!long.is_elapsed());
+    /// let short = sleep(Duration::from_millis(1));
+    /// sleep(Duration::from_millis(2)).await;
+    /// assert!(short.is_elapsed()); // never polled: the clock decides
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn is_elapsed(&self) -> bool {
         Instant::now() >= self.deadline
     }
@@ -146,15 +192,18 @@ impl Sleep {
     ///
     /// # Examples
     ///
-    /// ```no_run
-    /// # async fn example() {
+    /// ```
     /// use rt::time::{sleep, Duration, Instant};
     /// use std::pin::pin;
     ///
-    /// let mut sleep = pin!(sleep(Duration::from_millis(10)));
-    /// sleep.as_mut().reset(Instant::now() + Duration::from_millis(20));
-    /// sleep.await;
-    /// # }
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut nap = pin!(sleep(Duration::from_secs(3600)));
+    /// let deadline = Instant::now() + Duration::from_millis(10);
+    /// nap.as_mut().reset(deadline); // an hour becomes 10 ms
+    /// nap.await;
+    /// assert!(Instant::now() >= deadline);
+    /// # });
+    /// # std::io::Result::Ok(())
     /// ```
     pub fn reset(self: Pin<&mut Self>, deadline: Instant) {
         let this = self.get_mut();

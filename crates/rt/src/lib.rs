@@ -1,28 +1,106 @@
 //! rt: a multi-threaded, work-stealing async runtime.
 //!
-//! This crate is the facade: it re-exports the parts, which live in their
+//! `#[rt::main] async fn main()` gives you what tokio gives you — tasks,
+//! timers, TCP/UDP/Unix sockets, a blocking pool, `JoinSet` — under tokio's
+//! names, so a tokio user switches by changing imports.
+//!
+//! A *task* is a future given to [`spawn`]: the runtime polls it on one of
+//! its worker threads (one per CPU by default) until it completes, and the
+//! [`JoinHandle`](task::JoinHandle) that `spawn` returns yields its output.
+//! A task waiting for a socket or a timer costs no thread: the reactor
+//! wakes it when the operating system reports the socket ready or the
+//! deadline passes, and an idle worker steals tasks from busy ones.
+//!
+//! Scheduling is cooperative, as in tokio: a task runs until it returns
+//! `Pending`. So that a task whose sockets are always ready cannot keep its
+//! worker, each poll has a budget of 128 ready operations (socket I/O,
+//! timers, joins), after which the task yields to the tasks behind it and
+//! to the reactor ([`task::coop`]; [`task::unconstrained`] opts out). Code
+//! that blocks — file I/O, a C library, a long computation — belongs on the
+//! blocking pool ([`task::spawn_blocking`]), never on a worker.
+//!
+//! This crate is the facade: it only re-exports. The parts live in their
 //! own crates — `rt-task` (the task and its `JoinHandle`), `rt-scheduler`
 //! (queues and the order tasks run in), `rt-pool` (workers, parking, the
-//! blocking pool, `Runtime`), `rt-reactor` (the I/O driver and
+//! blocking pool, [`Runtime`]), `rt-reactor` (the I/O driver and
 //! [`io::Async`]), `rt-time` ([`time`]), `rt-io` (the [`io`] traits),
-//! `rt-net` ([`net`]) and `rt-macros` (`#[rt::main]`, `#[rt::test]`);
-//! `ARCHITECTURE.md` shows how they layer. The names are tokio's, so a
-//! tokio user switches by changing imports.
-//!
-//! Scheduling is cooperative, as in tokio: a task polled by a worker may
-//! perform 128 ready operations (socket I/O, timers, joins) per poll, then
-//! yields so that the tasks behind it and the reactor get their turn
-//! ([`task::coop`]; [`task::unconstrained`] opts out).
+//! `rt-net` ([`net`]), `rt-core` (what they share, [`task::coop`]) and
+//! `rt-macros` ([`main`], [`test`]); ARCHITECTURE.md at the repository root shows
+//! how they layer.
 //!
 //! # Examples
+//!
+//! Tasks: spawn, await, abort.
 //!
 //! ```
 //! #[rt::main(worker_threads = 2)]
 //! async fn main() {
 //!     let task = rt::spawn(async { 40 + 2 });
 //!     assert_eq!(task.await.unwrap(), 42);
+//!
+//!     let stuck = rt::spawn(std::future::pending::<()>());
+//!     stuck.abort();
+//!     assert!(stuck.await.unwrap_err().is_cancelled());
 //! }
-//! # fn _call() { main() }
+//! ```
+//!
+//! An echo server and a client, with a timeout:
+//!
+//! ```
+//! use rt::io::{AsyncReadExt, AsyncWriteExt};
+//! use rt::net::{TcpListener, TcpStream};
+//! use rt::time::{timeout, Duration};
+//!
+//! #[rt::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let listener = TcpListener::bind("127.0.0.1:0").await?;
+//!     let addr = listener.local_addr()?;
+//!     rt::spawn(async move {
+//!         // One task per connection.
+//!         while let Ok((mut stream, _peer)) = listener.accept().await {
+//!             rt::spawn(async move {
+//!                 let mut buf = [0; 1024];
+//!                 while let Ok(n @ 1..) = stream.read(&mut buf).await {
+//!                     if stream.write_all(&buf[..n]).await.is_err() {
+//!                         break;
+//!                     }
+//!                 }
+//!             });
+//!         }
+//!     });
+//!
+//!     let mut client = TcpStream::connect(addr).await?;
+//!     client.write_all(b"hello").await?;
+//!     let mut reply = [0; 5];
+//!     timeout(Duration::from_secs(5), client.read_exact(&mut reply)).await??;
+//!     assert_eq!(&reply, b"hello");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A runtime built by hand, many tasks joined as they finish, and blocking
+//! work off the workers:
+//!
+//! ```
+//! use rt::runtime::Builder;
+//! use rt::task::JoinSet;
+//!
+//! let runtime = Builder::new_multi_thread().worker_threads(2).build()?;
+//! let total = runtime.block_on(async {
+//!     let mut set = JoinSet::new();
+//!     for i in 1..=10u64 {
+//!         set.spawn(async move { i * i });
+//!     }
+//!     let mut total = 0;
+//!     while let Some(square) = set.join_next().await {
+//!         total += square?;
+//!     }
+//!     let checked = rt::task::spawn_blocking(move || total == (1..=10u64).map(|i| i * i).sum());
+//!     assert!(checked.await?);
+//!     Ok::<u64, rt::task::JoinError>(total)
+//! })?;
+//! assert_eq!(total, 385);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
 
@@ -64,8 +142,22 @@ pub mod time {
         Interval, MissedTickBehavior, Sleep, Timeout,
     };
 
-    /// Time's errors: [`Elapsed`](error::Elapsed), returned by a
+    /// Time's errors: [`Elapsed`], returned by a
     /// [`Timeout`] whose deadline passed first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::error::Elapsed;
+    /// use rt::time::{sleep, timeout, Duration};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let late: Result<(), Elapsed> =
+    ///     timeout(Duration::from_millis(1), sleep(Duration::from_secs(3600))).await;
+    /// assert!(late.is_err());
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
     pub mod error {
         pub use rt_time::Elapsed;
     }
@@ -76,18 +168,104 @@ pub mod time {
 ///
 /// The traits and extensions are `rt-io`'s (futures-io's traits, the ones
 /// smol and the runtime-agnostic ecosystem use); `Async` is the reactor's.
+/// With the cargo feature `tokio-io`, the stream types also implement
+/// `tokio::io::{AsyncRead, AsyncWrite}`.
+///
+/// # Examples
+///
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (mut a, mut b) = rt::net::UnixStream::pair()?;
+/// a.write_all(b"hello").await?;
+/// a.close().await?; // end of file for `b`
+/// let mut text = String::new();
+/// b.read_to_string(&mut text).await?;
+/// assert_eq!(text, "hello");
+///
+/// // Any file descriptor, made awaitable.
+/// let (c, d) = std::os::unix::net::UnixDatagram::pair()?;
+/// let (c, d) = (rt::io::Async::new(c)?, rt::io::Async::new(d)?);
+/// c.write_with(|c| c.send(b"datagram")).await?;
+/// let mut buf = [0; 16];
+/// let n = d.read_with(|d| d.recv(&mut buf)).await?;
+/// assert_eq!(&buf[..n], b"datagram");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub mod io {
     pub use rt_io::*;
     pub use rt_reactor::Async;
 }
 
 /// The runtime, its builder and handle.
+///
+/// A [`Runtime`] owns the worker threads, the reactor and
+/// the blocking pool; dropping it shuts them down. `#[rt::main]` builds one
+/// with the defaults and blocks on `main`; [`Builder`](runtime::Builder)
+/// changes the settings (each documents its default), and a
+/// [`Handle`](runtime::Handle) reaches the runtime from other threads.
+///
+/// # Examples
+///
+/// ```
+/// use rt::runtime::{Builder, Handle};
+///
+/// let runtime = Builder::new_multi_thread()
+///     .worker_threads(2)
+///     .thread_name("my-app")
+///     .build()?;
+///
+/// // From inside: the current runtime.
+/// let handle: Handle = runtime.block_on(async { Handle::current() });
+///
+/// // From another thread: spawn through the handle.
+/// let task = std::thread::spawn(move || handle.spawn(async { "hi" }))
+///     .join()
+///     .unwrap();
+/// assert_eq!(runtime.block_on(task)?, "hi");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub mod runtime {
     pub use rt_pool::{Builder, EnterGuard, Handle, Runtime, TryCurrentError};
 }
 
 /// Tasks: spawning, joining, aborting, yielding, and the cooperative
 /// budget.
+///
+/// [`spawn`] runs a future as a task on a worker;
+/// [`spawn_blocking`](task::spawn_blocking) runs a closure that may block on
+/// the blocking pool. Both return a [`JoinHandle`](task::JoinHandle) that
+/// yields the output, or a [`JoinError`](task::JoinError) if the task
+/// panicked or was aborted. A [`JoinSet`](task::JoinSet) holds many tasks
+/// and yields their outputs in the order they finish.
+///
+/// # Examples
+///
+/// ```
+/// use rt::task::{self, JoinSet};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let mut set = JoinSet::new();
+/// for i in 0..3u64 {
+///     set.spawn(async move {
+///         task::yield_now().await; // let the others run
+///         i
+///     });
+/// }
+/// let mut sum = 0;
+/// while let Some(output) = set.join_next().await {
+///     sum += output?;
+/// }
+/// assert_eq!(sum, 3);
+///
+/// # std::panic::set_hook(Box::new(|_| {}));
+/// let failed = task::spawn(async { panic!("oops") }).await.unwrap_err();
+/// assert!(failed.is_panic());
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub mod task {
     pub use rt_core::coop::{consume_budget, unconstrained, Unconstrained};
     pub use rt_pool::{
@@ -98,7 +276,32 @@ pub mod task {
     /// of 128 units; sockets, timers and `JoinHandle`s consume one when they
     /// return `Ready`, and with none left they return `Pending` and the task
     /// runs again after the worker's other tasks and a turn of the reactor.
-    /// `Runtime::block_on`'s own future is not budgeted. See `rt_core::coop`.
+    /// `Runtime::block_on`'s own future is not budgeted.
+    ///
+    /// [`consume_budget`] makes a loop that
+    /// touches no such resource take its turn too;
+    /// [`poll_proceed`](coop::poll_proceed) is how a resource of
+    /// your own takes part; [`unconstrained`]
+    /// opts a future out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::task::coop;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let sum = rt::spawn(async {
+    ///     let mut sum = 0u64;
+    ///     for i in 0..10_000u64 {
+    ///         sum += i;
+    ///         coop::consume_budget().await; // yields every 128 rounds
+    ///     }
+    ///     sum
+    /// });
+    /// assert_eq!(sum.await?, 49_995_000);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub mod coop {
         pub use rt_core::coop::{
             consume_budget, has_budget_remaining, poll_proceed, unconstrained, RestoreOnPending,

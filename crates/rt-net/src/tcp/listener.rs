@@ -50,6 +50,23 @@ impl TcpListener {
     /// # Panics
     ///
     /// Panics outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::TcpListener;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?; // any free port
+    /// let addr = listener.local_addr()?;
+    /// assert_ne!(addr.port(), 0);
+    ///
+    /// // The address is taken now.
+    /// let err = TcpListener::bind(addr).await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
         let addrs = resolve(&addr).await?;
         each_addr(addrs, TcpListener::bind_addr)
@@ -79,6 +96,35 @@ impl TcpListener {
     /// usable: `EMFILE`/`ENFILE` when out of file descriptors (the pending
     /// connection stays queued; calling `accept` again retries at once, so
     /// back off first), `ECONNABORTED`, ...
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::{AsyncReadExt, AsyncWriteExt};
+    /// use rt::net::{TcpListener, TcpStream};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let addr = listener.local_addr()?;
+    /// // A server: one task per connection, echoing.
+    /// rt::spawn(async move {
+    ///     while let Ok((mut stream, _peer)) = listener.accept().await {
+    ///         rt::spawn(async move {
+    ///             let mut buf = [0; 64];
+    ///             let n = stream.read(&mut buf).await?;
+    ///             stream.write_all(&buf[..n]).await
+    ///         });
+    ///     }
+    /// });
+    ///
+    /// let mut client = TcpStream::connect(addr).await?;
+    /// client.write_all(b"echo").await?;
+    /// let mut buf = [0; 4];
+    /// client.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"echo");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let accepted = self.io.read_with(accept).await?;
         finish_accept(accepted)
@@ -88,6 +134,21 @@ impl TcpListener {
     ///
     /// Only the last task to call `poll_accept` is woken when a connection
     /// arrives; use `accept` to wait from several tasks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use rt::net::{TcpListener, TcpStream};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = TcpStream::connect(listener.local_addr()?).await?;
+    /// let (_stream, peer) = poll_fn(|cx| listener.poll_accept(cx)).await?;
+    /// assert_eq!(peer, client.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
         self.io
             .poll_read_with(cx, accept)
@@ -95,6 +156,20 @@ impl TcpListener {
     }
 
     /// The local address this listener is bound to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::{Ipv4Addr, SocketAddr};
+    /// use rt::net::TcpListener;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+    /// let addr: SocketAddr = listener.local_addr()?;
+    /// assert_eq!(addr.ip(), Ipv4Addr::LOCALHOST);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().local_addr()
     }
@@ -104,6 +179,21 @@ impl TcpListener {
     /// # Panics
     ///
     /// Panics outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::TcpListener;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let listener = TcpListener::from_std(std_listener)?;
+    /// let client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (_stream, peer) = listener.accept().await?;
+    /// assert_eq!(peer, client.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
@@ -113,6 +203,20 @@ impl TcpListener {
 
     /// Deregisters the listener and returns the std listener, still in
     /// non-blocking mode (call `set_nonblocking(false)` to block on it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::TcpListener;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let addr = listener.local_addr()?;
+    /// let std_listener = listener.into_std()?;
+    /// assert_eq!(std_listener.local_addr()?, addr);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn into_std(self) -> io::Result<std::net::TcpListener> {
         self.io.into_inner()
     }

@@ -13,16 +13,77 @@ use super::TcpStream;
 use crate::io_impls::{impl_async_read, impl_async_write};
 
 /// The reading half of a [`TcpStream`], borrowed; from [`TcpStream::split`].
+///
+/// # Examples
+///
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use rt::net::ReadHalf;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+/// # let (mut server, _) = listener.accept().await?;
+/// server.write_all(b"hi").await?;
+/// let (mut reader, _writer): (ReadHalf<'_>, _) = client.split();
+/// let mut buf = [0; 2];
+/// reader.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"hi");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct ReadHalf<'a>(&'a TcpStream);
 
 /// The writing half of a [`TcpStream`], borrowed; from [`TcpStream::split`].
 ///
 /// Closing it shuts the stream's write direction down.
+///
+/// # Examples
+///
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use rt::net::WriteHalf;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+/// # let (mut server, _) = listener.accept().await?;
+/// let (_reader, mut writer): (_, WriteHalf<'_>) = client.split();
+/// writer.write_all(b"bye").await?;
+/// writer.close().await?; // the server reads end-of-file
+/// let mut received = Vec::new();
+/// server.read_to_end(&mut received).await?;
+/// assert_eq!(received, b"bye");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct WriteHalf<'a>(&'a TcpStream);
 
 /// The reading half of a [`TcpStream`], owned; from [`TcpStream::into_split`].
+///
+/// # Examples
+///
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use rt::net::OwnedReadHalf;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+/// # let (mut server, _) = listener.accept().await?;
+/// let (reader, _writer) = client.into_split();
+/// let reading = rt::spawn(async move {
+///     let mut reader: OwnedReadHalf = reader;
+///     let mut buf = [0; 2];
+///     reader.read_exact(&mut buf).await.map(|()| buf)
+/// });
+/// server.write_all(b"hi").await?;
+/// assert_eq!(&reading.await??, b"hi");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct OwnedReadHalf {
     inner: Arc<TcpStream>,
@@ -32,6 +93,30 @@ pub struct OwnedReadHalf {
 ///
 /// Closing or dropping it shuts the stream's write direction down (the peer
 /// reads end-of-file); the read half keeps working.
+///
+/// # Examples
+///
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+/// use rt::net::OwnedWriteHalf;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+/// # let (mut server, _) = listener.accept().await?;
+/// let (_reader, writer) = client.into_split();
+/// rt::spawn(async move {
+///     let mut writer: OwnedWriteHalf = writer;
+///     writer.write_all(b"bye").await
+///     // `writer` drops here: the server reads end-of-file
+/// })
+/// .await??;
+/// let mut received = Vec::new();
+/// server.read_to_end(&mut received).await?;
+/// assert_eq!(received, b"bye");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct OwnedWriteHalf {
     inner: Arc<TcpStream>,
@@ -40,6 +125,25 @@ pub struct OwnedWriteHalf {
 
 /// The error of [`OwnedReadHalf::reunite`]: the halves came from two
 /// different streams. Holds them, unchanged.
+///
+/// # Examples
+///
+/// ```
+/// use rt::net::ReuniteError;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+/// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+/// # let (mut server, _) = listener.accept().await?;
+/// let (read_a, write_a) = client.into_split();
+/// let (read_b, write_b) = server.into_split();
+/// let err: ReuniteError = read_a.reunite(write_b).unwrap_err(); // two streams
+/// let ReuniteError(read_a, write_b) = err; // the halves come back
+/// assert!(read_a.reunite(write_a).is_ok());
+/// assert!(read_b.reunite(write_b).is_ok());
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct ReuniteError(pub OwnedReadHalf, pub OwnedWriteHalf);
 
@@ -49,11 +153,37 @@ impl<'a> ReadHalf<'a> {
     }
 
     /// The local address of the stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (reader, _writer) = client.split();
+    /// assert_eq!(reader.local_addr()?, server.peer_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.0.local_addr()
     }
 
     /// The peer's address.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (reader, _writer) = client.split();
+    /// assert_eq!(reader.peer_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.0.peer_addr()
     }
@@ -65,11 +195,37 @@ impl<'a> WriteHalf<'a> {
     }
 
     /// The local address of the stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (_reader, writer) = client.split();
+    /// assert_eq!(writer.local_addr()?, server.peer_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.0.local_addr()
     }
 
     /// The peer's address.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (_reader, writer) = client.split();
+    /// assert_eq!(writer.peer_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.0.peer_addr()
     }
@@ -85,6 +241,21 @@ impl OwnedReadHalf {
     /// # Errors
     ///
     /// [`ReuniteError`] (holding both halves) if they come from different streams.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let addr = client.local_addr()?;
+    /// let (reader, writer) = client.into_split();
+    /// let client = reader.reunite(writer).expect("halves of one stream");
+    /// assert_eq!(client.local_addr()?, addr);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn reunite(self, other: OwnedWriteHalf) -> Result<TcpStream, ReuniteError> {
         if !Arc::ptr_eq(&self.inner, &other.inner) {
             return Err(ReuniteError(self, other));
@@ -97,11 +268,37 @@ impl OwnedReadHalf {
     }
 
     /// The local address of the stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (reader, _writer) = client.into_split();
+    /// assert_eq!(reader.local_addr()?, server.peer_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.local_addr()
     }
 
     /// The peer's address.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (reader, _writer) = client.into_split();
+    /// assert_eq!(reader.peer_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.peer_addr()
     }
@@ -120,16 +317,56 @@ impl OwnedWriteHalf {
     /// # Errors
     ///
     /// [`ReuniteError`] if the halves come from different streams.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (reader, writer) = client.into_split();
+    /// let client = writer.reunite(reader).expect("halves of one stream");
+    /// # drop(client);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn reunite(self, other: OwnedReadHalf) -> Result<TcpStream, ReuniteError> {
         other.reunite(self)
     }
 
     /// The local address of the stream.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (_reader, writer) = client.into_split();
+    /// assert_eq!(writer.local_addr()?, server.peer_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.local_addr()
     }
 
     /// The peer's address.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (_reader, writer) = client.into_split();
+    /// assert_eq!(writer.peer_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.peer_addr()
     }

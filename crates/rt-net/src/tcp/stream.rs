@@ -63,6 +63,24 @@ impl TcpStream {
     /// # Panics
     ///
     /// Panics outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::{TcpListener, TcpStream};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = TcpStream::connect(listener.local_addr()?).await?;
+    /// assert_eq!(stream.peer_addr()?, listener.local_addr()?);
+    ///
+    /// // Nothing listens on a port just freed: refused.
+    /// let free = TcpListener::bind("127.0.0.1:0").await?.local_addr()?;
+    /// let err = TcpStream::connect(free).await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn connect(addr: impl ToSocketAddrs) -> io::Result<TcpStream> {
         let mut last_err = None;
         for addr in resolve(&addr).await? {
@@ -104,6 +122,20 @@ impl TcpStream {
     /// # Panics
     ///
     /// Panics outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::TcpStream;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let std_stream = std::net::TcpStream::connect(listener.local_addr()?)?;
+    /// let stream = TcpStream::from_std(std_stream)?;
+    /// assert_eq!(stream.peer_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
@@ -113,27 +145,89 @@ impl TcpStream {
 
     /// Deregisters the stream and returns the std stream, still in
     /// non-blocking mode (call `set_nonblocking(false)` to block on it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let std_stream: std::net::TcpStream = client.into_std()?;
+    /// std_stream.set_nonblocking(false)?; // blocking again, for std code
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
         self.io.into_inner()
     }
 
     /// The local address of this end of the connection.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// assert_eq!(client.local_addr()?, server.peer_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().local_addr()
     }
 
     /// The address of the peer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// assert_eq!(client.peer_addr()?, listener.local_addr()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().peer_addr()
     }
 
     /// Sets `TCP_NODELAY`: when `true`, small writes are sent at once
     /// instead of being coalesced (Nagle's algorithm). Off by default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// client.set_nodelay(true)?; // for small request/response messages
+    /// assert!(client.nodelay()?);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
         self.io.get_ref().set_nodelay(nodelay)
     }
 
     /// Whether `TCP_NODELAY` is set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// assert!(!client.nodelay()?); // off by default
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn nodelay(&self) -> io::Result<bool> {
         self.io.get_ref().nodelay()
     }
@@ -142,6 +236,28 @@ impl TcpStream {
     ///
     /// After `Shutdown::Write` the peer reads end-of-file; the read half
     /// keeps working.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Shutdown;
+    /// use rt::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// client.write_all(b"request").await?;
+    /// client.shutdown(Shutdown::Write)?; // the server reads end-of-file...
+    /// let mut request = Vec::new();
+    /// server.read_to_end(&mut request).await?;
+    /// server.write_all(b"response").await?; // ...and can still answer
+    /// let mut response = [0; 8];
+    /// client.read_exact(&mut response).await?;
+    /// assert_eq!((&request[..], &response), (&b"request"[..], b"response"));
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.io.get_ref().shutdown(how)
     }
@@ -149,6 +265,32 @@ impl TcpStream {
     /// Splits the stream into a reading and a writing half, borrowed: one
     /// task may read while another writes (in `join`/`select` of one task,
     /// or in scoped tasks).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// # server.write_all(b"hello").await?;
+    /// let (mut reader, mut writer) = client.split();
+    /// // Read and write at once, within one task (any `join` will do).
+    /// let (read, written) = futures_lite::future::zip(
+    ///     async {
+    ///         let mut buf = [0; 5];
+    ///         reader.read_exact(&mut buf).await.map(|()| buf)
+    ///     },
+    ///     writer.write_all(b"world"),
+    /// )
+    /// .await;
+    /// assert_eq!(&read?, b"hello");
+    /// written?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
         (ReadHalf::new(self), WriteHalf::new(self))
     }
@@ -156,6 +298,31 @@ impl TcpStream {
     /// Splits the stream into owned reading and writing halves, which can
     /// move to two tasks. Dropping the write half shuts the write direction
     /// down, as tokio does; [`OwnedReadHalf::reunite`] puts them back together.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let (mut reader, mut writer) = client.into_split();
+    /// // Each half moves to its own task.
+    /// let writing = rt::spawn(async move { writer.write_all(b"ping").await });
+    /// let reading = rt::spawn(async move {
+    ///     let mut buf = [0; 4];
+    ///     reader.read_exact(&mut buf).await.map(|()| buf)
+    /// });
+    /// let mut buf = [0; 4];
+    /// server.read_exact(&mut buf).await?;
+    /// server.write_all(&buf).await?;
+    /// writing.await??;
+    /// assert_eq!(&reading.await??, b"ping");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         let shared = Arc::new(self);
         (

@@ -50,6 +50,24 @@ impl UnixStream {
     /// # Panics
     ///
     /// Panics outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::{UnixListener, UnixStream};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let dir = std::env::temp_dir();
+    /// let path = dir.join(format!("rt-doc-{}-stream-connect.sock", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let listener = UnixListener::bind(&path)?;
+    /// let client = UnixStream::connect(&path).await?;
+    /// assert_eq!(client.peer_addr()?.as_pathname(), Some(path.as_path()));
+    /// # drop(listener);
+    /// # std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let addr = SockAddr::unix(path)?;
         let socket = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
@@ -68,6 +86,22 @@ impl UnixStream {
     /// # Panics
     ///
     /// Panics outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::{AsyncReadExt, AsyncWriteExt};
+    /// use rt::net::UnixStream;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (mut a, mut b) = UnixStream::pair()?;
+    /// a.write_all(b"ping").await?;
+    /// let mut buf = [0; 4];
+    /// b.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"ping");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let (a, b) = Socket::pair(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
@@ -82,6 +116,19 @@ impl UnixStream {
     /// # Panics
     ///
     /// Panics outside the context of a runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::UnixStream;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, b) = std::os::unix::net::UnixStream::pair()?;
+    /// let (a, b) = (UnixStream::from_std(a)?, UnixStream::from_std(b)?);
+    /// # drop((a, b));
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
         Ok(UnixStream {
@@ -91,21 +138,80 @@ impl UnixStream {
 
     /// Deregisters the stream and returns the std stream, still in
     /// non-blocking mode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::UnixStream;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, _b) = UnixStream::pair()?;
+    /// let std_stream = a.into_std()?;
+    /// std_stream.set_nonblocking(false)?; // blocking again, for std code
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
         self.io.into_inner()
     }
 
     /// The local address of this end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::{UnixListener, UnixStream};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let dir = std::env::temp_dir();
+    /// let path = dir.join(format!("rt-doc-{}-stream-local.sock", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let listener = UnixListener::bind(&path)?;
+    /// let _client = UnixStream::connect(&path).await?;
+    /// let (server, _) = listener.accept().await?;
+    /// assert_eq!(server.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// # std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().local_addr()
     }
 
     /// The address of the peer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::net::UnixStream;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, _b) = UnixStream::pair()?;
+    /// assert!(a.peer_addr()?.is_unnamed()); // a pair has no paths
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().peer_addr()
     }
 
     /// Shuts down the read half, the write half or both (`shutdown(2)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::net::Shutdown;
+    /// use rt::io::AsyncReadExt;
+    /// use rt::net::UnixStream;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, mut b) = UnixStream::pair()?;
+    /// a.shutdown(Shutdown::Write)?;
+    /// let mut rest = Vec::new();
+    /// assert_eq!(b.read_to_end(&mut rest).await?, 0); // end of file
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.io.get_ref().shutdown(how)
     }
