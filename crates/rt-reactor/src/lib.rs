@@ -41,8 +41,7 @@
 //! instead of making the system call that would only say `WouldBlock`.
 //! Elsewhere, or on Linux with `RT_REACTOR_BACKEND=polling`, it uses the
 //! `polling` crate's documented API. [`Reactor::backend`] says which one a
-//! reactor uses; the measured cost of each is in the reactor module's docs
-//! (`src/reactor/mod.rs`).
+//! reactor uses; README.md ("Figures") has the measured cost of each.
 //!
 //! **Layers.** Timers are `rt-time`'s, sockets `rt-net`'s (built on
 //! [`Async`]), the io traits `rt-io`'s; the runtime (`rt-pool`) composes
