@@ -19,6 +19,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if ! command -v python3 >/dev/null; then
+    echo "doc-coverage: python3 is missing: apt-get install python3" >&2
+    apt-get update -q
+    apt-get install -y -q python3
+fi
+
 TOOLCHAIN=${DOC_COVERAGE_TOOLCHAIN:-nightly}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 CRATES=(rt rt-core rt-task rt-pool rt-reactor rt-time rt-io rt-net rt-macros)
