@@ -13,8 +13,11 @@ pub use loom::sync::Arc;
 /// `Arc` for what the models should see the lifetime of: loom's `Arc`
 /// reports a reference still alive at the end of a modelled execution (a
 /// leak, such as a reference cycle) and orders the last drop. Used for the
-/// runtime's shared state; the task cell stays on std's `Arc`, which it
-/// turns into `Arc<dyn …>` and a `Waker` (loom's `Arc` can do neither).
+/// runtime's shared state and for the task cell. loom's `Arc` has no
+/// unsized coercion and no `Wake`, so rt-task keeps `Arc<Cell<F, S>>`
+/// typed and drives its count by hand (`into_raw`, `from_raw`,
+/// `increment_strong_count`, which both `Arc`s have) behind a thin pointer
+/// and a vtable of its own.
 #[cfg(not(loom))]
 pub use std::sync::Arc;
 

@@ -5,11 +5,12 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::raw::{Join, RawTask};
-use crate::Id;
+use rt_core::loom::Arc;
+
+use crate::raw::{Cell, TaskRef};
+use crate::{Id, Schedule};
 
 /// An owned permission to await a spawned task's output, or to abort it;
 /// returned by `rt::spawn`, `rt::task::spawn_blocking` and
@@ -39,14 +40,21 @@ use crate::Id;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct JoinHandle<T> {
-    raw: Arc<dyn Join<T>>,
+    /// Invariant: a cell whose future's output is `T` (see `new`).
+    raw: TaskRef,
     _output: PhantomData<T>,
 }
 
 impl<T> JoinHandle<T> {
-    pub(crate) fn new(raw: Arc<dyn Join<T>>) -> JoinHandle<T> {
+    /// The handle of `cell`, holding a count of its own.
+    pub(crate) fn new<F, S>(cell: &Arc<Cell<F, S>>) -> JoinHandle<T>
+    where
+        F: Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+        S: Schedule,
+    {
         JoinHandle {
-            raw,
+            raw: TaskRef::new(Arc::clone(cell)),
             _output: PhantomData,
         }
     }
@@ -67,8 +75,7 @@ impl<T> JoinHandle<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn abort(&self) {
-        let raw: Arc<dyn RawTask> = self.raw.clone();
-        raw.abort();
+        self.raw.abort();
     }
 
     /// A handle that can abort the task without owning its output; it can
@@ -131,13 +138,17 @@ impl<T> Future for JoinHandle<T> {
     type Output = Result<T, JoinError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.raw.poll_join(cx)
+        // SAFETY: `new` made this handle for a cell whose output is `T`,
+        // and this is that JoinHandle, polled through `Pin<&mut Self>`.
+        unsafe { self.raw.poll_join(cx) }
     }
 }
 
 impl<T> Drop for JoinHandle<T> {
     fn drop(&mut self) {
-        self.raw.drop_join_handle();
+        // SAFETY: this is the task's JoinHandle, dropped once; its count
+        // (`self.raw`) is released after this returns.
+        unsafe { self.raw.drop_join_handle() };
     }
 }
 
@@ -170,7 +181,7 @@ impl<T> fmt::Debug for JoinHandle<T> {
 /// ```
 #[derive(Clone)]
 pub struct AbortHandle {
-    raw: Arc<dyn RawTask>,
+    raw: TaskRef,
 }
 
 impl AbortHandle {
@@ -187,7 +198,7 @@ impl AbortHandle {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn abort(&self) {
-        self.raw.clone().abort();
+        self.raw.abort();
     }
 
     /// Whether the task has finished (completed, panicked or been aborted).

@@ -4,14 +4,34 @@
 //! # Design
 //!
 //! A task is one `Arc` allocation holding a header (the state word, the id,
-//! the slot in the owner's task list, the join waker), the scheduler handle
-//! `S`, and a stage that holds first the future, then its output. The `Arc`
-//! is the task's only reference count: a [`Task`] (a reference sitting in a
-//! run queue), every [`Waker`](std::task::Waker) cloned from it, the
-//! [`JoinHandle`] and the runtime's [`OwnedTasks`] list each hold one strong
-//! count. The waker is the task pointer itself (`impl Wake`), so cloning a
-//! waker allocates nothing, and while a worker polls, the waker it hands the
-//! future borrows the worker's reference (no count changes per poll).
+//! the slot in the owner's task list, the join waker, a pointer to the
+//! vtable of its concrete type), the scheduler handle `S`, and a stage that
+//! holds first the future, then its output. The `Arc` is
+//! `rt_core::loom::Arc` — std's, or loom's under `--cfg loom`, so the
+//! models track its count — and its strong count is the task's only
+//! reference count. No handle names the future's type: each is a thin
+//! pointer to the header (`raw::TaskRef`), and the vtable (one static table
+//! per future and scheduler type, in `raw`) turns it back into the typed
+//! `Arc` to run, abort, join, add a count or release one.
+//!
+//! The reference types — each holds one count unless it says otherwise:
+//!
+//! - a [`Task`]: the task sitting in a run queue. `run` and `shutdown`
+//!   consume it and release the count when they are done;
+//! - a [`Waker`](std::task::Waker) cloned from the task (a hand-written
+//!   `RawWakerVTable` over the same pointer, so a clone allocates nothing).
+//!   `wake` consumes its count, but only after `schedule` has returned (see
+//!   below); `wake_by_ref` borrows it;
+//! - the waker a worker lends the future during a poll: it borrows the
+//!   worker's `Task` count (no count changes per poll); its clones are
+//!   ordinary wakers with counts of their own;
+//! - the [`JoinHandle`] and each [`AbortHandle`]: released on drop; `abort`
+//!   borrows it across the `schedule` call;
+//! - the runtime's [`OwnedTasks`] list: one per listed task, given back by
+//!   `Schedule::release` once the task completes (the `&Task` that call
+//!   gets borrows the completing worker's count).
+//!
+//! Whichever holder releases the last count frees the cell.
 //!
 //! **Hand-offs keep their own reference.** A wake that queues the task
 //! gives the queue a *new* reference and keeps the one it was called with
@@ -19,8 +39,9 @@
 //! to completion on another thread (or inline) before it returns, and it
 //! still reads itself — it lives inside the cell — after queuing. The same
 //! holds for the re-queue after a poll and for `abort`. (The loom model
-//! `loom_tests::cell` checks this with a probe on the scheduler's lifetime;
-//! `tests/schedule_lifetime.rs` without loom.)
+//! `loom_tests::cell` checks the counts — loom fails an execution that
+//! leaks one or releases one twice — and this hand-off with a probe on the
+//! scheduler's lifetime; `tests/schedule_lifetime.rs` without loom.)
 //!
 //! # The state word
 //!
@@ -115,12 +136,11 @@ use std::fmt;
 use std::future::Future;
 use std::num::NonZeroU64;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::Arc;
 
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use list::OwnedTasks;
 
-use raw::{Cell, Join, RawTask};
+use raw::{Cell, TaskRef};
 
 /// Where a task goes when it is woken: implemented by the runtime.
 pub trait Schedule: Send + Sync + 'static {
@@ -138,17 +158,12 @@ pub trait Schedule: Send + Sync + 'static {
 
 /// A reference to a task that may be run: what run queues hold.
 pub struct Task {
-    raw: Arc<dyn RawTask>,
+    raw: TaskRef,
 }
 
 impl Task {
-    fn from_raw<F, S>(cell: Arc<Cell<F, S>>) -> Task
-    where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
-        S: Schedule,
-    {
-        Task { raw: cell }
+    fn from_raw(raw: TaskRef) -> Task {
+        Task { raw }
     }
 
     /// Poll the task once (or drop its future if it was aborted).
@@ -174,7 +189,7 @@ impl Task {
     }
 
     fn ptr_eq(&self, other: &Task) -> bool {
-        std::ptr::addr_eq(Arc::as_ptr(&self.raw), Arc::as_ptr(&other.raw))
+        self.raw.ptr_eq(&other.raw)
     }
 }
 
@@ -196,8 +211,17 @@ where
     S: Schedule,
 {
     let cell = Cell::new(future, scheduler, Id::next());
-    let join: Arc<dyn Join<F::Output>> = cell.clone();
-    (Task::from_raw(cell), JoinHandle::new(join))
+    let handle = JoinHandle::new(&cell);
+    (Task::from_raw(TaskRef::new(cell)), handle)
+}
+
+/// The handles are thin pointers with hand-written `Send`/`Sync` (on
+/// `raw::TaskRef`): they are `Send + Sync`, as a user of them relies on.
+fn _assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Task>();
+    is::<JoinHandle<u8>>();
+    is::<AbortHandle>();
 }
 
 /// A task's id: unique among all tasks of the process for its lifetime.

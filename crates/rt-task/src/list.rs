@@ -7,13 +7,12 @@
 use std::future::Future;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
-use std::sync::Arc;
 
 use crossbeam_utils::CachePadded;
 use parking_lot::Mutex;
 use slab::Slab;
 
-use crate::raw::{Cell, Join};
+use crate::raw::{Cell, TaskRef};
 use crate::{Id, JoinHandle, Schedule, Task};
 
 /// Shards: a power of two, enough that 2–64 workers rarely meet on one lock.
@@ -59,9 +58,8 @@ impl OwnedTasks {
     {
         let id = Id::next();
         let cell = Cell::new(future, scheduler, id);
-        let join: Arc<dyn Join<F::Output>> = cell.clone();
-        let handle = JoinHandle::new(join);
-        let task = Task::from_raw(cell);
+        let handle = JoinHandle::new(&cell);
+        let task = Task::from_raw(TaskRef::new(cell));
         let shard = &self.shards[id.as_u64() as usize % SHARDS];
         let mut guard = shard.lock();
         if guard.closed {

@@ -1,10 +1,12 @@
 //! The task state word: every transition is one atomic read-modify-write
 //! that returns a `#[must_use]` verdict telling the caller what it now owns.
+//! Unconditional transitions are one `fetch_*`; conditional ones go
+//! through one compare-and-swap loop, `State::transition`.
 //!
 //! The bits and what they mean are documented in the crate docs
 //! ([`crate`], "The state word").
 
-use rt_core::loom::{AtomicUsize, Ordering::AcqRel, Ordering::Acquire};
+use rt_core::loom::{AtomicUsize, Ordering, Ordering::AcqRel, Ordering::Acquire};
 
 /// The task is in a run queue, or will be put back in one after its
 /// current poll. Set by the waker that submits it, cleared by the worker that
@@ -71,46 +73,77 @@ impl State {
         self.0.load(Acquire)
     }
 
-    /// Dequeued by a worker: clear `SCHEDULED`, take `RUNNING`.
-    pub(crate) fn to_running(&self) -> ToRunning {
+    /// The compare-and-swap loop every conditional transition shares.
+    ///
+    /// `decide` sees the current word and returns the caller's verdict and
+    /// the word to store, or `None` to store nothing (the verdict then rests
+    /// on the word as read). It may run several times: on a lost race it is
+    /// called again with the word the winner stored. `success` is the
+    /// transition's ordering for a successful store; every read (the first
+    /// load and a failed exchange) is Acquire, so a verdict made without a
+    /// store still sees what the last writer published (see each caller).
+    fn transition<T>(
+        &self,
+        success: Ordering,
+        mut decide: impl FnMut(usize) -> (T, Option<usize>),
+    ) -> T {
+        // Acquire: see the caller's comment; it pairs with the Release of
+        // whichever transition stored `cur`.
         let mut cur = self.0.load(Acquire);
         loop {
-            // COMPLETE: shut down while queued. RUNNING: shutdown holds the
-            // future right now and will complete it. Either way this queue
-            // entry is stale.
-            if cur & (COMPLETE | RUNNING) != 0 {
-                return ToRunning::Gone;
-            }
-            let next = (cur & !SCHEDULED) | RUNNING;
-            // AcqRel: Acquire pairs with the Release of the wake that queued
-            // the task (the poll must see what the waker wrote); Release
-            // publishes nothing here but keeps the RMW chain ordered.
-            match self.0.compare_exchange_weak(cur, next, AcqRel, Acquire) {
-                Ok(_) if cur & CANCELLED != 0 => return ToRunning::Cancel,
-                Ok(_) => return ToRunning::Poll,
+            let (verdict, next) = decide(cur);
+            let Some(next) = next else {
+                return verdict;
+            };
+            // Weak: a spurious failure just runs `decide` again.
+            match self.0.compare_exchange_weak(cur, next, success, Acquire) {
+                Ok(_) => return verdict,
                 Err(actual) => cur = actual,
             }
         }
     }
 
+    /// Dequeued by a worker: clear `SCHEDULED`, take `RUNNING`.
+    pub(crate) fn to_running(&self) -> ToRunning {
+        // AcqRel: Acquire pairs with the Release of the wake (`to_notified`)
+        // or abort that queued the task and of the last `to_idle`, so the
+        // poll sees what the waker and the previous poll wrote; Release
+        // publishes nothing here but keeps the RMW chain ordered.
+        self.transition(AcqRel, |cur| {
+            // COMPLETE: shut down while queued. RUNNING: shutdown holds the
+            // future right now and will complete it. Either way this queue
+            // entry is stale.
+            if cur & (COMPLETE | RUNNING) != 0 {
+                return (ToRunning::Gone, None);
+            }
+            let verdict = if cur & CANCELLED != 0 {
+                ToRunning::Cancel
+            } else {
+                ToRunning::Poll
+            };
+            (verdict, Some((cur & !SCHEDULED) | RUNNING))
+        })
+    }
+
     /// The poll returned `Pending`: give up `RUNNING` unless an abort came.
     pub(crate) fn to_idle(&self) -> ToIdle {
-        let mut cur = self.0.load(Acquire);
-        loop {
+        // AcqRel: Release hands the future's new state to the next poller
+        // (who Acquires in `to_running`) or to shutdown (`to_shutdown`);
+        // Acquire sees the write of a waker (`to_notified`) that set
+        // SCHEDULED during the poll, or of the abort that set CANCELLED.
+        self.transition(AcqRel, |cur| {
             debug_assert!(cur & RUNNING != 0);
             if cur & CANCELLED != 0 {
-                return ToIdle::Cancel;
+                // Keep RUNNING: this thread drops the future.
+                return (ToIdle::Cancel, None);
             }
-            let next = cur & !RUNNING;
-            // AcqRel: Release hands the future's new state to the next poller
-            // (who Acquires in `to_running`); Acquire sees a waker's write
-            // that set SCHEDULED during the poll.
-            match self.0.compare_exchange_weak(cur, next, AcqRel, Acquire) {
-                Ok(_) if cur & SCHEDULED != 0 => return ToIdle::Reschedule,
-                Ok(_) => return ToIdle::Idle,
-                Err(actual) => cur = actual,
-            }
-        }
+            let verdict = if cur & SCHEDULED != 0 {
+                ToIdle::Reschedule
+            } else {
+                ToIdle::Idle
+            };
+            (verdict, Some(cur & !RUNNING))
+        })
     }
 
     /// A wake: set `SCHEDULED`; the caller queues the task only if it was
@@ -130,42 +163,38 @@ impl State {
     /// An abort: set `CANCELLED`; an idle task is also marked `SCHEDULED` and
     /// the caller queues it, so that a worker drops its future.
     pub(crate) fn to_cancelled(&self) -> Submit {
-        let mut cur = self.0.load(Acquire);
-        loop {
+        // AcqRel, like a wake: Release pairs with the Acquire of the worker's
+        // `to_running` (it must see CANCELLED and what the aborter wrote) and
+        // of the runner's `to_idle`; Acquire pairs with the Release of
+        // `to_idle` and `complete`, so an idle or complete verdict is current.
+        self.transition(AcqRel, |cur| {
             if cur & (COMPLETE | CANCELLED) != 0 {
-                return Submit::No;
+                return (Submit::No, None);
             }
-            let idle = cur & (RUNNING | SCHEDULED) == 0;
-            let next = if idle {
-                cur | CANCELLED | SCHEDULED
+            if cur & (RUNNING | SCHEDULED) == 0 {
+                // Idle: this caller queues it, for a worker to drop the future.
+                (Submit::Yes, Some(cur | CANCELLED | SCHEDULED))
             } else {
-                cur | CANCELLED
-            };
-            // AcqRel: ordered with the runner's transitions, like a wake.
-            match self.0.compare_exchange_weak(cur, next, AcqRel, Acquire) {
-                Ok(_) if idle => return Submit::Yes,
-                Ok(_) => return Submit::No,
-                Err(actual) => cur = actual,
+                (Submit::No, Some(cur | CANCELLED))
             }
-        }
+        })
     }
 
     /// The runtime shuts down: take `RUNNING` (and `CANCELLED`) if no thread
     /// holds the future, so the caller may drop it. A task that is running
     /// is only marked `CANCELLED`; its worker drops it after the poll.
     pub(crate) fn to_shutdown(&self) -> bool {
-        let mut cur = self.0.load(Acquire);
-        loop {
+        // AcqRel: Acquire pairs with the Release of the last `to_idle`, so
+        // the caller that claims RUNNING drops the future as the last poll
+        // left it; Release pairs with the Acquire of a running worker's
+        // `to_idle`, which must see CANCELLED and drop the future itself.
+        self.transition(AcqRel, |cur| {
             if cur & COMPLETE != 0 {
-                return false;
+                return (false, None);
             }
             let claim = cur & RUNNING == 0;
-            let next = cur | CANCELLED | RUNNING;
-            match self.0.compare_exchange_weak(cur, next, AcqRel, Acquire) {
-                Ok(_) => return claim,
-                Err(actual) => cur = actual,
-            }
-        }
+            (claim, Some(cur | CANCELLED | RUNNING))
+        })
     }
 
     /// The holder of `RUNNING` stored the output: swap `RUNNING` for
