@@ -9,7 +9,8 @@
 //! 1. work only the reactor can finish: a read that was already pending
 //!    gets its byte, a timer armed before the block comes due — nothing is
 //!    spawned or woken from outside, so this holds only if another worker
-//!    takes the reactor (rt's idle workers re-check it every 10 ms);
+//!    takes the reactor (a worker that leaves the reactor to run a task
+//!    hands it to a sleeping one first, if one asked for it);
 //! 2. new tasks spawned from outside: a TCP round trip and a 10 ms sleep.
 //!
 //! The blocking task is placed in the ways that matter: spawned from
@@ -262,8 +263,8 @@ fn start_blocker(rt: &Runtime, placement: Placement, flags: &Flags) -> JoinHandl
 /// A task woken by the task that then blocks is run by the free worker.
 ///
 /// Fails today: the woken task goes to the blocking worker's LIFO slot,
-/// which no other worker can steal (the idle one's 10 ms re-check looks at
-/// the reactor, not at that slot), and `schedule_task` does not even notify
+/// which no other worker can steal (the reactor's hand-off moves the
+/// reactor, not that slot), and `schedule_task` does not even notify
 /// a parked worker when the deque is empty; it waits for the whole `BLOCK`
 /// (measured: 499.1 to 500.2 ms in 5 of 5 rounds). tokio 1.x behaves the
 /// same (500.1 ms, 5 of 5, same scenario with a oneshot channel).

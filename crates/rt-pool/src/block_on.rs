@@ -5,7 +5,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
-use crate::park::Parker;
+use crate::park::{Handoff, Parker};
 
 /// A thread's parker as a waker: waking unparks the thread.
 #[derive(Debug)]
@@ -36,6 +36,7 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
         if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
             return out;
         }
-        parker.0.park();
+        // A parker with no driver never asks for one: the flag is unused.
+        parker.0.park(&Handoff::default());
     }
 }

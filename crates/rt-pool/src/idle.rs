@@ -135,4 +135,10 @@ impl Idle {
             None => false,
         }
     }
+
+    /// A parked worker that `pred` accepts, left parked (for a hand-off
+    /// of the driver, which is not a wake-up for work).
+    pub(crate) fn find_sleeper(&self, pred: impl Fn(usize) -> bool) -> Option<usize> {
+        self.sleepers.lock().iter().copied().find(|&w| pred(w))
+    }
 }

@@ -9,7 +9,7 @@ use loom::sync::Arc;
 use loom::thread;
 
 use crate::idle::Idle;
-use crate::park::Parker;
+use crate::park::{Handoff, Parker};
 
 #[test]
 fn unpark_before_or_during_park_is_never_lost() {
@@ -17,7 +17,7 @@ fn unpark_before_or_during_park_is_never_lost() {
         let parker = Arc::new(Parker::new(None));
         let p = parker.clone();
         let t = thread::spawn(move || p.unpark());
-        parker.park();
+        parker.park(&Handoff::default());
         t.join().unwrap();
     });
 }
@@ -35,7 +35,7 @@ fn two_unparks_two_parks() {
             p.unpark();
         });
         while flag.load(SeqCst) < 2 {
-            parker.park();
+            parker.park(&Handoff::default());
         }
         t.join().unwrap();
     });
@@ -100,7 +100,7 @@ impl Mini {
                 self.notify();
             }
             if !self.done.load(SeqCst) {
-                self.parkers[me].park();
+                self.parkers[me].park(&Handoff::default());
             }
             if !self.idle.unpark_worker_by_id(me) {
                 searching = true;
@@ -148,9 +148,15 @@ fn two_workers_one_remote_task_no_lost_wakeup() {
 /// wait returns only on that token (no I/O, no timers), the strictest case.
 #[derive(Debug, Default)]
 struct MiniDriver {
-    holder: loom::sync::Mutex<()>,
+    /// The try-lock: an atomic flag (as parking_lot's lock word is), so
+    /// that loom orders a failed try against the holder's release.
+    holder: AtomicBool,
     token: loom::sync::Mutex<bool>,
     woken: loom::sync::Condvar,
+    /// Set when a parker has armed itself in the driver (see
+    /// `wait_for_a_parker`).
+    entered: loom::sync::Mutex<bool>,
+    entered_cv: loom::sync::Condvar,
 }
 
 impl crate::park::Driver for MiniDriver {
@@ -159,10 +165,29 @@ impl crate::park::Driver for MiniDriver {
         timeout: Option<std::time::Duration>,
         arm: &mut dyn FnMut() -> bool,
     ) -> Option<usize> {
-        let _held = self.holder.try_lock().ok()?;
+        // SeqCst: the model's lock word; the real one is parking_lot's.
+        self.holder
+            .compare_exchange(false, true, SeqCst, SeqCst)
+            .ok()?;
+        let turn = self.turn(timeout, arm);
+        self.holder.store(false, SeqCst);
+        Some(turn)
+    }
+
+    fn unpark(&self) {
+        *self.token.lock().unwrap() = true;
+        self.woken.notify_all();
+    }
+}
+
+impl MiniDriver {
+    /// One turn, the holder's part of `try_turn`.
+    fn turn(&self, timeout: Option<std::time::Duration>, arm: &mut dyn FnMut() -> bool) -> usize {
         if !arm() {
-            return Some(0);
+            return 0;
         }
+        *self.entered.lock().unwrap() = true;
+        self.entered_cv.notify_all();
         let mut token = self.token.lock().unwrap();
         if timeout != Some(std::time::Duration::ZERO) {
             while !*token {
@@ -172,12 +197,16 @@ impl crate::park::Driver for MiniDriver {
         // A zero-timeout turn (a busy worker's periodic check) consumes a
         // pending token too, as `epoll_wait` with timeout 0 drains the
         // eventfd's edge.
-        Some(usize::from(std::mem::take(&mut *token)))
+        usize::from(std::mem::take(&mut *token))
     }
 
-    fn unpark(&self) {
-        *self.token.lock().unwrap() = true;
-        self.woken.notify_all();
+    /// Blocks until a parker has armed itself in the driver: forever (a
+    /// deadlock loom reports) if none ever does.
+    fn wait_for_a_parker(&self) {
+        let mut entered = self.entered.lock().unwrap();
+        while !*entered {
+            entered = self.entered_cv.wait(entered).unwrap();
+        }
     }
 }
 
@@ -205,9 +234,40 @@ fn a_busy_workers_turn_never_swallows_a_parkers_wakeup() {
             let parker = parker.clone();
             thread::spawn(move || parker.unpark())
         };
-        parker.park();
+        parker.park(&Handoff::default());
         busy.join().unwrap();
         unparker.join().unwrap();
+    });
+}
+
+/// The reactor's hand-off ("Who watches the reactor" in `park`): a worker
+/// parks while another holds the driver; the holder then leaves it to run
+/// a task and hands off. The parker must end up in the driver — by its
+/// second look, or woken by the hand-off — never asleep on its condvar
+/// while the driver is free (the holder's task may block its thread, and
+/// I/O would wait for it). A lost hand-off leaves the main thread waiting
+/// for the parker to reach the driver forever: a deadlock, which loom
+/// reports.
+#[test]
+fn a_parker_that_finds_the_driver_held_is_handed_it() {
+    loom::model(|| {
+        let driver = std::sync::Arc::new(MiniDriver::default());
+        let parker = Arc::new(Parker::new(Some(driver.clone())));
+        let handoff = Arc::new(Handoff::default());
+        // This thread holds the driver, as a worker in a turn does.
+        driver.holder.store(true, SeqCst);
+        let sleeper = {
+            let (parker, handoff) = (parker.clone(), handoff.clone());
+            thread::spawn(move || parker.park(&handoff))
+        };
+        // It leaves the driver and starts a task: the worker's hand-off.
+        driver.holder.store(false, SeqCst);
+        if handoff.take_wanted() {
+            parker.recheck();
+        }
+        driver.wait_for_a_parker();
+        parker.unpark();
+        assert!(sleeper.join().unwrap(), "the park ended in the driver");
     });
 }
 

@@ -22,22 +22,42 @@
 //! condvar path loops over spurious wake-ups; the driver path returns after
 //! one turn — an I/O event or a timer is a reason to look for work too).
 //! No token is ever lost: every `unpark` after the CAS sees `PARKED_*`.
+//!
+//! # Who watches the reactor
+//!
+//! The reactor must never sit unowned while a worker is blocked in a task
+//! and others sleep: their I/O and timers would wait for that task (tokio
+//! issue 4730). Nor should idle workers poll for that case: an idle
+//! runtime makes no wake-ups at all. So a condvar sleeper waits with no
+//! timeout, and the reactor is handed off:
+//!
+//! 1. A parker that finds the driver held sets the shared `wanted` flag
+//!    ([`Handoff`]), tries the driver once more (its holder may have left
+//!    before seeing the flag), then sleeps on its condvar.
+//! 2. A worker that held the driver (a park in it, or a busy worker's
+//!    non-blocking turn) and then starts running a task calls
+//!    [`Handoff::hand_off`]: if `wanted` is set it clears it and asks one
+//!    condvar sleeper to look at the driver again ([`Parker::recheck`]);
+//!    that sleeper takes the driver, or finds it held and goes back to
+//!    step 1. A worker that parks again instead tries the driver itself.
+//! 3. `wanted` is a store then a try-lock on the parker's side, and a lock
+//!    release then a swap on the holder's side, each pair separated by a
+//!    SeqCst fence: either the parker's second try finds the driver free,
+//!    or the holder's swap finds the flag.
+//!
+//! A recheck is not a token: the sleeper stays parked (the idle set still
+//! counts it asleep) and, failing to take the driver, sleeps again. A stale
+//! recheck costs one look at the driver.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use rt_core::loom::{AtomicUsize, Condvar, Mutex, Ordering::SeqCst};
+use rt_core::loom::{fence, AtomicBool, AtomicUsize, Condvar, Mutex, Ordering::SeqCst};
 
 const EMPTY: usize = 0;
 const PARKED_CONDVAR: usize = 1;
 const PARKED_DRIVER: usize = 2;
 const NOTIFIED: usize = 3;
-
-/// How long an idle worker parked on its condvar waits before it looks at
-/// the reactor again. It bounds how long I/O and timers wait when the
-/// reactor's owner leaves it to run a task that then blocks its thread
-/// (tokio issue 4730), without waking a sibling on every I/O event.
-const REACTOR_RECHECK: Duration = Duration::from_millis(10);
 
 /// What an idle worker may block in instead of its condvar: the reactor.
 pub(crate) trait Driver: Send + Sync + std::fmt::Debug {
@@ -60,15 +80,41 @@ pub(crate) trait Driver: Send + Sync + std::fmt::Debug {
 #[derive(Debug)]
 pub(crate) struct Parker {
     state: AtomicUsize,
+    /// Set by [`Parker::recheck`]: look at the driver again (see the
+    /// module docs, "Who watches the reactor").
+    recheck: AtomicBool,
     mutex: Mutex<()>,
     condvar: Condvar,
     driver: Option<Arc<dyn Driver>>,
+}
+
+/// The runtime's "someone wants the driver" flag; see the module docs,
+/// "Who watches the reactor".
+#[derive(Debug, Default)]
+pub(crate) struct Handoff {
+    wanted: AtomicBool,
+}
+
+impl Handoff {
+    /// Called by a worker that held the driver and now runs a task: takes
+    /// the flag if a parker set it; the caller then asks one condvar
+    /// sleeper to [`Parker::recheck`].
+    pub(crate) fn take_wanted(&self) -> bool {
+        // SeqCst fence: orders the caller's release of the driver before
+        // this read, pairing with the fence in `Parker::park` (step 3).
+        fence(SeqCst);
+        // A swap, not a load first: an RMW reads the newest store, which
+        // is also what lets loom (whose SeqCst loads are weaker than the
+        // C++ model's) see the pairing.
+        self.wanted.swap(false, SeqCst)
+    }
 }
 
 impl Parker {
     pub(crate) fn new(driver: Option<Arc<dyn Driver>>) -> Parker {
         Parker {
             state: AtomicUsize::new(EMPTY),
+            recheck: AtomicBool::new(false),
             mutex: Mutex::new(()),
             condvar: Condvar::new(),
             driver,
@@ -82,8 +128,28 @@ impl Parker {
         self.state.load(SeqCst) == PARKED_DRIVER
     }
 
+    /// Whether the worker sleeps on its condvar right now (a candidate for
+    /// [`Parker::recheck`]).
+    pub(crate) fn in_condvar(&self) -> bool {
+        self.state.load(SeqCst) == PARKED_CONDVAR
+    }
+
+    /// Ask the worker, if it sleeps on its condvar, to look at the driver
+    /// again without waking up for work (see the module docs).
+    pub(crate) fn recheck(&self) {
+        // A swap, not a store: an RMW is ordered after the sleeper's
+        // swaps of the flag (loom models a plain store as possibly older).
+        self.recheck.swap(true, SeqCst);
+        // Taking the mutex orders the signal after the sleeper's check of
+        // the flag (made under the mutex) or before it.
+        drop(self.mutex.lock());
+        self.condvar.notify_one();
+    }
+
     /// Block until `unpark` (or, in the driver, until something is ready).
-    pub(crate) fn park(&self) {
+    /// Returns whether the park ended in the driver: the caller held it,
+    /// and owes a hand-off if it goes on to run a task.
+    pub(crate) fn park(&self, handoff: &Handoff) -> bool {
         // SeqCst throughout: the state word orders with the idle set's
         // SeqCst operations (see `idle`), and parking is not a hot path.
         if self
@@ -91,22 +157,28 @@ impl Parker {
             .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
             .is_ok()
         {
-            return;
+            return false;
         }
         let Some(driver) = &self.driver else {
-            self.park_condvar(None);
-            return;
+            while !self.park_condvar() {}
+            return false;
         };
         loop {
             if self.park_driver(&**driver) {
-                return;
+                return true;
             }
-            // Another thread holds the driver. Wait on the condvar, but look
-            // at the driver again every REACTOR_RECHECK: its owner may leave
-            // it to run a task that then blocks its thread, and I/O must not
-            // wait for that task.
-            if self.park_condvar(Some(REACTOR_RECHECK)) {
-                return;
+            // Another thread holds the driver: ask for it (step 1 of "Who
+            // watches the reactor"), look once more, then sleep until a
+            // token or a recheck.
+            // A swap, not a store: see `Parker::recheck`.
+            handoff.wanted.swap(true, SeqCst);
+            // SeqCst fence: pairs with the one in `Handoff::take_wanted`.
+            fence(SeqCst);
+            if self.park_driver(&**driver) {
+                return true;
+            }
+            if self.park_condvar() {
+                return false;
             }
         }
     }
@@ -143,9 +215,9 @@ impl Parker {
         true
     }
 
-    /// Wait on the condvar for a token, at most `timeout`. Returns true if
-    /// a token was consumed, false if the wait timed out without one.
-    fn park_condvar(&self, timeout: Option<Duration>) -> bool {
+    /// Wait on the condvar for a token or a recheck. Returns true if a
+    /// token was consumed, false for a recheck (the state is `EMPTY` again).
+    fn park_condvar(&self) -> bool {
         let mut guard = self.mutex.lock();
         match self
             .state
@@ -160,25 +232,9 @@ impl Parker {
             Err(actual) => panic!("inconsistent park state {actual}"),
         }
         loop {
-            let timed_out = match timeout {
-                None => {
-                    guard = self.condvar.wait(guard);
-                    false
-                }
-                Some(t) => {
-                    let (g, timed_out) = self.condvar.wait_for(guard, t);
-                    guard = g;
-                    timed_out
-                }
-            };
-            if self
-                .state
-                .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
-                .is_ok()
-            {
-                return true;
-            }
-            if timed_out {
+            // Under the mutex: a `recheck` that set the flag before this
+            // load signals after the wait below begins.
+            if self.recheck.swap(false, SeqCst) {
                 // Leave PARKED_CONDVAR, unless a token lands right now.
                 return match self
                     .state
@@ -186,12 +242,21 @@ impl Parker {
                 {
                     Ok(_) => false,
                     Err(_) => {
+                        // A swap, not a store: see `park_driver`.
                         self.state.swap(EMPTY, SeqCst);
                         true
                     }
                 };
             }
-            // Spurious wake-up: wait again.
+            guard = self.condvar.wait(guard);
+            if self
+                .state
+                .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+                .is_ok()
+            {
+                return true;
+            }
+            // A recheck, or a spurious wake-up: the loop tells which.
         }
     }
 

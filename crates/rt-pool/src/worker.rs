@@ -17,7 +17,7 @@ use crate::builder::Config;
 use crate::context::{self, WorkerContext};
 use crate::driver::Drivers;
 use crate::idle::Idle;
-use crate::park::{Driver, Parker};
+use crate::park::{Driver, Handoff, Parker};
 use crate::Handle;
 // The shared state's `Arc` goes through the loom shim: the models then
 // see its lifetime (a reference left behind at shutdown is a leak loom
@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     pub(crate) queues: Queues,
     pub(crate) idle: Idle,
     pub(crate) parkers: Box<[Parker]>,
+    /// Who watches the reactor when its owner leaves it (see `park`).
+    pub(crate) handoff: Handoff,
     pub(crate) owned: OwnedTasks,
     pub(crate) drivers: Arc<Drivers>,
     pub(crate) driver: Option<Arc<dyn Driver>>,
@@ -61,6 +63,7 @@ impl Shared {
             queues,
             idle: Idle::new(n),
             parkers: (0..n).map(|_| Parker::new(driver.clone())).collect(),
+            handoff: Handoff::default(),
             owned: OwnedTasks::new(),
             drivers,
             driver,
@@ -209,6 +212,9 @@ struct Worker<'a> {
     /// before this worker's last reactor turn: those may run without
     /// another turn.
     turned: usize,
+    /// This worker held the driver since it last parked: before its next
+    /// task it hands the driver off if a parker asked (`hand_off_driver`).
+    owe_handoff: bool,
 }
 
 /// Counts a worker's exit when dropped, so that shutdown (which waits for
@@ -242,6 +248,7 @@ pub(crate) fn run(handle: Handle, local: Local) {
             searching: false,
             spare: Vec::new(),
             turned: 0,
+            owe_handoff: false,
         }
         .run();
         // Drop the queue references and deferred wakers this worker still
@@ -282,6 +289,10 @@ impl Worker<'_> {
     }
 
     fn run_task(&mut self, task: Task) {
+        if self.owe_handoff {
+            self.owe_handoff = false;
+            self.hand_off_driver();
+        }
         if self.searching {
             self.searching = false;
             if self.shared.idle.transition_worker_from_searching() {
@@ -335,6 +346,25 @@ impl Worker<'_> {
         out
     }
 
+    /// This worker held the driver and now runs a task, which may block
+    /// its thread: if a parker asked for the driver meanwhile, ask one
+    /// condvar sleeper to take it (`park`, "Who watches the reactor").
+    fn hand_off_driver(&self) {
+        if self.shared.handoff.take_wanted() {
+            // The parker that asked may not sleep on its condvar yet: a
+            // recheck waits for it (the flag is sticky). So prefer one that
+            // sleeps there, else any sleeper not in the driver.
+            let parkers = &self.shared.parkers;
+            let idle = &self.shared.idle;
+            let sleeper = idle
+                .find_sleeper(|w| parkers[w].in_condvar())
+                .or_else(|| idle.find_sleeper(|w| !parkers[w].in_driver()));
+            if let Some(sleeper) = sleeper {
+                parkers[sleeper].recheck();
+            }
+        }
+    }
+
     /// Wake a sibling if this worker holds more than the task it runs next.
     fn offer_surplus(&self) {
         if self.cx.local.len() > 1 {
@@ -354,7 +384,10 @@ impl Worker<'_> {
             // next task. (A wake per task pulls an idle sibling in, which
             // then steals the task: a context switch where none is needed;
             // README.md, "Figures behind the constants".)
-            self.queue_locally(|| driver.try_turn(Some(Duration::ZERO), &mut || true));
+            let turned = self.queue_locally(|| driver.try_turn(Some(Duration::ZERO), &mut || true));
+            // While this worker held the driver, a parker may have found it
+            // held and gone to sleep: it is owed a look (see `park`).
+            self.owe_handoff |= turned.is_some();
             self.offer_surplus();
         }
     }
@@ -371,8 +404,13 @@ impl Worker<'_> {
             // worker (maybe this one) is awake for it.
             self.shared.notify_parked(None);
         }
+        // Parking, this worker takes the driver itself if it is free.
+        self.owe_handoff = false;
         if !self.shared.is_shutdown() {
-            self.queue_locally(|| self.shared.parkers[me].park());
+            let in_driver =
+                self.queue_locally(|| self.shared.parkers[me].park(&self.shared.handoff));
+            // Held the driver: if a task runs next, a sleeper takes over.
+            self.owe_handoff = in_driver;
         }
         if !self.shared.idle.unpark_worker_by_id(me) {
             // A producer popped us: we count as a searcher.
