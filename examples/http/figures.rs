@@ -77,7 +77,7 @@ fn median_f64(values: impl IntoIterator<Item = f64>) -> Option<f64> {
 
 /// The median; of an even count, the mean of the two middle values,
 /// rounded down.
-fn median_u64(values: impl IntoIterator<Item = u64>) -> Option<u64> {
+pub(super) fn median_u64(values: impl IntoIterator<Item = u64>) -> Option<u64> {
     let mut v: Vec<u64> = values.into_iter().collect();
     v.sort_unstable();
     let n = v.len();

@@ -8,7 +8,7 @@
 use rt_suite::args::num_cpus;
 
 use super::args::Config;
-use super::figures::{figures, median_figures, Figures};
+use super::figures::{figures, median_figures, median_u64, Figures};
 use super::table::{micros, print_columns, thousands};
 use super::{Row, RT, TOKIO};
 
@@ -65,6 +65,31 @@ pub(super) fn print_table(config: &Config, groups: &[Vec<Row>]) {
         "CPU and context switches: the server's (user + system; voluntary + involuntary, \
          all threads) over the measured window, per good response"
     );
+    if config.rate.is_some() {
+        // The client's own lateness is part of the fixed-rate latency: show
+        // it, so a client-bound run is not mistaken for a slow server.
+        let lags: Vec<String> = groups
+            .iter()
+            .filter_map(|rounds| {
+                let lag = median_u64(
+                    rounds
+                        .iter()
+                        .filter_map(|row| row.client["send_lag_p99_us"].as_u64()),
+                )?;
+                let row = &rounds[0];
+                Some(format!(
+                    "{} {} {}",
+                    row.connections,
+                    row.server.label,
+                    micros(lag)
+                ))
+            })
+            .collect();
+        println!(
+            "fixed rate: the client's sends left late by up to (p99) {}; included in the latency",
+            lags.join(", ")
+        );
+    }
     if config.rounds > 1 {
         println!("medians of {} rounds; each round's req/s:", config.rounds);
         print_rounds(groups);
