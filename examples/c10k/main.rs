@@ -42,9 +42,12 @@
 
 mod args;
 mod figures;
+#[path = "../common/process.rs"]
 mod process;
 mod report;
 mod run;
+#[path = "../common/table.rs"]
+mod table;
 
 use std::process::ExitCode;
 
@@ -122,7 +125,7 @@ fn main() -> ExitCode {
     let servers: &[Server] = if config.compare { &[RT, TOKIO] } else { &[RT] };
     let mut needed: Vec<&str> = servers.iter().map(|s| s.binary).collect();
     needed.push(CLIENT);
-    if let Err(err) = ensure_built(&dir, &needed, config.build) {
+    if let Err(err) = ensure_built("c10k", &dir, &needed, config.build) {
         eprintln!("c10k: {err}");
         return ExitCode::FAILURE;
     }

@@ -6,6 +6,7 @@
 
 use super::args::Config;
 use super::figures::{figures, median_figures, median_u64, Figures};
+use super::table::{micros, print_columns, thousands};
 use super::{Row, Scenario, RT, TOKIO};
 use rt_suite::args::num_cpus;
 
@@ -200,49 +201,4 @@ pub(super) fn print_comparison(groups: &[Vec<Row>]) {
     for bar in bars {
         println!("bars, {bar}");
     }
-}
-
-/// Prints rows of cells as left-aligned columns.
-fn print_columns(table: &[Vec<String>]) {
-    let columns = table.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|i| {
-            table
-                .iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for row in table {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, &w)| format!("{cell:<w$}"))
-            .collect();
-        println!("{}", line.join("  ").trim_end());
-    }
-}
-
-/// A latency in µs, in the unit that reads best.
-fn micros(us: u64) -> String {
-    match us {
-        0..1_000 => format!("{us} µs"),
-        1_000..1_000_000 => format!("{:.1} ms", us as f64 / 1e3),
-        _ => format!("{:.2} s", us as f64 / 1e6),
-    }
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

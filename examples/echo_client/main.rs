@@ -40,6 +40,7 @@
 
 mod args;
 mod connect;
+#[path = "../common/latency.rs"]
 mod latency;
 mod limits;
 mod load;

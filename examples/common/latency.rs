@@ -1,4 +1,7 @@
 //! Latency histograms, one pair per thread that records, merged at the end.
+//!
+//! Shared by the load generators (`echo_client`, `http_client`), each of
+//! which includes it with `#[path]`.
 
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,6 @@
-//! The child processes: building them, reading their output, stopping the
-//! server, and reading its memory and CPU time from `/proc`.
+//! The child processes of the demos that drive servers (`c10k`, `http`):
+//! building them, reading their output, stopping the server, and reading
+//! its memory and CPU time from `/proc`. Included by each with `#[path]`.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -14,8 +15,13 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Makes sure the sibling programs exist: with cargo (started by `cargo
 /// run`, or found on the PATH when one is missing), builds them in this
-/// program's profile.
-pub(super) fn ensure_built(dir: &Path, names: &[&str], build: bool) -> Result<(), String> {
+/// program's profile. `me` (this program's name) prefixes the messages.
+pub(super) fn ensure_built(
+    me: &str,
+    dir: &Path,
+    names: &[&str],
+    build: bool,
+) -> Result<(), String> {
     let missing: Vec<&str> = names
         .iter()
         .copied()
@@ -23,7 +29,7 @@ pub(super) fn ensure_built(dir: &Path, names: &[&str], build: bool) -> Result<()
         .collect();
     let under_cargo = std::env::var_os("CARGO").is_some();
     if build && (under_cargo || !missing.is_empty()) {
-        // target/<profile dir>/examples/c10k: cargo's profile of that dir.
+        // target/<profile dir>/examples/<me>: cargo's profile of that dir.
         let profile_dir = dir
             .parent()
             .and_then(Path::file_name)
@@ -35,7 +41,7 @@ pub(super) fn ensure_built(dir: &Path, names: &[&str], build: bool) -> Result<()
             profile_dir
         };
         if profile != "release" {
-            eprintln!("c10k: warning: not a release build; run it with `cargo run --release`");
+            eprintln!("{me}: warning: not a release build; run it with `cargo run --release`");
         }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
@@ -46,7 +52,7 @@ pub(super) fn ensure_built(dir: &Path, names: &[&str], build: bool) -> Result<()
         for name in names {
             command.args(["--example", name]);
         }
-        eprintln!("c10k: building {} ({profile})", names.join(", "));
+        eprintln!("{me}: building {} ({profile})", names.join(", "));
         let status = command
             .status()
             .map_err(|err| format!("cannot run cargo: {err}"))?;
