@@ -1,7 +1,9 @@
 //! The io trait impls of the socket types, written once: futures-io's
 //! `AsyncRead`/`AsyncWrite` and, with the `tokio-io` feature, tokio's, all
 //! through `rt_reactor::Async`'s stream methods (a short read or write
-//! clears readiness, see `Async::poll_read_stream`).
+//! clears readiness, see `Async::poll_read_stream`). tokio's reads go
+//! into the caller's uninitialised memory directly
+//! (`Async::poll_read_stream_uninit`): nothing is zeroed, nothing copied.
 
 /// Implements `AsyncRead` (futures-io, and tokio's with `tokio-io`) for a
 /// socket type by reading through `&Async<S>` where `&S: Read`.
@@ -37,7 +39,15 @@ macro_rules! impl_async_read {
                 buf: &mut tokio::io::ReadBuf<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
                 let $this = &*self;
-                let n = std::task::ready!($io.poll_read_stream(cx, buf.initialize_unfilled()))?;
+                // Straight into the unfilled part, initialised or not: no
+                // zeroing first (`Async::poll_read_stream_uninit`).
+                // SAFETY: `read(2)` only writes bytes into the slice, so it
+                // de-initialises nothing that `buf` counts as initialised.
+                let unfilled = unsafe { buf.unfilled_mut() };
+                let n = std::task::ready!($io.poll_read_stream_uninit(cx, unfilled))?;
+                // SAFETY: the kernel wrote the first `n` bytes of the
+                // unfilled part (`poll_read_stream_uninit`'s contract).
+                unsafe { buf.assume_init(n) };
                 buf.advance(n);
                 std::task::Poll::Ready(Ok(()))
             }
