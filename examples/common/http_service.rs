@@ -15,7 +15,9 @@ use hyper::{Method, Request, Response, StatusCode};
 pub(crate) const HELLO: &[u8] = b"Hello, world!";
 
 /// Answers one request (see the module docs).
-pub(crate) async fn handle(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+pub(crate) async fn handle(
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let response = match (request.method(), request.uri().path()) {
         (&Method::GET, "/") => Response::new(Full::new(Bytes::from_static(HELLO))),
         (&Method::POST, "/echo") => match request.into_body().collect().await {
