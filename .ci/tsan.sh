@@ -67,8 +67,10 @@ packages=(-p rt-core -p rt-task -p rt-scheduler -p rt-pool -p rt-reactor -p rt-t
 [[ $mode == build-std ]] && packages+=(-p rt-suite)
 json=$CARGO_TARGET_DIR/tests.json
 mkdir -p "$CARGO_TARGET_DIR"
+# --no-default-features: rt-suite's one default feature is the axum demo's
+# dependency, which no test uses (Cargo.toml).
 build_tests "$json" +nightly test "${build_std[@]}" --target "$TARGET" \
-    "${packages[@]}" --features rt/tokio-io --lib --tests
+    "${packages[@]}" --no-default-features --features rt/tokio-io --lib --tests
 
 declare -A SKIP_BIN=() SKIP_TEST=()
 # trybuild runs cargo itself to compile tests/ui: nothing of it runs under TSan.

@@ -1,5 +1,5 @@
-//! What the two echo servers (`echo_server`, `echo_server_tokio`) do
-//! before and after their runtime runs, written once: the command line,
+//! What the servers (`echo_server`, `echo_server_tokio`, `http_server`,
+//! `axum_server`) do before and after their runtime runs, written once: the command line,
 //! the open-files limit, the signals, and the last lines they print.
 //! Included by each with `#[path]`; the runtimes themselves stay in the
 //! servers.
@@ -19,15 +19,31 @@ pub(crate) struct Config {
 /// Parses the command line, raises the open-files limit and installs the
 /// signal handlers. `name` prefixes the error lines; on an error the
 /// caller exits with the returned code.
+// The HTTP servers call `start_with` instead.
+#[allow(dead_code)]
 pub(crate) fn start(
     name: &'static str,
     usage: &'static str,
 ) -> Result<(Config, Shutdown), ExitCode> {
+    start_with(name, usage, "127.0.0.1:7000", |_| ())
+        .map(|(config, (), shutdown)| (config, shutdown))
+}
+
+/// [`start`] for a server with arguments of its own, which `more` takes
+/// from the command line (before unknown ones are refused), and its own
+/// default address.
+pub(crate) fn start_with<T>(
+    name: &'static str,
+    usage: &'static str,
+    default_addr: &str,
+    more: impl FnOnce(&mut Args) -> T,
+) -> Result<(Config, T, Shutdown), ExitCode> {
     let mut args = Args::from_env(usage);
     let addr: SocketAddr = args
         .value("addr")
-        .unwrap_or_else(|| "127.0.0.1:7000".parse().unwrap());
+        .unwrap_or_else(|| default_addr.parse().unwrap());
     let workers: usize = args.value("workers").unwrap_or_else(num_cpus);
+    let more = more(&mut args);
     args.finish();
     if workers == 0 {
         eprintln!("{name}: --workers must be at least 1");
@@ -42,10 +58,12 @@ pub(crate) fn start(
         eprintln!("{name}: cannot install signal handlers: {err}");
         return Err(ExitCode::FAILURE);
     }
-    Ok((Config { addr, workers }, shutdown))
+    Ok((Config { addr, workers }, more, shutdown))
 }
 
 /// Prints the totals, or why the server could not listen; the exit code.
+// The echo servers' totals; the HTTP servers print none.
+#[allow(dead_code)]
 pub(crate) fn finish(name: &str, addr: SocketAddr, result: std::io::Result<Totals>) -> ExitCode {
     match result {
         Ok(totals) => {

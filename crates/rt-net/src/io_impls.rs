@@ -1,10 +1,14 @@
 //! The io trait impls of the socket types, written once: futures-io's
-//! `AsyncRead`/`AsyncWrite` and, with the `tokio-io` feature, tokio's, all
-//! through `rt_reactor::Async`'s stream methods (a short read or write
-//! clears readiness, see `Async::poll_read_stream`).
+//! `AsyncRead`/`AsyncWrite`, with the `tokio-io` feature tokio's, and with
+//! the `hyper` feature hyper's `rt::Read`/`rt::Write`, all through
+//! `rt_reactor::Async`'s stream methods (a short read or write clears
+//! readiness, see `Async::poll_read_stream`). tokio's and hyper's reads go
+//! into the caller's uninitialised memory directly
+//! (`Async::poll_read_stream_uninit`): nothing is zeroed, nothing copied.
 
-/// Implements `AsyncRead` (futures-io, and tokio's with `tokio-io`) for a
-/// socket type by reading through `&Async<S>` where `&S: Read`.
+/// Implements `AsyncRead` (futures-io; tokio's with `tokio-io`; hyper's
+/// `Read` with `hyper`) for a socket type by reading through `&Async<S>`
+/// where `&S: Read`.
 ///
 /// `impl_async_read!([generics] Type, |this| expression giving &Async<S>)`
 macro_rules! impl_async_read {
@@ -37,16 +41,44 @@ macro_rules! impl_async_read {
                 buf: &mut tokio::io::ReadBuf<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
                 let $this = &*self;
-                let n = std::task::ready!($io.poll_read_stream(cx, buf.initialize_unfilled()))?;
+                // Straight into the unfilled part, initialised or not: no
+                // zeroing first (`Async::poll_read_stream_uninit`).
+                // SAFETY: `read(2)` only writes bytes into the slice, so it
+                // de-initialises nothing that `buf` counts as initialised.
+                let unfilled = unsafe { buf.unfilled_mut() };
+                let n = std::task::ready!($io.poll_read_stream_uninit(cx, unfilled))?;
+                // SAFETY: the kernel wrote the first `n` bytes of the
+                // unfilled part (`poll_read_stream_uninit`'s contract).
+                unsafe { buf.assume_init(n) };
                 buf.advance(n);
+                std::task::Poll::Ready(Ok(()))
+            }
+        }
+
+        #[cfg(feature = "hyper")]
+        impl<$($gen)*> hyper::rt::Read for $ty {
+            fn poll_read(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                mut buf: hyper::rt::ReadBufCursor<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                let $this = &*self;
+                // Straight into hyper's buffer: no zeroing, no copy.
+                // SAFETY: `read(2)` only writes bytes into the slice, so it
+                // de-initialises nothing hyper counts as initialised.
+                let unfilled = unsafe { buf.as_mut() };
+                let n = std::task::ready!($io.poll_read_stream_uninit(cx, unfilled))?;
+                // SAFETY: the kernel wrote the first `n` bytes of the slice
+                // (`poll_read_stream_uninit`'s contract).
+                unsafe { buf.advance(n) };
                 std::task::Poll::Ready(Ok(()))
             }
         }
     };
 }
 
-/// Implements `AsyncWrite` (futures-io, and tokio's with `tokio-io`) for a
-/// socket type by writing through `&Async<S>` where `&S: Write`; closing
+/// Implements `AsyncWrite` (futures-io; tokio's with `tokio-io`; hyper's
+/// `Write` with `hyper`) for a socket type by writing through `&Async<S>` where `&S: Write`; closing
 /// shuts the socket down for writing.
 ///
 /// `impl_async_write!([generics] Type, |this| expression giving &Async<S>)`
@@ -90,6 +122,46 @@ macro_rules! impl_async_write {
 
         #[cfg(feature = "tokio-io")]
         impl<$($gen)*> tokio::io::AsyncWrite for $ty {
+            fn poll_write(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                buf: &[u8],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                let $this = &*self;
+                $io.poll_write_stream(cx, buf)
+            }
+
+            fn poll_write_vectored(
+                self: std::pin::Pin<&mut Self>,
+                cx: &mut std::task::Context<'_>,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                let $this = &*self;
+                $io.poll_write_vectored_stream(cx, bufs)
+            }
+
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
+            fn poll_flush(
+                self: std::pin::Pin<&mut Self>,
+                _cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                std::task::Poll::Ready(Ok(()))
+            }
+
+            fn poll_shutdown(
+                self: std::pin::Pin<&mut Self>,
+                _cx: &mut std::task::Context<'_>,
+            ) -> std::task::Poll<std::io::Result<()>> {
+                let $this = &*self;
+                std::task::Poll::Ready($io.shutdown_socket(std::net::Shutdown::Write))
+            }
+        }
+
+        #[cfg(feature = "hyper")]
+        impl<$($gen)*> hyper::rt::Write for $ty {
             fn poll_write(
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,

@@ -17,7 +17,9 @@
 //!   many lookups run at once.
 //!
 //! The stream types implement futures-io's `AsyncRead`/`AsyncWrite` (and
-//! tokio's with the `tokio-io` feature); `close` shuts the write half down.
+//! tokio's with the `tokio-io` feature, hyper's `rt::Read`/`rt::Write` with
+//! the `hyper` feature, so hyper serves a [`TcpStream`] as is); `close`
+//! shuts the write half down.
 //!
 //! # Examples
 //!

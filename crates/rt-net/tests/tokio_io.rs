@@ -76,3 +76,38 @@ fn tcp_halves_and_unix_streams_are_tokio_io() {
         assert_eq!(read_to_end(&mut b).await, b"async");
     });
 }
+
+/// tokio's `AsyncRead` reads into the unfilled part of a `ReadBuf` as it
+/// is: a read over uninitialised memory initialises exactly the bytes read,
+/// so a large buffer is not zeroed on every read.
+#[test]
+fn tokio_reads_do_not_zero_the_unfilled_buffer() {
+    let driver = Driver::new();
+    driver.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        let (mut a, mut b) = UnixStream::pair().unwrap();
+        let mut storage = vec![std::mem::MaybeUninit::<u8>::uninit(); 1 << 20];
+        for (reader, writer) in [
+            (
+                &mut server as &mut (dyn AsyncRead + Unpin),
+                &mut client as &mut (dyn AsyncWrite + Unpin),
+            ),
+            (&mut b, &mut a),
+        ] {
+            poll_fn(|cx| Pin::new(&mut *writer).poll_write(cx, b"hello"))
+                .await
+                .unwrap();
+            let mut buf = ReadBuf::uninit(&mut storage);
+            poll_fn(|cx| Pin::new(&mut *reader).poll_read(cx, &mut buf))
+                .await
+                .unwrap();
+            assert_eq!(buf.filled(), b"hello");
+            // Only what was read is initialised: nothing was zeroed.
+            assert_eq!(buf.initialized().len(), 5);
+        }
+    });
+}

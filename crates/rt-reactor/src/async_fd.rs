@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::mem::MaybeUninit;
 use std::net::Shutdown;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::pin::Pin;
@@ -489,6 +490,53 @@ where
             .poll_io_stream(Direction::Read, cx, len, || (&*io).read_vectored(bufs))
     }
 
+    /// [`Async::poll_read_stream`] into memory that may be uninitialised:
+    /// one `read(2)` on the descriptor straight into `buf`, so a caller
+    /// with a buffer of `MaybeUninit<u8>` (hyper's `ReadBufCursor`, tokio's
+    /// `ReadBuf`) neither zeroes it first nor copies out of a buffer of its
+    /// own. On `Ok(n)` the first `n` bytes of `buf` are initialised (the
+    /// kernel wrote them); `Ok(0)` is end of file (or an empty `buf`).
+    ///
+    /// This reads the descriptor itself, not through `&T`'s `Read`: for
+    /// the stream sockets this impl block is for, the two are the same
+    /// `read(2)`. A short read clears readiness as
+    /// [`Async::poll_read_stream`]'s does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::io::Write;
+    /// use std::mem::MaybeUninit;
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (mut a, b) = UnixStream::pair()?;
+    /// let b = Async::new(b)?;
+    /// a.write_all(b"uninit")?;
+    /// let mut buf = [MaybeUninit::<u8>::uninit(); 16];
+    /// let n = poll_fn(|cx| b.poll_read_stream_uninit(cx, &mut buf)).await?;
+    /// // SAFETY: `poll_read_stream_uninit` initialised the first `n` bytes.
+    /// let read = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };
+    /// assert_eq!(read, b"uninit");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_read_stream_uninit(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [MaybeUninit<u8>],
+    ) -> Poll<io::Result<usize>>
+    where
+        T: AsFd,
+    {
+        let len = buf.len();
+        let fd = self.io.as_fd().as_raw_fd();
+        self.registration
+            .poll_io_stream(Direction::Read, cx, len, || read_uninit(fd, buf))
+    }
+
     /// Writes from `buf` (one `write(2)`), waiting for writability while it
     /// would block. One waker per direction.
     ///
@@ -746,6 +794,12 @@ impl<T: Read> tokio::io::AsyncRead for Async<T> {
         cx: &mut Context<'_>,
         buf: &mut tokio::io::ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
+        // `T`'s own `Read` may be any code (a decoder, a buffer of its
+        // own), and std's `Read::read` must not be given uninitialised
+        // memory, so this generic impl initialises the part of `buf` not yet
+        // initialised (once per `ReadBuf`). The stream sockets of `rt-net`
+        // read into the uninitialised part directly
+        // (`Async::poll_read_stream_uninit`).
         let n = std::task::ready!(futures_io::AsyncRead::poll_read(
             self,
             cx,
@@ -818,4 +872,19 @@ fn set_nonblocking(fd: BorrowedFd<'_>) -> io::Result<()> {
         return Err(io::Error::last_os_error());
     }
     Ok(())
+}
+
+/// One `read(2)` on `fd` into `buf`, which may be uninitialised; on
+/// `Ok(n)` the kernel has written `buf[..n]`.
+fn read_uninit(fd: RawFd, buf: &mut [MaybeUninit<u8>]) -> io::Result<usize> {
+    // SAFETY: `buf` is a live, exclusively borrowed region of `buf.len()`
+    // bytes for the whole call (the caller's borrow), and `read(2)` only
+    // writes into it, never reads, so its being uninitialised is fine;
+    // `fd` is open: the `Async` that owns it is borrowed by our caller.
+    let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // `read(2)` returns at most `buf.len()`, which fits in `usize`.
+    Ok(n as usize)
 }

@@ -133,3 +133,72 @@ fn into_inner_returns_the_object() {
         assert_eq!(&buf, b"z");
     });
 }
+
+/// `poll_read_stream_uninit` through `poll_fn`, returning the bytes read.
+async fn read_uninit(reader: &Async<UnixStream>, capacity: usize) -> Vec<u8> {
+    let mut buf = vec![std::mem::MaybeUninit::<u8>::uninit(); capacity];
+    let n = std::future::poll_fn(|cx| reader.poll_read_stream_uninit(cx, &mut buf))
+        .await
+        .unwrap();
+    assert!(n <= capacity);
+    // SAFETY: `poll_read_stream_uninit` reports that the kernel wrote the
+    // first `n` bytes of `buf`, which is alive until this function returns.
+    unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) }.to_vec()
+}
+
+#[test]
+fn read_into_uninit_reads_exactly_what_was_written_then_eof() {
+    let driver = Driver::new();
+    driver.block_on(async {
+        let (mut a, b) = UnixStream::pair().unwrap();
+        let b = Async::new(b).unwrap();
+        // Fewer bytes than the buffer: a short read of exactly those.
+        a.write_all(b"hello").unwrap();
+        assert_eq!(read_uninit(&b, 64).await, b"hello");
+        // More than the buffer: full reads, then the short remainder.
+        let data: Vec<u8> = (0..100u8).collect();
+        a.write_all(&data).unwrap();
+        let mut got = Vec::new();
+        for want in [30, 30, 30, 10] {
+            let chunk = read_uninit(&b, 30).await;
+            assert_eq!(chunk.len(), want);
+            got.extend(chunk);
+        }
+        assert_eq!(got, data);
+        // Data then end of file: the short read of the data must not hide
+        // the end of file that arrived with it.
+        a.write_all(b"tail").unwrap();
+        drop(a);
+        assert_eq!(read_uninit(&b, 64).await, b"tail");
+        assert_eq!(read_uninit(&b, 64).await, b"");
+    });
+}
+
+#[test]
+fn read_into_uninit_waits_for_a_writer_and_loses_nothing() {
+    let driver = Driver::new();
+    driver.block_on(async {
+        let (a, b) = UnixStream::pair().unwrap();
+        let (mut a, b) = (Async::new(a).unwrap(), Async::new(b).unwrap());
+        let data: Vec<u8> = (0..1024 * 1024u32)
+            .map(|i| (i * 7 + i / 509) as u8)
+            .collect();
+        let write = async {
+            a.write_all(&data).await.unwrap();
+            drop(a);
+        };
+        let read = async {
+            let mut received = Vec::new();
+            loop {
+                // An odd size, so reads end mid-way through the writes.
+                let chunk = read_uninit(&b, 4093).await;
+                if chunk.is_empty() {
+                    return received;
+                }
+                received.extend(chunk);
+            }
+        };
+        let ((), received) = future::zip(write, read).await;
+        assert!(received == data);
+    });
+}

@@ -24,7 +24,8 @@
 //! (queues and the order tasks run in), `rt-pool` (workers, parking, the
 //! blocking pool, [`Runtime`]), `rt-reactor` (the I/O driver and
 //! [`io::Async`]), `rt-time` ([`time`]), `rt-io` (the [`io`] traits),
-//! `rt-net` ([`net`]), `rt-core` (what they share, [`task::coop`]) and
+//! `rt-net` ([`net`]), `rt-hyper` (`hyper`, with the feature of that
+//! name), `rt-core` (what they share, [`task::coop`]) and
 //! `rt-macros` ([`main`], [`test`]); ARCHITECTURE.md at the repository root shows
 //! how they layer.
 //!
@@ -308,6 +309,68 @@ pub mod task {
             Unconstrained,
         };
     }
+}
+
+/// hyper 1.x on rt (cargo feature `hyper`): what hyper needs from a
+/// runtime, so a user serves HTTP/1 and HTTP/2 with no glue of their own.
+///
+/// - [`Executor`](hyper::Executor): hyper's `rt::Executor`, spawning on the
+///   current runtime (HTTP/2 needs one).
+/// - [`Timer`](hyper::Timer): hyper's `rt::Timer` on rt's timer wheel
+///   (header-read timeouts, HTTP/2 keep-alive).
+/// - The I/O: with this feature [`net::TcpStream`] and [`net::UnixStream`]
+///   implement hyper's `rt::Read` and `rt::Write` themselves. Reads go
+///   straight into hyper's buffer (no zeroing, no copy); writes are
+///   vectored.
+///
+/// # Examples
+///
+/// An HTTP/1.1 server with a header-read timeout, and a client sending
+/// two requests on one keep-alive connection:
+///
+/// ```
+/// use bytes::Bytes;
+/// use http_body_util::{BodyExt, Full};
+/// use hyper::body::Incoming;
+/// use hyper::service::service_fn;
+/// use hyper::{Request, Response};
+/// use rt::net::{TcpListener, TcpStream};
+/// use rt::time::Duration;
+///
+/// async fn echo(request: Request<Incoming>) -> hyper::Result<Response<Full<Bytes>>> {
+///     let body = request.into_body().collect().await?.to_bytes();
+///     Ok(Response::new(Full::new(body)))
+/// }
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let addr = listener.local_addr()?;
+/// rt::spawn(async move {
+///     while let Ok((stream, _peer)) = listener.accept().await {
+///         rt::spawn(async move {
+///             let _ = hyper::server::conn::http1::Builder::new()
+///                 .timer(rt::hyper::Timer)
+///                 .header_read_timeout(Duration::from_secs(5))
+///                 .serve_connection(stream, service_fn(echo))
+///                 .await;
+///         });
+///     }
+/// });
+///
+/// let stream = TcpStream::connect(addr).await?;
+/// let (mut sender, connection) = hyper::client::conn::http1::handshake(stream).await.unwrap();
+/// rt::spawn(connection);
+/// for text in ["one", "two"] {
+///     let request = Request::post("/").body(Full::new(Bytes::from(text))).unwrap();
+///     let response = sender.send_request(request).await.unwrap();
+///     assert_eq!(response.into_body().collect().await.unwrap().to_bytes(), text);
+/// }
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
+#[cfg(feature = "hyper")]
+pub mod hyper {
+    pub use rt_hyper::{Executor, Timer};
 }
 
 /// The README's examples, compiled and run as doctests.
