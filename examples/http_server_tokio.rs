@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use rt_suite::echo::{AcceptErrors, ConnectionGuard, Counters, Totals, GRACE};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::time::{sleep, Duration, Instant};
@@ -135,8 +135,11 @@ async fn serve(
 }
 
 /// One connection: hyper's HTTP/1.1 (keep-alive) until the client closes.
+/// With a timer, as the rt server: hyper then times each request's header
+/// read (30 s by default), the same per-request work on both runtimes.
 async fn connection(stream: TcpStream, guard: ConnectionGuard) {
     let served = http1::Builder::new()
+        .timer(TokioTimer::new())
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service_fn(http_service::handle))
         .await;
