@@ -50,6 +50,7 @@
 //!     .unwrap();
 //! rt::spawn(connection);
 //! let request = Request::get("/").body(Empty::<Bytes>::new()).unwrap();
+//! sender.ready().await.unwrap();
 //! let response = sender.send_request(request).await.unwrap();
 //! let body = response.into_body().collect().await.unwrap().to_bytes();
 //! assert_eq!(body, "hi");

@@ -362,6 +362,8 @@ pub mod task {
 /// rt::spawn(connection);
 /// for text in ["one", "two"] {
 ///     let request = Request::post("/").body(Full::new(Bytes::from(text))).unwrap();
+///     // The connection takes the next request once the last one is done.
+///     sender.ready().await.unwrap();
 ///     let response = sender.send_request(request).await.unwrap();
 ///     assert_eq!(response.into_body().collect().await.unwrap().to_bytes(), text);
 /// }
@@ -373,7 +375,9 @@ pub mod hyper {
     pub use rt_hyper::{Executor, Timer};
 }
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests. They include the
+/// hyper example, so they need the `hyper` feature: `cargo test --workspace`
+/// (the README's test command) turns it on through the root package.
+#[cfg(all(doctest, feature = "hyper"))]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
