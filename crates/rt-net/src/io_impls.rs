@@ -120,48 +120,22 @@ macro_rules! impl_async_write {
             }
         }
 
-        #[cfg(feature = "tokio-io")]
-        impl<$($gen)*> tokio::io::AsyncWrite for $ty {
-            fn poll_write(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                buf: &[u8],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                let $this = &*self;
-                $io.poll_write_stream(cx, buf)
-            }
+        $crate::io_impls::impl_shutdown_write!(
+            #[cfg(feature = "tokio-io")] tokio::io::AsyncWrite, [$($gen)*] $ty, |$this| $io
+        );
+        $crate::io_impls::impl_shutdown_write!(
+            #[cfg(feature = "hyper")] hyper::rt::Write, [$($gen)*] $ty, |$this| $io
+        );
+    };
+}
 
-            fn poll_write_vectored(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                bufs: &[std::io::IoSlice<'_>],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                let $this = &*self;
-                $io.poll_write_vectored_stream(cx, bufs)
-            }
-
-            fn is_write_vectored(&self) -> bool {
-                true
-            }
-
-            fn poll_flush(
-                self: std::pin::Pin<&mut Self>,
-                _cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                std::task::Poll::Ready(Ok(()))
-            }
-
-            fn poll_shutdown(
-                self: std::pin::Pin<&mut Self>,
-                _cx: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                let $this = &*self;
-                std::task::Poll::Ready($io.shutdown_socket(std::net::Shutdown::Write))
-            }
-        }
-
-        #[cfg(feature = "hyper")]
-        impl<$($gen)*> hyper::rt::Write for $ty {
+/// The write half shared by tokio's `AsyncWrite` and hyper's `rt::Write`,
+/// whose methods have the same names and signatures (`poll_shutdown`
+/// shuts the socket's write half down), written once for both.
+macro_rules! impl_shutdown_write {
+    (#[$cfg:meta] $trait:path, [$($gen:tt)*] $ty:ty, |$this:ident| $io:expr) => {
+        #[$cfg]
+        impl<$($gen)*> $trait for $ty {
             fn poll_write(
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
@@ -202,4 +176,4 @@ macro_rules! impl_async_write {
     };
 }
 
-pub(crate) use {impl_async_read, impl_async_write};
+pub(crate) use {impl_async_read, impl_async_write, impl_shutdown_write};
