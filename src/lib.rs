@@ -43,3 +43,4 @@
 
 pub mod args;
 pub mod echo;
+pub mod payload;

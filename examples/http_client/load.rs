@@ -8,6 +8,7 @@ use std::time::Duration;
 use rt::net::TcpStream;
 use rt::task::{yield_now, JoinHandle};
 use rt::time::{sleep, sleep_until, Instant};
+use rt_suite::payload::fill;
 
 use super::args::{Config, Load};
 use super::connect::connect_all;
@@ -207,19 +208,4 @@ async fn drive(id: u64, stream: TcpStream, plan: Arc<Plan>) -> Outcome {
         }
     }
     outcome
-}
-
-/// Fills `buf` with request `seq`'s body on connection `id`: bytes from a
-/// generator (splitmix64) seeded by both, so another request's body, or a
-/// shifted or changed byte, does not match.
-fn fill(buf: &mut [u8], id: u64, seq: u64) {
-    let mut state = id.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seq.rotate_left(32);
-    for chunk in buf.chunks_mut(8) {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        chunk.copy_from_slice(&z.to_le_bytes()[..chunk.len()]);
-    }
 }
