@@ -12,6 +12,9 @@
 //!   unchanged inside loom's model checker.
 //! - [`coop`]: the per-poll budget (tokio's 128 units) that every resource
 //!   consumes when it returns `Ready`.
+//! - [`context`]: whether this thread drives asynchronous tasks (a worker,
+//!   or inside `block_on`), so that blocking operations below the runtime
+//!   (`rt-sync`'s `blocking_*`) refuse to block it.
 //! - [`wake_all_contained`]: wakes a batch of wakers, containing a panic
 //!   raised by one, for the threads that wake other tasks' wakers (a
 //!   reactor turn, a worker's deferred list).
@@ -40,6 +43,7 @@
 //! assert_eq!(count.0.load(Ordering::Relaxed), 3); // the panic did not stop the batch
 //! ```
 
+pub mod context;
 pub mod coop;
 #[doc(hidden)]
 pub mod loom;

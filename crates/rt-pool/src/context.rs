@@ -32,8 +32,6 @@ rt_core::loom::thread_local! {
     /// remembers its depth, to catch guards dropped out of order).
     static DEPTH: Cell<usize> = const { Cell::new(0) };
     static WORKER: Cell<*const WorkerContext> = const { Cell::new(std::ptr::null()) };
-    /// Set while this thread is inside `block_on`.
-    static IN_BLOCK_ON: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The runtime this thread is in, if any.
@@ -92,27 +90,21 @@ impl Drop for SetCurrentGuard {
 /// Whether this thread drives asynchronous tasks right now: a worker of
 /// any runtime, or inside `block_on`. Blocking here (another `block_on`,
 /// dropping a runtime) is refused.
+/// (The mark is `rt_core::context`'s, so that crates below the pool, such
+/// as `rt-sync`'s `blocking_*` methods, see it too.)
 pub(crate) fn in_async_context() -> bool {
-    is_worker() || IN_BLOCK_ON.with(Cell::get)
+    rt_core::context::in_async_context()
 }
 
 /// Marks this thread as inside `block_on` until the guard drops.
-#[derive(Debug)]
-pub(crate) struct BlockOnGuard(());
+pub(crate) type BlockOnGuard = rt_core::context::AsyncContextGuard;
 
 /// Enter `block_on`; `None` if this thread is already in async context.
 pub(crate) fn enter_block_on() -> Option<BlockOnGuard> {
     if in_async_context() {
         return None;
     }
-    IN_BLOCK_ON.with(|b| b.set(true));
-    Some(BlockOnGuard(()))
-}
-
-impl Drop for BlockOnGuard {
-    fn drop(&mut self) {
-        let _ = IN_BLOCK_ON.try_with(|b| b.set(false));
-    }
+    Some(rt_core::context::enter_async_context())
 }
 
 /// Run `f` with this thread's worker context, if it is a worker.
@@ -127,9 +119,9 @@ pub(crate) fn with_worker<R>(f: impl FnOnce(Option<&WorkerContext>) -> R) -> R {
     })
 }
 
-/// Clears the worker pointer when dropped.
+/// Clears the worker pointer (and the async-context mark) when dropped.
 #[derive(Debug)]
-pub(crate) struct WorkerGuard(());
+pub(crate) struct WorkerGuard(rt_core::context::AsyncContextGuard);
 
 /// Register `cx` as this thread's worker context until the guard drops.
 /// The caller keeps `cx` alive and in place for that long. A task whose
@@ -138,7 +130,7 @@ pub(crate) struct WorkerGuard(());
 pub(crate) fn enter_worker(cx: &WorkerContext) -> WorkerGuard {
     WORKER.with(|w| w.set(cx));
     rt_core::coop::set_defer(Some(defer));
-    WorkerGuard(())
+    WorkerGuard(rt_core::context::enter_async_context())
 }
 
 impl Drop for WorkerGuard {
@@ -146,12 +138,6 @@ impl Drop for WorkerGuard {
         rt_core::coop::set_defer(None);
         WORKER.with(|w| w.set(std::ptr::null()));
     }
-}
-
-/// Whether this thread is one of some runtime's workers (`block_on` there
-/// would block a worker: refused).
-pub(crate) fn is_worker() -> bool {
-    WORKER.with(|w| !w.get().is_null())
 }
 
 /// Defer a yielding task's wake-up (see `yield_now`; also a task out of

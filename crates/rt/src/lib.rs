@@ -107,6 +107,7 @@
 
 pub use rt_macros::{main, test};
 pub use rt_net as net;
+pub use rt_sync as sync;
 pub use rt_pool::{spawn, Runtime};
 
 /// Time: sleeping, timeouts and intervals, tokio's `time` API on rt's

@@ -1,0 +1,65 @@
+//! Whether this thread drives asynchronous tasks right now, for the
+//! operations that must refuse to block such a thread.
+//!
+//! A runtime marks a thread while it runs tasks on it: a worker for its
+//! whole loop, a `block_on` caller for the call (`rt-pool` holds an
+//! [`AsyncContextGuard`] there). Code below the runtime that would block
+//! its thread — a channel's `blocking_recv`, a mutex's `blocking_lock`,
+//! another `block_on` — asks [`in_async_context`] first and panics if so,
+//! as tokio does: blocking there stalls every task the thread runs, and a
+//! wait for one of those tasks would never end.
+//!
+//! `Handle::enter` alone does not mark the thread: it only makes a runtime
+//! current (for `spawn`), and blocking there is fine.
+//!
+//! # Examples
+//!
+//! ```
+//! use rt_core::context::in_async_context;
+//!
+//! assert!(!in_async_context());
+//! rt::Runtime::new()?.block_on(async {
+//!     assert!(in_async_context()); // inside block_on
+//!     assert!(rt::spawn(async { in_async_context() }).await.unwrap()); // a worker
+//! });
+//! assert!(!in_async_context());
+//! # std::io::Result::Ok(())
+//! ```
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+
+crate::loom::thread_local! {
+    /// How many `AsyncContextGuard`s are alive on this thread.
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Whether this thread is marked as driving asynchronous tasks (a worker
+/// thread, or inside `block_on`): blocking it is refused.
+pub fn in_async_context() -> bool {
+    // During thread-local destruction: no runtime runs tasks here any more.
+    DEPTH.try_with(Cell::get).unwrap_or(0) > 0
+}
+
+/// Marks this thread as driving asynchronous tasks until dropped; returned
+/// by [`enter_async_context`]. Guards nest.
+#[derive(Debug)]
+pub struct AsyncContextGuard {
+    /// Not `Send`: it must drop on the thread it marks.
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Marks this thread as driving asynchronous tasks (for a runtime: around
+/// a worker's loop and a `block_on` call) until the guard drops.
+pub fn enter_async_context() -> AsyncContextGuard {
+    DEPTH.with(|d| d.set(d.get() + 1));
+    AsyncContextGuard {
+        _not_send: PhantomData,
+    }
+}
+
+impl Drop for AsyncContextGuard {
+    fn drop(&mut self) {
+        let _ = DEPTH.try_with(|d| d.set(d.get() - 1));
+    }
+}
