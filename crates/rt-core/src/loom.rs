@@ -6,7 +6,7 @@
 //! public API.
 
 #[cfg(loom)]
-pub use loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+pub use loom::sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 
 #[cfg(loom)]
 pub use loom::sync::Arc;
@@ -45,7 +45,7 @@ macro_rules! __rt_thread_local {
 }
 pub use crate::__rt_thread_local as thread_local;
 #[cfg(not(loom))]
-pub use std::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
+pub use std::sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 
 /// One round of a spin-wait loop: a CPU hint, or under loom a yield so
 /// the model lets the awaited thread run.

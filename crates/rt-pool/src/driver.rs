@@ -55,12 +55,17 @@ impl Drivers {
 }
 
 impl Driver for Drivers {
-    fn try_turn(&self, timeout: Option<Duration>, arm: &mut dyn FnMut() -> bool) -> Option<usize> {
+    fn try_turn(
+        &self,
+        timeout: Option<Duration>,
+        arm: &mut dyn FnMut(&mut Option<Duration>) -> bool,
+    ) -> Option<usize> {
         // The lock is released when this returns, before the worker polls
         // any task it woke: a task that blocks its thread never holds the
         // reactor, so another idle worker can take it.
         let mut lock = self.io.try_lock()?;
-        if !arm() {
+        let mut timeout = timeout;
+        if !arm(&mut timeout) {
             return Some(0);
         }
         // `next_timeout` records the deadline this wait ends by, so that a

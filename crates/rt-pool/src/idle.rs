@@ -136,6 +136,12 @@ impl Idle {
         }
     }
 
+    /// Whether any worker is unparked (running, or searching): read by a
+    /// parked worker, which does not count itself.
+    pub(crate) fn any_unparked(&self) -> bool {
+        unparked(self.state.load(SeqCst)) > 0
+    }
+
     /// A parked worker that `pred` accepts, left parked (for a hand-off
     /// of the driver, which is not a wake-up for work).
     pub(crate) fn find_sleeper(&self, pred: impl Fn(usize) -> bool) -> Option<usize> {

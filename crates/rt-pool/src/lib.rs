@@ -30,7 +30,9 @@
 //! with loom (`RUSTFLAGS="--cfg loom" cargo test -p rt-pool --lib`). An idle
 //! worker blocks in the runtime's driver (the reactor) when it wins its
 //! try-lock, so there is no reactor thread; the others park on their own
-//! condvars.
+//! condvars. While another worker runs, the one in the driver wakes every
+//! few milliseconds to take the LIFO task of a worker stuck in one poll
+//! (`rescue`); when all are parked, nobody wakes.
 //!
 //! # Examples
 //!
@@ -79,6 +81,7 @@ mod handle;
 mod idle;
 mod join_set;
 mod park;
+mod rescue;
 mod runtime;
 mod worker;
 mod yield_now;

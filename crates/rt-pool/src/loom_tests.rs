@@ -163,7 +163,7 @@ impl crate::park::Driver for MiniDriver {
     fn try_turn(
         &self,
         timeout: Option<std::time::Duration>,
-        arm: &mut dyn FnMut() -> bool,
+        arm: &mut dyn FnMut(&mut Option<std::time::Duration>) -> bool,
     ) -> Option<usize> {
         // SeqCst: the model's lock word; the real one is parking_lot's.
         self.holder
@@ -182,8 +182,13 @@ impl crate::park::Driver for MiniDriver {
 
 impl MiniDriver {
     /// One turn, the holder's part of `try_turn`.
-    fn turn(&self, timeout: Option<std::time::Duration>, arm: &mut dyn FnMut() -> bool) -> usize {
-        if !arm() {
+    fn turn(
+        &self,
+        timeout: Option<std::time::Duration>,
+        arm: &mut dyn FnMut(&mut Option<std::time::Duration>) -> bool,
+    ) -> usize {
+        let mut timeout = timeout;
+        if !arm(&mut timeout) {
             return 0;
         }
         *self.entered.lock().unwrap() = true;
@@ -227,7 +232,7 @@ fn a_busy_workers_turn_never_swallows_a_parkers_wakeup() {
             let driver = driver.clone();
             thread::spawn(move || {
                 use crate::park::Driver;
-                let _ = driver.try_turn(Some(std::time::Duration::ZERO), &mut || true);
+                let _ = driver.try_turn(Some(std::time::Duration::ZERO), &mut |_| true);
             })
         };
         let unparker = {
@@ -321,4 +326,40 @@ fn real_worker_loop_one_worker() {
 #[test]
 fn real_worker_loop_two_workers() {
     real_workers_run_a_remote_spawn_then_stop(2);
+}
+
+/// The rescue watch's flag (`rescue`, "The flag"): the driver's holder
+/// decides how long to wait while another worker wakes up and slots a task
+/// without waking anyone. Either the holder sees that worker running and
+/// bounds its wait (so it will look at the slot), or the worker sees the
+/// flag clear and wakes the holder: never an unbounded wait with a task
+/// slotted and nobody told.
+#[test]
+fn a_slotted_task_is_watched_or_the_holder_woken() {
+    use crate::rescue::Watch;
+
+    loom::model(|| {
+        let idle = Arc::new(Idle::new(2));
+        let watch = Arc::new(Watch::new(2));
+        // The holder's previous wait was bounded (worker 1 was running):
+        // the flag is set.
+        assert!(watch.bound_for_wait(|| true).is_some());
+        // Both workers parked; worker 0 holds the driver.
+        idle.transition_worker_to_parked(0, false);
+        idle.transition_worker_to_parked(1, false);
+        let slotting = {
+            let (idle, watch) = (idle.clone(), watch.clone());
+            thread::spawn(move || {
+                // Worker 1 wakes on its own, runs a task that slots another.
+                assert!(idle.unpark_worker_by_id(1));
+                watch.ensure_watched()
+            })
+        };
+        let bound = watch.bound_for_wait(|| idle.any_unparked());
+        let woke_holder = slotting.join().unwrap();
+        assert!(
+            bound.is_some() || woke_holder,
+            "the holder waits unbounded and nobody woke it"
+        );
+    });
 }

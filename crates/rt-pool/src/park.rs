@@ -62,15 +62,22 @@ const NOTIFIED: usize = 3;
 /// What an idle worker may block in instead of its condvar: the reactor.
 pub(crate) trait Driver: Send + Sync + std::fmt::Debug {
     /// If no other thread is in the driver, take it, call `arm` — which
-    /// returns false to give up at once (a wake-up came) — then wait in it
-    /// for at most `timeout` (None: until its next timer, or an `unpark`),
-    /// wake what is ready, and return how many wakers fired. `None` if
-    /// another thread holds it (`arm` is then not called).
+    /// returns false to give up at once (a wake-up came), and may shorten
+    /// the timeout it is given — then wait in it for at most `timeout`
+    /// (None: until its next timer, or an `unpark`), wake what is ready,
+    /// and return how many wakers fired. `None` if another thread holds it
+    /// (`arm` is then not called).
     ///
     /// `arm` runs while the driver is held: a parker publishes
     /// `PARKED_DRIVER` only then, so the driver's `unpark` can reach no
-    /// other thread's wait (which would swallow it).
-    fn try_turn(&self, timeout: Option<Duration>, arm: &mut dyn FnMut() -> bool) -> Option<usize>;
+    /// other thread's wait (which would swallow it); and it decides there
+    /// whether to watch the other workers (`rescue`), which only the
+    /// driver's holder does.
+    fn try_turn(
+        &self,
+        timeout: Option<Duration>,
+        arm: &mut dyn FnMut(&mut Option<Duration>) -> bool,
+    ) -> Option<usize>;
     /// Wake the thread blocked in `try_turn`.
     fn unpark(&self);
 }
@@ -150,6 +157,18 @@ impl Parker {
     /// Returns whether the park ended in the driver: the caller held it,
     /// and owes a hand-off if it goes on to run a task.
     pub(crate) fn park(&self, handoff: &Handoff) -> bool {
+        self.park_bounded(handoff, &mut || None)
+    }
+
+    /// [`Parker::park`], and if the park is in the driver, `bound` (called
+    /// once the driver is held) says for how long at most to wait there:
+    /// a worker watching the others for a stuck poll wakes up to look
+    /// (`rescue`).
+    pub(crate) fn park_bounded(
+        &self,
+        handoff: &Handoff,
+        bound: &mut dyn FnMut() -> Option<Duration>,
+    ) -> bool {
         // SeqCst throughout: the state word orders with the idle set's
         // SeqCst operations (see `idle`), and parking is not a hot path.
         if self
@@ -164,7 +183,7 @@ impl Parker {
             return false;
         };
         loop {
-            if self.park_driver(&**driver) {
+            if self.park_driver(&**driver, bound) {
                 return true;
             }
             // Another thread holds the driver: ask for it (step 1 of "Who
@@ -174,7 +193,7 @@ impl Parker {
             handoff.wanted.swap(true, SeqCst);
             // SeqCst fence: pairs with the one in `Handoff::take_wanted`.
             fence(SeqCst);
-            if self.park_driver(&**driver) {
+            if self.park_driver(&**driver, bound) {
                 return true;
             }
             if self.park_condvar() {
@@ -185,18 +204,29 @@ impl Parker {
 
     /// Park in the driver. Returns false if another thread holds it (the
     /// state is then untouched), so the caller parks on the condvar instead.
-    fn park_driver(&self, driver: &dyn Driver) -> bool {
+    fn park_driver(
+        &self,
+        driver: &dyn Driver,
+        bound: &mut dyn FnMut() -> Option<Duration>,
+    ) -> bool {
         // Publish PARKED_DRIVER only once the driver is ours: an `unpark`
         // that sees it notifies the driver, and only its holder — this
         // thread — can consume that notification. (Set before taking the
         // driver, another thread's turn could swallow it and leave this
         // one blocked for good, with the token unread: a hang the
         // executor benches hit.)
-        let mut arm = || match self
-            .state
-            .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
-        {
-            Ok(_) => true,
+        let mut arm = |timeout: &mut Option<Duration>| match self.state.compare_exchange(
+            EMPTY,
+            PARKED_DRIVER,
+            SeqCst,
+            SeqCst,
+        ) {
+            Ok(_) => {
+                if let Some(bound) = bound() {
+                    *timeout = Some(timeout.map_or(bound, |t| t.min(bound)));
+                }
+                true
+            }
             Err(NOTIFIED) => {
                 // A swap, not a store: `unpark` may have run again since the
                 // CAS read NOTIFIED; reading its write (an RMW reads the

@@ -18,6 +18,7 @@ use crate::context::{self, WorkerContext};
 use crate::driver::Drivers;
 use crate::idle::Idle;
 use crate::park::{Driver, Handoff, Parker};
+use crate::rescue::{Rescue, Watch};
 use crate::Handle;
 // The shared state's `Arc` goes through the loom shim: the models then
 // see its lifetime (a reference left behind at shutdown is a leak loom
@@ -33,6 +34,8 @@ pub(crate) struct Shared {
     pub(crate) parkers: Box<[Parker]>,
     /// Who watches the reactor when its owner leaves it (see `park`).
     pub(crate) handoff: Handoff,
+    /// Whether the driver's holder watches for a stuck worker (`rescue`).
+    pub(crate) watch: Watch,
     pub(crate) owned: OwnedTasks,
     pub(crate) drivers: Arc<Drivers>,
     pub(crate) driver: Option<Arc<dyn Driver>>,
@@ -64,6 +67,7 @@ impl Shared {
             idle: Idle::new(n),
             parkers: (0..n).map(|_| Parker::new(driver.clone())).collect(),
             handoff: Handoff::default(),
+            watch: Watch::new(n),
             owned: OwnedTasks::new(),
             drivers,
             driver,
@@ -180,7 +184,14 @@ impl Handle {
                 if origin == Origin::Wake && w.polling.get() {
                     w.local.push_lifo(task);
                     if !w.local.has_stealable() {
-                        // Only the LIFO task: it runs next, here.
+                        // Only the LIFO task: it runs next, here — unless
+                        // this poll goes on for long; the driver's holder
+                        // watches for that (`rescue`), if told to.
+                        if self.shared.watch.ensure_watched() {
+                            if let Some(driver) = &self.shared.driver {
+                                driver.unpark();
+                            }
+                        }
                         return;
                     }
                 } else {
@@ -215,6 +226,8 @@ struct Worker<'a> {
     /// This worker held the driver since it last parked: before its next
     /// task it hands the driver off if a parker asked (`hand_off_driver`).
     owe_handoff: bool,
+    /// What this worker saw of the others' LIFO slots (`rescue`).
+    rescue: Rescue,
 }
 
 /// Counts a worker's exit when dropped, so that shutdown (which waits for
@@ -249,6 +262,7 @@ pub(crate) fn run(handle: Handle, local: Local) {
             spare: Vec::new(),
             turned: 0,
             owe_handoff: false,
+            rescue: Rescue::new(shared.config.worker_threads),
         }
         .run();
         // Drop the queue references and deferred wakers this worker still
@@ -274,6 +288,13 @@ impl Worker<'_> {
                     self.run_task(task);
                     continue;
                 }
+            }
+            if let Some(task) = self
+                .rescue
+                .check(&self.shared.queues, self.cx.local.index())
+            {
+                self.run_task(task);
+                continue;
             }
             if !self.cx.deferred.borrow().is_empty() {
                 // Tasks that yielded run after a reactor turn that came
@@ -384,7 +405,8 @@ impl Worker<'_> {
             // next task. (A wake per task pulls an idle sibling in, which
             // then steals the task: a context switch where none is needed;
             // README.md, "Figures behind the constants".)
-            let turned = self.queue_locally(|| driver.try_turn(Some(Duration::ZERO), &mut || true));
+            let turned =
+                self.queue_locally(|| driver.try_turn(Some(Duration::ZERO), &mut |_| true));
             // While this worker held the driver, a parker may have found it
             // held and gone to sleep: it is owed a look (see `park`).
             self.owe_handoff |= turned.is_some();
@@ -407,8 +429,12 @@ impl Worker<'_> {
         // Parking, this worker takes the driver itself if it is free.
         self.owe_handoff = false;
         if !self.shared.is_shutdown() {
+            let shared = self.shared;
+            // In the driver, it watches the others while one runs
+            // (`rescue`): its wait is bounded then.
+            let mut bound = || shared.watch.bound_for_wait(|| shared.idle.any_unparked());
             let in_driver =
-                self.queue_locally(|| self.shared.parkers[me].park(&self.shared.handoff));
+                self.queue_locally(|| shared.parkers[me].park_bounded(&shared.handoff, &mut bound));
             // Held the driver: if a task runs next, a sleeper takes over.
             self.owe_handoff = in_driver;
         }

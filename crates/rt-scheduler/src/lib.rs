@@ -20,7 +20,10 @@
 //! 4. a batch from the injector.
 //!
 //! When all of that is empty, [`Local::steal`] takes half of a random
-//! victim's deque (and then tries the injector again).
+//! victim's deque (and then tries the injector again). The LIFO slot is
+//! not stolen that way: only a worker found stuck in one poll gives its
+//! slotted task up ([`Queues::lifo_state`], [`Queues::steal_lifo`]; the
+//! policy is the pool's).
 //!
 //! This crate holds queues and policy only; threads, parking and the
 //! decision of which queue a wake goes to live in `rt-pool`.
@@ -43,11 +46,14 @@ use std::fmt;
 
 mod deque;
 mod gate;
+mod lifo;
 #[cfg(all(test, loom))]
 mod loom_tests;
 
 use deque::{Injector, Steal, Stealer, Worker};
 use gate::Gate;
+use lifo::Remote;
+use rt_core::loom::Arc;
 use rt_task::Task;
 
 /// How often (in ticks) a worker checks the injector before its own queue:
@@ -71,6 +77,8 @@ pub struct Queues {
     /// The injector's closed state.
     gate: Gate,
     stealers: Box<[Stealer<Task>]>,
+    /// Each worker's LIFO slot and tick, as others see them.
+    remotes: Box<[Arc<Remote>]>,
     global_queue_interval: u32,
 }
 
@@ -90,17 +98,19 @@ impl Queues {
             .map(|index| Local {
                 index,
                 deque: Worker::new_fifo(),
-                lifo: Cell::new(None),
+                remote: Arc::new(Remote::new()),
                 lifo_polls: Cell::new(0),
                 tick: Cell::new(0),
                 rng: Cell::new(0x9E37_79B9_7F4A_7C15 ^ ((index as u64 + 1) << 17)),
             })
             .collect();
         let stealers = locals.iter().map(|l| l.deque.stealer()).collect();
+        let remotes = locals.iter().map(|l| l.remote.clone()).collect();
         let queues = Queues {
             injector: Injector::new(),
             gate: Gate::new(),
             stealers,
+            remotes,
             global_queue_interval,
         };
         (queues, locals)
@@ -136,6 +146,22 @@ impl Queues {
         !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
     }
 
+    /// Whether worker `victim`'s LIFO slot holds a task, and the tick it
+    /// last published (it advances once per task the worker picks): a
+    /// worker whose slot stays occupied while its tick stays put is stuck
+    /// in one poll. Hints only; see [`Queues::steal_lifo`].
+    pub fn lifo_state(&self, victim: usize) -> (bool, u32) {
+        let remote = &self.remotes[victim];
+        (remote.is_occupied(), remote.tick())
+    }
+
+    /// Take the task in worker `victim`'s LIFO slot. Meant for a worker
+    /// found stuck ([`Queues::lifo_state`]): taken from a worker that is
+    /// about to run it, the task loses the warm cache the slot exists for.
+    pub fn steal_lifo(&self, victim: usize) -> Option<Task> {
+        self.remotes[victim].take()
+    }
+
     /// How many workers these queues serve.
     pub fn workers(&self) -> usize {
         self.stealers.len()
@@ -164,11 +190,13 @@ impl fmt::Debug for Queues {
 }
 
 /// One worker's own queues: its deque and its LIFO slot. Not `Sync`: only
-/// the owning worker thread touches it.
+/// the owning worker thread uses it (others reach the deque through its
+/// stealer and the slot through [`Queues::steal_lifo`]).
 pub struct Local {
     index: usize,
     deque: Worker<Task>,
-    lifo: Cell<Option<Task>>,
+    /// The LIFO slot and the published tick (`lifo`).
+    remote: Arc<Remote>,
     lifo_polls: Cell<u32>,
     tick: Cell<u32>,
     rng: Cell<u64>,
@@ -194,7 +222,7 @@ impl Local {
     /// Put a task woken by the running task in the LIFO slot, so it runs
     /// next; a task already there moves to the back of the deque.
     pub fn push_lifo(&self, task: Task) {
-        if let Some(prev) = self.lifo.replace(Some(task)) {
+        if let Some(prev) = self.remote.put(task) {
             self.deque.push(prev);
         }
     }
@@ -219,6 +247,7 @@ impl Local {
     pub fn next_task(&self, queues: &Queues) -> Option<Task> {
         let tick = self.tick.get().wrapping_add(1);
         self.tick.set(tick);
+        self.remote.set_tick(tick);
         if tick.is_multiple_of(queues.global_queue_interval) {
             // A batch, not one task: a worker whose own queue never empties
             // would otherwise serve the injector one task per interval
@@ -229,7 +258,7 @@ impl Local {
                 return Some(task);
             }
         }
-        if let Some(task) = self.lifo.take() {
+        if let Some(task) = self.remote.take() {
             let polls = self.lifo_polls.get();
             if polls < MAX_LIFO_POLLS {
                 self.lifo_polls.set(polls + 1);
@@ -279,7 +308,7 @@ impl Local {
 
     /// Remove every task this worker holds (at shutdown).
     pub fn drain(&self) -> Vec<Task> {
-        let mut out: Vec<Task> = self.lifo.take().into_iter().collect();
+        let mut out: Vec<Task> = self.remote.take().into_iter().collect();
         while let Some(t) = self.deque.pop() {
             out.push(t);
         }

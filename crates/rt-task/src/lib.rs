@@ -135,6 +135,7 @@ mod loom_tests;
 use std::fmt;
 use std::future::Future;
 use std::num::NonZeroU64;
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 pub use join::{AbortHandle, JoinError, JoinHandle};
@@ -180,6 +181,28 @@ impl Task {
     /// The task's id.
     pub fn id(&self) -> Id {
         self.raw.header().id
+    }
+
+    /// Give up this queue reference as a bare pointer, for a queue that
+    /// keeps tasks in an atomic slot (the scheduler's LIFO slot, which
+    /// other workers may take from). The reference still counts: the task
+    /// stays alive until [`Task::from_ptr`] takes it back and the `Task`
+    /// is run or dropped.
+    pub fn into_ptr(self) -> NonNull<()> {
+        self.raw.into_ptr()
+    }
+
+    /// Take back a queue reference given up by [`Task::into_ptr`].
+    ///
+    /// # Safety
+    /// - `ptr` was returned by [`Task::into_ptr`];
+    /// - it is taken back once: no other `from_ptr` call is made for that
+    ///   same return (an atomic swap that moves the pointer out of its
+    ///   slot gives it to exactly one thread).
+    pub unsafe fn from_ptr(ptr: NonNull<()>) -> Task {
+        // SAFETY: forwarded: `ptr` is an `into_ptr` return taken back
+        // once, which is what `TaskRef::from_ptr` asks.
+        Task::from_raw(unsafe { TaskRef::from_ptr(ptr) })
     }
 
     fn clone_ref(&self) -> Task {

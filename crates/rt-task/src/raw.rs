@@ -153,6 +153,21 @@ impl TaskRef {
     pub(crate) fn ptr_eq(&self, other: &TaskRef) -> bool {
         self.ptr == other.ptr
     }
+
+    /// Give up this reference's count as a bare pointer (see
+    /// `Task::into_ptr`).
+    pub(crate) fn into_ptr(self) -> NonNull<()> {
+        ManuallyDrop::new(self).ptr.cast()
+    }
+
+    /// Take back a count given up by [`TaskRef::into_ptr`].
+    ///
+    /// # Safety
+    /// - `ptr` was returned by `into_ptr`, and this is the only
+    ///   `from_ptr` call for that return (the count is taken back once).
+    pub(crate) unsafe fn from_ptr(ptr: NonNull<()>) -> TaskRef {
+        TaskRef { ptr: ptr.cast() }
+    }
 }
 
 impl Clone for TaskRef {

@@ -1,0 +1,105 @@
+//! The LIFO slot: one task, which its worker runs next, and which another
+//! worker may take if the owner is stuck in a poll.
+//!
+//! # Why other workers may take it
+//!
+//! A task woken by the running task goes to the slot, and no sibling is
+//! woken for it (the owner runs it next, while the data the two tasks
+//! share is hot: message passing). If the running task then blocks its
+//! thread — a long computation, a blocking call — the slotted task waits
+//! for it (tokio issue 4941; tokio made its slot stealable in 1.51 and
+//! reverted it after a 29% loss on a message-passing workload, tokio issue
+//! 8065, because thieves took tasks the owner was about to run).
+//!
+//! Here the slot is an atomic pointer: the owner puts and takes with a
+//! swap, and another worker may take with a swap too. Whoever's swap moves
+//! the pointer out owns that task reference; nobody else can see it again.
+//! The *policy* — take it only from a worker that has been in the same
+//! poll for a while, so message passing is never disturbed — is the
+//! pool's (`rt-pool`, "Rescuing a stuck worker's LIFO task"); the slot
+//! exposes the owner's [`Remote::tick`] for that.
+//!
+//! # Ordering
+//!
+//! Every swap is `AcqRel`: the `Release` half publishes the task (its
+//! state, written by the wake that queued it) to the thread whose
+//! `Acquire` swap takes it; the owner's own take pairs with its own put
+//! trivially. The tick is `Relaxed`: it is a hint (a stale value delays a
+//! rescue by one check, or lets one happen one check late), never used to
+//! reach memory.
+
+use std::fmt;
+use std::ptr::{self, NonNull};
+
+use rt_core::loom::{AtomicPtr, AtomicU32, Ordering::AcqRel, Ordering::Relaxed};
+use rt_task::Task;
+
+/// The part of a worker's queues that other workers read: its LIFO slot
+/// and its tick.
+pub(crate) struct Remote {
+    lifo: AtomicPtr<()>,
+    /// The owner's tick (one per `next_task`), published for the
+    /// stuck-poll check.
+    tick: AtomicU32,
+}
+
+impl Remote {
+    pub(crate) fn new() -> Remote {
+        Remote {
+            lifo: AtomicPtr::new(ptr::null_mut()),
+            tick: AtomicU32::new(0),
+        }
+    }
+
+    /// Put `task` in the slot; returns the task it displaced, if any.
+    pub(crate) fn put(&self, task: Task) -> Option<Task> {
+        let prev = self.lifo.swap(task.into_ptr().as_ptr(), AcqRel);
+        // SAFETY: a non-null pointer in the slot came from
+        // `Task::into_ptr` (only `put` stores one), and the swap moved it
+        // out of the slot, so this thread alone takes it back.
+        NonNull::new(prev).map(|p| unsafe { Task::from_ptr(p) })
+    }
+
+    /// Take the task in the slot, if any (the owner, or a rescuer).
+    pub(crate) fn take(&self) -> Option<Task> {
+        // A plain load first: an empty slot is the common case on the
+        // owner's path and costs no read-modify-write.
+        if self.lifo.load(Relaxed).is_null() {
+            return None;
+        }
+        let prev = self.lifo.swap(ptr::null_mut(), AcqRel);
+        // SAFETY: as in `put`: the swap moved an `into_ptr` pointer out of
+        // the slot, to this thread only.
+        NonNull::new(prev).map(|p| unsafe { Task::from_ptr(p) })
+    }
+
+    /// Whether the slot holds a task (a hint: it may change at once).
+    pub(crate) fn is_occupied(&self) -> bool {
+        !self.lifo.load(Relaxed).is_null()
+    }
+
+    pub(crate) fn tick(&self) -> u32 {
+        self.tick.load(Relaxed)
+    }
+
+    /// The owner publishes its tick.
+    pub(crate) fn set_tick(&self, tick: u32) {
+        self.tick.store(tick, Relaxed);
+    }
+}
+
+impl Drop for Remote {
+    fn drop(&mut self) {
+        // A task left in the slot gives its reference back.
+        drop(self.take());
+    }
+}
+
+impl fmt::Debug for Remote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Remote")
+            .field("lifo_occupied", &self.is_occupied())
+            .field("tick", &self.tick())
+            .finish()
+    }
+}
