@@ -5,8 +5,15 @@
 
 mod batch_semaphore;
 mod blocking;
+mod mutex;
+mod rwlock;
 mod semaphore;
 mod wait_list;
 
 pub use batch_semaphore::{AcquireError, TryAcquireError};
 pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+pub use rwlock::{
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
+    RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
+};

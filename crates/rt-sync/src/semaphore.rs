@@ -400,11 +400,6 @@ impl Semaphore {
     pub fn is_closed(&self) -> bool {
         self.inner.is_closed()
     }
-
-    /// The mechanism, for the other primitives of this crate.
-    pub(crate) fn batch(&self) -> &batch::Semaphore {
-        &self.inner
-    }
 }
 
 impl fmt::Debug for Semaphore {
