@@ -41,11 +41,6 @@ impl<T> WaitList<T> {
         }
     }
 
-    /// Whether no entry is linked.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.head.is_none()
-    }
-
     /// Links a new entry at the back; returns its key.
     pub(crate) fn push_back(&mut self, value: T) -> Key {
         let key = self.slab.insert(Node {
@@ -70,11 +65,6 @@ impl<T> WaitList<T> {
     /// The last linked entry.
     pub(crate) fn back(&self) -> Option<Key> {
         self.tail
-    }
-
-    /// Whether `key`'s entry is still in the queue.
-    pub(crate) fn is_linked(&self, key: Key) -> bool {
-        self.slab[key].linked
     }
 
     /// Takes `key`'s entry out of the queue; it stays in the slab for its
@@ -135,7 +125,7 @@ mod tests {
         assert_eq!(list.front(), Some(keys[2]));
         assert_eq!(list.back(), Some(keys[2]));
         list.unlink(keys[2]);
-        assert!(list.is_empty());
+        assert_eq!(list.front(), None);
         assert_eq!(list.back(), None);
         // Unlinked entries stay for their futures until removed.
         assert_eq!(*list.get_mut(keys[1]), 1);
