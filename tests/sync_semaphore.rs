@@ -24,21 +24,29 @@ const ROUNDS: usize = 300;
 
 #[test]
 fn a_big_acquire_many_is_not_starved_by_small_ones() {
-    let semaphore = Semaphore::new(3);
-    let held = semaphore.try_acquire_many(2).unwrap();
+    let semaphore = Semaphore::new(1);
+    let held = semaphore.try_acquire().unwrap();
     let mut big = Manual::new(semaphore.acquire_many(3));
-    big.pending(); // takes the one free permit and waits for two more
-    assert_eq!(semaphore.available_permits(), 0);
+    big.pending();
     let mut small = Manual::new(semaphore.acquire());
     small.pending();
-    assert_eq!(
-        semaphore.try_acquire().unwrap_err(),
-        TryAcquireError::NoPermits,
-        "a waiter is queued: nobody may overtake it"
-    );
-    drop(held);
+    // Permits trickle back one at a time: each goes to the big waiter,
+    // which keeps it, and neither the queued small waiter nor a newcomer
+    // gets one.
+    for _ in 0..2 {
+        semaphore.add_permits(1);
+        assert_eq!(semaphore.available_permits(), 0);
+        assert_eq!(
+            semaphore.try_acquire().unwrap_err(),
+            TryAcquireError::NoPermits,
+            "a waiter is queued: nobody may overtake it"
+        );
+        assert_eq!(small.wakes(), 0, "the small request waits behind the big one");
+        big.pending();
+    }
+    drop(held); // the third
     assert_eq!(big.wakes(), 1);
-    assert_eq!(small.wakes(), 0, "the small request waits behind the big one");
+    assert_eq!(small.wakes(), 0);
     let big_permit = big.ready().unwrap();
     assert_eq!(big_permit.num_permits(), 3);
     small.pending();
