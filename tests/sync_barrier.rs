@@ -68,5 +68,8 @@ fn exactly_one_leader_per_generation() {
             leaders
         })
     });
-    assert!(leaders.iter().all(|&l| l == 1), "leaders per round: {leaders:?}");
+    assert!(
+        leaders.iter().all(|&l| l == 1),
+        "leaders per round: {leaders:?}"
+    );
 }

@@ -69,7 +69,7 @@ fn a_failed_initialiser_lets_the_next_one_run() {
 #[test]
 fn a_cancelled_initialiser_lets_a_waiting_caller_initialise() {
     let cell = OnceCell::new();
-    let mut running = Manual::new(cell.get_or_init(|| pending::<u8>()));
+    let mut running = Manual::new(cell.get_or_init(pending::<u8>));
     running.pending(); // holds the right to initialise
     assert_eq!(cell.set(1), Err(SetError::InitializingError(1)));
     let mut waiting = Manual::new(cell.get_or_init(|| async { 2 }));

@@ -27,7 +27,10 @@ fn a_waiting_writer_is_not_overtaken_by_later_readers() {
     let first_reader = lock.try_read().unwrap();
     let mut writer = Manual::new(lock.write());
     writer.pending();
-    assert!(lock.try_read().is_err(), "a writer waits: readers queue behind");
+    assert!(
+        lock.try_read().is_err(),
+        "a writer waits: readers queue behind"
+    );
     let mut late_reader = Manual::new(lock.read());
     late_reader.pending();
     // Readers keep coming and going; the writer keeps what they give back.
@@ -176,6 +179,9 @@ fn blocking_read_and_write_work_off_the_runtime_and_panic_on_it() {
             }
         });
         let error = rt.block_on(task).unwrap_err();
-        assert!(error.is_panic(), "blocking (write: {write}) was not refused");
+        assert!(
+            error.is_panic(),
+            "blocking (write: {write}) was not refused"
+        );
     }
 }

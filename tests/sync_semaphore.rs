@@ -41,7 +41,11 @@ fn a_big_acquire_many_is_not_starved_by_small_ones() {
             TryAcquireError::NoPermits,
             "a waiter is queued: nobody may overtake it"
         );
-        assert_eq!(small.wakes(), 0, "the small request waits behind the big one");
+        assert_eq!(
+            small.wakes(),
+            0,
+            "the small request waits behind the big one"
+        );
         big.pending();
     }
     drop(held); // the third
@@ -118,11 +122,21 @@ fn close_fails_waiters_and_later_acquires_but_held_permits_come_back() {
     assert_eq!(waiter.wakes(), 1, "close wakes the waiters");
     let error: AcquireError = waiter.ready().unwrap_err();
     assert_eq!(error.to_string(), "semaphore closed");
-    assert_eq!(semaphore.try_acquire().unwrap_err(), TryAcquireError::Closed);
+    assert_eq!(
+        semaphore.try_acquire().unwrap_err(),
+        TryAcquireError::Closed
+    );
     assert!(Manual::new(semaphore.acquire_many(0)).ready().is_err());
     drop(held);
-    assert_eq!(semaphore.available_permits(), 1, "held permits still return");
-    assert_eq!(semaphore.try_acquire().unwrap_err(), TryAcquireError::Closed);
+    assert_eq!(
+        semaphore.available_permits(),
+        1,
+        "held permits still return"
+    );
+    assert_eq!(
+        semaphore.try_acquire().unwrap_err(),
+        TryAcquireError::Closed
+    );
 }
 
 #[test]
@@ -158,7 +172,9 @@ fn permits_of_an_arc_semaphore_are_owned() {
     assert_eq!(semaphore.available_permits(), 1);
     part.forget();
     assert_eq!(semaphore.available_permits(), 1);
-    let permit = Manual::new(semaphore.clone().acquire_many_owned(1)).ready().unwrap();
+    let permit = Manual::new(semaphore.clone().acquire_many_owned(1))
+        .ready()
+        .unwrap();
     assert!(Arc::ptr_eq(permit.semaphore(), &semaphore));
 }
 

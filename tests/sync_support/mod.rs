@@ -68,7 +68,10 @@ impl<F: Future> Manual<F> {
     /// Polls once; panics unless it is pending.
     #[track_caller]
     pub fn pending(&mut self) {
-        assert!(self.poll().is_pending(), "expected the future to be pending");
+        assert!(
+            self.poll().is_pending(),
+            "expected the future to be pending"
+        );
     }
 
     /// How often its waker was woken.

@@ -249,7 +249,7 @@ impl<T> OnceCell<T> {
     ///     })
     ///     .collect();
     /// for task in tasks {
-    ///     assert_eq!(task.await.unwrap(), 11);
+    ///     assert_eq!(task.await.unwrap(), 10); // the one run saw 0 runs before it
     /// }
     /// assert_eq!(runs.load(SeqCst), 1);
     /// # });
