@@ -104,3 +104,44 @@ pub use rwlock::{
 };
 pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
 pub use set_once::{SetOnce, SetOnceError};
+
+/// Compile-time checks: the primitives and their guards and futures can
+/// be shared and moved as tokio's can.
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+
+    #[test]
+    fn primitives_guards_and_futures_are_send_and_sync() {
+        let semaphore = Semaphore::new(1);
+        send_sync(&semaphore);
+        send(&semaphore.acquire());
+        send_sync(&semaphore.try_acquire().unwrap());
+        let mutex = Mutex::new(0);
+        send_sync(&mutex);
+        send(&mutex.lock());
+        send_sync(&mutex.try_lock().unwrap());
+        send_sync(&MutexGuard::map(mutex.try_lock().unwrap(), |v| v));
+        let lock = RwLock::new(0);
+        send_sync(&lock);
+        send(&lock.read());
+        send(&lock.write());
+        send_sync(&lock.try_read().unwrap());
+        send_sync(&lock.try_write().unwrap());
+        let notify = Notify::new();
+        send_sync(&notify);
+        send_sync(&notify.notified());
+        let cell = OnceCell::<u8>::new();
+        send_sync(&cell);
+        send(&cell.get_or_init(|| async { 1 }));
+        let set_once = SetOnce::<u8>::new();
+        send_sync(&set_once);
+        send(&set_once.wait());
+        let barrier = Barrier::new(1);
+        send_sync(&barrier);
+        send(&barrier.wait());
+    }
+}

@@ -84,7 +84,7 @@ impl<T> RwLock<T> {
     ///
     /// # Panics
     ///
-    /// If `max_reads` is more than `u32::MAX >> 3`.
+    /// If `max_reads` is 0 or more than `u32::MAX >> 3`.
     ///
     /// # Examples
     ///
@@ -96,9 +96,10 @@ impl<T> RwLock<T> {
     /// ```
     #[track_caller]
     pub fn with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
+        assert_ne!(max_reads, 0, "an RwLock needs room for at least one reader");
         assert!(
             max_reads <= MAX_READS,
-            "a lock allows at most {MAX_READS} readers"
+            "an RwLock allows at most {MAX_READS} readers"
         );
         RwLock {
             max_readers: max_reads,
@@ -145,7 +146,7 @@ impl<T> RwLock<T> {
     /// ```
     #[cfg(not(loom))]
     pub const fn const_with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
-        assert!(max_reads <= MAX_READS);
+        assert!(max_reads != 0 && max_reads <= MAX_READS);
         RwLock {
             max_readers: max_reads,
             semaphore: batch::Semaphore::const_new(max_reads as usize),
