@@ -257,3 +257,20 @@ fn a_loop_on_an_uncontended_acquire_lets_its_neighbour_run() {
         "the neighbour ran only after {count} acquires: the loop did not yield at the budget"
     );
 }
+
+#[test]
+fn blocking_acquire_waits_on_a_plain_thread_and_panics_on_a_worker() {
+    let semaphore = Arc::new(Semaphore::new(1));
+    let held = semaphore.try_acquire().unwrap();
+    let waiter = std::thread::spawn({
+        let semaphore = semaphore.clone();
+        move || semaphore.blocking_acquire().unwrap().forget()
+    });
+    drop(held);
+    waiter.join().unwrap();
+    assert_eq!(semaphore.available_permits(), 0);
+    semaphore.add_permits(1);
+    let rt = one_worker();
+    let task = rt.spawn(async move { drop(semaphore.blocking_acquire()) });
+    assert!(rt.block_on(task).unwrap_err().is_panic());
+}

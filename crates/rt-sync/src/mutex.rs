@@ -94,6 +94,8 @@ pub struct MutexGuard<'a, T: ?Sized> {
 #[must_use = "the lock is released at once if the guard is unused"]
 pub struct OwnedMutexGuard<T: ?Sized> {
     lock: Arc<Mutex<T>>,
+    /// 1, or 0 once the permit moved into a mapped guard.
+    permits: usize,
     /// Send and Sync like `T` (the `Arc` alone would be Sync without it).
     _marker: PhantomData<T>,
 }
@@ -126,6 +128,39 @@ pub struct MappedMutexGuard<'a, T: ?Sized> {
 unsafe impl<T: ?Sized + Send> Send for MappedMutexGuard<'_, T> {}
 // SAFETY: as above.
 unsafe impl<T: ?Sized + Send + Sync> Sync for MappedMutexGuard<'_, T> {}
+
+/// A guard to a part of a value locked through an `Arc` (from
+/// [`OwnedMutexGuard::map`]); unlocks the whole mutex when dropped.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use rt::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+/// # rt::Runtime::new()?.block_on(async {
+/// let mutex = Arc::new(Mutex::new((1, 2)));
+/// let mut second: OwnedMappedMutexGuard<(i32, i32), i32> =
+///     OwnedMutexGuard::map(mutex.clone().lock_owned().await, |p| &mut p.1);
+/// *second = 20;
+/// drop(second);
+/// assert_eq!(*mutex.lock().await, (1, 20));
+/// # });
+/// # std::io::Result::Ok(())
+/// ```
+#[must_use = "the lock is released at once if the guard is unused"]
+pub struct OwnedMappedMutexGuard<T: ?Sized, U: ?Sized = T> {
+    lock: Arc<Mutex<T>>,
+    /// 1, or 0 once the permit moved into another mapped guard.
+    permits: usize,
+    data: *mut U,
+    _marker: PhantomData<U>,
+}
+
+// SAFETY: an exclusive borrow of `U` (the permit) plus an `Arc` of the
+// mutex that may drop on the guard's thread (`T: Send`).
+unsafe impl<T: ?Sized + Send, U: ?Sized + Send> Send for OwnedMappedMutexGuard<T, U> {}
+// SAFETY: sharing the guard shares `&U`; the `Arc` needs `T: Send`.
+unsafe impl<T: ?Sized + Send, U: ?Sized + Send + Sync> Sync for OwnedMappedMutexGuard<T, U> {}
 
 /// The error of `try_lock` and its kin ([`Mutex`], [`RwLock`](crate::RwLock)):
 /// the lock is held (or others wait for it).
@@ -251,6 +286,7 @@ impl<T: ?Sized> Mutex<T> {
         debug_assert!(acquired.is_ok());
         OwnedMutexGuard {
             lock: self,
+            permits: 1,
             _marker: PhantomData,
         }
     }
@@ -291,6 +327,7 @@ impl<T: ?Sized> Mutex<T> {
         match self.semaphore.try_acquire(1) {
             Ok(()) => Ok(OwnedMutexGuard {
                 lock: self,
+                permits: 1,
                 _marker: PhantomData,
             }),
             Err(_) => Err(TryLockError(())),
@@ -516,6 +553,69 @@ impl<T: ?Sized> OwnedMutexGuard<T> {
     pub fn mutex(this: &Self) -> &Arc<Mutex<T>> {
         &this.lock
     }
+
+    /// A guard to a part of the value, keeping the whole mutex locked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rt::sync::{Mutex, OwnedMutexGuard};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mutex = Arc::new(Mutex::new([0, 0]));
+    /// *OwnedMutexGuard::map(mutex.clone().lock_owned().await, |a| &mut a[0]) = 1;
+    /// assert_eq!(*mutex.lock().await, [1, 0]);
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn map<U: ?Sized, F>(mut this: Self, f: F) -> OwnedMappedMutexGuard<T, U>
+    where
+        F: FnOnce(&mut T) -> &mut U,
+    {
+        // SAFETY: the permit, held by `this` until it moves below; the
+        // `Arc` in `this` (then in the new guard) keeps the mutex alive.
+        let data = f(unsafe { &mut *this.lock.cell.get() }) as *mut U;
+        let permits = std::mem::take(&mut this.permits);
+        OwnedMappedMutexGuard {
+            lock: this.lock.clone(),
+            permits,
+            data,
+            _marker: PhantomData,
+        }
+    }
+
+    /// [`map`](Self::map) where `f` may fail: then the guard is given
+    /// back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rt::sync::{Mutex, OwnedMutexGuard};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mutex = Arc::new(Mutex::new(vec![0]));
+    /// let guard = mutex.lock_owned().await;
+    /// assert!(OwnedMutexGuard::try_map(guard, |v| v.get_mut(1)).is_err());
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_map<U: ?Sized, F>(mut this: Self, f: F) -> Result<OwnedMappedMutexGuard<T, U>, Self>
+    where
+        F: FnOnce(&mut T) -> Option<&mut U>,
+    {
+        // SAFETY: as in `map`.
+        let data = match f(unsafe { &mut *this.lock.cell.get() }) {
+            Some(data) => data as *mut U,
+            None => return Err(this),
+        };
+        let permits = std::mem::take(&mut this.permits);
+        Ok(OwnedMappedMutexGuard {
+            lock: this.lock.clone(),
+            permits,
+            data,
+            _marker: PhantomData,
+        })
+    }
 }
 
 impl<T: ?Sized> Deref for OwnedMutexGuard<T> {
@@ -536,7 +636,7 @@ impl<T: ?Sized> DerefMut for OwnedMutexGuard<T> {
 
 impl<T: ?Sized> Drop for OwnedMutexGuard<T> {
     fn drop(&mut self) {
-        self.lock.semaphore.release(1);
+        self.lock.semaphore.release(self.permits);
     }
 }
 
@@ -633,6 +733,119 @@ impl<T: ?Sized> Drop for MappedMutexGuard<'_, T> {
 }
 
 impl<T: ?Sized + fmt::Debug> fmt::Debug for MappedMutexGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized, U: ?Sized> OwnedMappedMutexGuard<T, U> {
+    /// Narrows the guard further.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rt::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mutex = Arc::new(Mutex::new(((0, 0), 0)));
+    /// let inner = OwnedMutexGuard::map(mutex.clone().lock_owned().await, |t| &mut t.0);
+    /// *OwnedMappedMutexGuard::map(inner, |p| &mut p.1) = 2;
+    /// assert_eq!(*mutex.lock().await, ((0, 2), 0));
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn map<V: ?Sized, F>(mut this: Self, f: F) -> OwnedMappedMutexGuard<T, V>
+    where
+        F: FnOnce(&mut U) -> &mut V,
+    {
+        // SAFETY: the permit, held by `this` until it moves below; its
+        // `Arc` keeps the mutex alive.
+        let data = f(unsafe { &mut *this.data }) as *mut V;
+        let permits = std::mem::take(&mut this.permits);
+        OwnedMappedMutexGuard {
+            lock: this.lock.clone(),
+            permits,
+            data,
+            _marker: PhantomData,
+        }
+    }
+
+    /// [`map`](Self::map) where `f` may fail: then the guard is given
+    /// back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rt::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mutex = Arc::new(Mutex::new((vec![0], 0)));
+    /// let list = OwnedMutexGuard::map(mutex.lock_owned().await, |t| &mut t.0);
+    /// assert!(OwnedMappedMutexGuard::try_map(list, |v| v.get_mut(3)).is_err());
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_map<V: ?Sized, F>(mut this: Self, f: F) -> Result<OwnedMappedMutexGuard<T, V>, Self>
+    where
+        F: FnOnce(&mut U) -> Option<&mut V>,
+    {
+        // SAFETY: as in `map`.
+        let data = match f(unsafe { &mut *this.data }) {
+            Some(data) => data as *mut V,
+            None => return Err(this),
+        };
+        let permits = std::mem::take(&mut this.permits);
+        Ok(OwnedMappedMutexGuard {
+            lock: this.lock.clone(),
+            permits,
+            data,
+            _marker: PhantomData,
+        })
+    }
+
+    /// The mutex this guard locks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rt::sync::{Mutex, OwnedMappedMutexGuard, OwnedMutexGuard};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mutex = Arc::new(Mutex::new((0, 0)));
+    /// let part = OwnedMutexGuard::map(mutex.clone().lock_owned().await, |p| &mut p.0);
+    /// assert!(Arc::ptr_eq(OwnedMappedMutexGuard::mutex(&part), &mutex));
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn mutex(this: &Self) -> &Arc<Mutex<T>> {
+        &this.lock
+    }
+}
+
+impl<T: ?Sized, U: ?Sized> Deref for OwnedMappedMutexGuard<T, U> {
+    type Target = U;
+
+    fn deref(&self) -> &U {
+        // SAFETY: the permit; `data` points into the mutex, which the
+        // guard's `Arc` keeps alive.
+        unsafe { &*self.data }
+    }
+}
+
+impl<T: ?Sized, U: ?Sized> DerefMut for OwnedMappedMutexGuard<T, U> {
+    fn deref_mut(&mut self) -> &mut U {
+        // SAFETY: as in `deref`.
+        unsafe { &mut *self.data }
+    }
+}
+
+impl<T: ?Sized, U: ?Sized> Drop for OwnedMappedMutexGuard<T, U> {
+    fn drop(&mut self) {
+        self.lock.semaphore.release(self.permits);
+    }
+}
+
+impl<T: ?Sized, U: ?Sized + fmt::Debug> fmt::Debug for OwnedMappedMutexGuard<T, U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
     }

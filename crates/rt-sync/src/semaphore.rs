@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::batch_semaphore as batch;
+use crate::blocking;
 use crate::{AcquireError, TryAcquireError};
 
 /// A fair, asynchronous counting semaphore (tokio's `Semaphore`).
@@ -369,6 +370,91 @@ impl Semaphore {
             semaphore: self,
             permits: n as usize,
         })
+    }
+
+    /// Blocks this thread until a permit is free: for synchronous code
+    /// sharing the semaphore with asynchronous code.
+    ///
+    /// # Panics
+    ///
+    /// When called on a thread that drives asynchronous tasks (a runtime
+    /// worker, or inside `block_on`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let semaphore = rt::sync::Semaphore::new(1);
+    /// let permit = semaphore.blocking_acquire().unwrap();
+    /// assert_eq!(permit.num_permits(), 1);
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
+        blocking::assert_may_block("Semaphore::blocking_acquire");
+        blocking::block_on(self.acquire())
+    }
+
+    /// Blocks this thread until `n` permits are free.
+    ///
+    /// # Panics
+    ///
+    /// As [`blocking_acquire`](Self::blocking_acquire).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let semaphore = rt::sync::Semaphore::new(2);
+    /// assert_eq!(semaphore.blocking_acquire_many(2).unwrap().num_permits(), 2);
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
+        blocking::assert_may_block("Semaphore::blocking_acquire_many");
+        blocking::block_on(self.acquire_many(n))
+    }
+
+    /// [`blocking_acquire`](Self::blocking_acquire) for an
+    /// `Arc<Semaphore>`.
+    ///
+    /// # Panics
+    ///
+    /// As [`blocking_acquire`](Self::blocking_acquire).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let semaphore = Arc::new(rt::sync::Semaphore::new(1));
+    /// let permit = semaphore.clone().blocking_acquire_owned().unwrap();
+    /// assert_eq!(semaphore.available_permits(), 0);
+    /// # drop(permit);
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire_owned(self: Arc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
+        blocking::assert_may_block("Semaphore::blocking_acquire_owned");
+        blocking::block_on(self.acquire_owned())
+    }
+
+    /// [`blocking_acquire_many`](Self::blocking_acquire_many) for an
+    /// `Arc<Semaphore>`.
+    ///
+    /// # Panics
+    ///
+    /// As [`blocking_acquire`](Self::blocking_acquire).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let semaphore = Arc::new(rt::sync::Semaphore::new(3));
+    /// let permit = semaphore.clone().blocking_acquire_many_owned(3).unwrap();
+    /// assert_eq!(permit.num_permits(), 3);
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire_many_owned(
+        self: Arc<Self>,
+        n: u32,
+    ) -> Result<OwnedSemaphorePermit, AcquireError> {
+        blocking::assert_may_block("Semaphore::blocking_acquire_many_owned");
+        blocking::block_on(self.acquire_many_owned(n))
     }
 
     /// Closes the semaphore: every waiter and every later acquire fails.

@@ -162,9 +162,10 @@ unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Sync> Send for OwnedRwLockReadG
 // SAFETY: as above.
 unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Sync> Sync for OwnedRwLockReadGuard<T, U> {}
 
-impl<T: ?Sized> OwnedRwLockReadGuard<T> {
-    /// A guard for one permit already taken from `lock`'s semaphore.
-    pub(super) fn new(lock: Arc<RwLock<T>>, data: *const T) -> Self {
+impl<T: ?Sized, U: ?Sized> OwnedRwLockReadGuard<T, U> {
+    /// A guard for one permit already taken from `lock`'s semaphore,
+    /// reading `data` (in the lock).
+    pub(super) fn new(lock: Arc<RwLock<T>>, data: *const U) -> Self {
         OwnedRwLockReadGuard {
             lock,
             permits: 1,
@@ -172,9 +173,7 @@ impl<T: ?Sized> OwnedRwLockReadGuard<T> {
             _marker: PhantomData,
         }
     }
-}
 
-impl<T: ?Sized, U: ?Sized> OwnedRwLockReadGuard<T, U> {
     /// A guard to a part of the value, keeping the lock held.
     ///
     /// # Examples

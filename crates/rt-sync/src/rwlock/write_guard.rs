@@ -161,6 +161,79 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
         this.semaphore.release(this.permits as usize - 1);
         RwLockReadGuard::new(this.semaphore, this.data)
     }
+
+    /// [`downgrade`](Self::downgrade), reading only the part of the value
+    /// `f` picks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::sync::{RwLock, RwLockWriteGuard};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let lock = RwLock::new((1, 2));
+    /// let second = RwLockWriteGuard::downgrade_map(lock.write().await, |p| &p.1);
+    /// assert_eq!(*second, 2);
+    /// assert!(lock.try_read().is_ok());
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn downgrade_map<F, U: ?Sized>(this: Self, f: F) -> RwLockReadGuard<'a, U>
+    where
+        F: FnOnce(&T) -> &U,
+    {
+        // SAFETY: all permits, held by `this` during the call; the lock
+        // is borrowed for 'a.
+        let data = f(unsafe { &*this.data }) as *const U;
+        let this = ManuallyDrop::new(this);
+        this.semaphore.release(this.permits as usize - 1);
+        RwLockReadGuard::new(this.semaphore, data)
+    }
+
+    /// [`downgrade_map`](Self::downgrade_map) where `f` may fail: then the
+    /// write guard is given back, still writing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::sync::{RwLock, RwLockWriteGuard};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let lock = RwLock::new(vec![1]);
+    /// let writer = RwLockWriteGuard::try_downgrade_map(lock.write().await, |v| v.get(4));
+    /// assert!(writer.is_err());
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_downgrade_map<F, U: ?Sized>(this: Self, f: F) -> Result<RwLockReadGuard<'a, U>, Self>
+    where
+        F: FnOnce(&T) -> Option<&U>,
+    {
+        // SAFETY: as in `downgrade_map`.
+        let data = match f(unsafe { &*this.data }) {
+            Some(data) => data as *const U,
+            None => return Err(this),
+        };
+        let this = ManuallyDrop::new(this);
+        this.semaphore.release(this.permits as usize - 1);
+        Ok(RwLockReadGuard::new(this.semaphore, data))
+    }
+
+    /// The same access as a mapped guard (of the whole value).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::sync::{RwLock, RwLockMappedWriteGuard, RwLockWriteGuard};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let lock = RwLock::new(1);
+    /// let mut mapped: RwLockMappedWriteGuard<'_, i32> =
+    ///     RwLockWriteGuard::into_mapped(lock.write().await);
+    /// *mapped = 2;
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn into_mapped(this: Self) -> RwLockMappedWriteGuard<'a, T> {
+        RwLockWriteGuard::map(this, |value| value)
+    }
 }
 
 impl<'a, T: ?Sized> RwLockMappedWriteGuard<'a, T> {
@@ -432,6 +505,84 @@ impl<T: ?Sized> OwnedRwLockWriteGuard<T> {
         let permits = std::mem::take(&mut self.permits) as usize;
         self.lock.semaphore.release(permits - 1);
         OwnedRwLockReadGuard::new(self.lock.clone(), self.data)
+    }
+
+    /// [`downgrade`](Self::downgrade), reading only the part of the value
+    /// `f` picks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rt::sync::{OwnedRwLockWriteGuard, RwLock};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let lock = Arc::new(RwLock::new((1, 2)));
+    /// let first = OwnedRwLockWriteGuard::downgrade_map(lock.clone().write_owned().await, |p| &p.0);
+    /// assert_eq!(*first, 1);
+    /// assert!(lock.try_read().is_ok());
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn downgrade_map<F, U: ?Sized>(mut this: Self, f: F) -> OwnedRwLockReadGuard<T, U>
+    where
+        F: FnOnce(&T) -> &U,
+    {
+        // SAFETY: all permits, held by `this` during the call; its `Arc`
+        // keeps the lock alive.
+        let data = f(unsafe { &*this.data }) as *const U;
+        let permits = std::mem::take(&mut this.permits) as usize;
+        this.lock.semaphore.release(permits - 1);
+        OwnedRwLockReadGuard::new(this.lock.clone(), data)
+    }
+
+    /// [`downgrade_map`](Self::downgrade_map) where `f` may fail: then the
+    /// write guard is given back, still writing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rt::sync::{OwnedRwLockWriteGuard, RwLock};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let lock = Arc::new(RwLock::new(vec![1]));
+    /// let guard = lock.write_owned().await;
+    /// assert!(OwnedRwLockWriteGuard::try_downgrade_map(guard, |v| v.get(2)).is_err());
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_downgrade_map<F, U: ?Sized>(
+        mut this: Self,
+        f: F,
+    ) -> Result<OwnedRwLockReadGuard<T, U>, Self>
+    where
+        F: FnOnce(&T) -> Option<&U>,
+    {
+        // SAFETY: as in `downgrade_map`.
+        let data = match f(unsafe { &*this.data }) {
+            Some(data) => data as *const U,
+            None => return Err(this),
+        };
+        let permits = std::mem::take(&mut this.permits) as usize;
+        this.lock.semaphore.release(permits - 1);
+        Ok(OwnedRwLockReadGuard::new(this.lock.clone(), data))
+    }
+
+    /// The same access as a mapped guard (of the whole value).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use rt::sync::{OwnedRwLockWriteGuard, RwLock};
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let lock = Arc::new(RwLock::new(1));
+    /// let mut mapped = OwnedRwLockWriteGuard::into_mapped(lock.write_owned().await);
+    /// *mapped = 2;
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn into_mapped(this: Self) -> OwnedRwLockMappedWriteGuard<T> {
+        OwnedRwLockWriteGuard::map(this, |value| value)
     }
 
     /// The lock this guard writes.
