@@ -2,7 +2,7 @@
 //! `notify_waiters` is not stored but reaches every `Notified` that exists
 //! at the call (even one not polled yet), waiters are woken oldest first
 //! (`notify_last`: newest first), and a dropped `Notified` passes a
-//! `notify_one` it was given on.
+//! `notify_one` it was given on (`notified_owned` alike).
 
 mod support;
 mod sync_support;
@@ -146,4 +146,20 @@ fn tasks_on_a_runtime_are_woken_by_another_thread() {
             }
         });
     });
+}
+
+#[test]
+fn owned_notified_behaves_like_notified() {
+    let notify = Arc::new(Notify::new());
+    let mut created = Manual::new(notify.clone().notified_owned());
+    let mut first = Manual::new(notify.clone().notified_owned());
+    first.pending();
+    let mut second = Manual::new(notify.clone().notified_owned());
+    second.pending();
+    notify.notify_one();
+    drop(first); // passes its notification on
+    assert_eq!(second.wakes(), 1);
+    second.ready();
+    notify.notify_waiters();
+    created.ready();
 }

@@ -33,6 +33,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
 
 use rt_core::coop;
@@ -172,10 +173,33 @@ impl Notify {
     pub fn notified(&self) -> Notified<'_> {
         Notified {
             notify: self,
-            // SeqCst: the snapshot of rule 3; it is compared again under
-            // the lock, so it only has to be no older than this call.
-            calls: self.calls.load(Ordering::SeqCst),
-            stage: Stage::Init,
+            wait: Wait::new(self),
+        }
+    }
+
+    /// [`notified`](Self::notified) for an `Arc<Notify>`: the future holds
+    /// a clone of the `Arc`, so it can be stored or moved into a task.
+    ///
+    /// # Cancel safety
+    ///
+    /// As [`notified`](Self::notified).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let notify = Arc::new(rt::sync::Notify::new());
+    /// let notified = notify.clone().notified_owned();
+    /// notify.notify_waiters(); // the future exists: it sees this
+    /// notified.await;
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn notified_owned(self: Arc<Self>) -> OwnedNotified {
+        OwnedNotified {
+            wait: Wait::new(&self),
+            notify: self,
         }
     }
 
@@ -304,6 +328,94 @@ enum Stage {
     Done,
 }
 
+/// What [`Notified`] and [`OwnedNotified`] share: the `calls` snapshot and
+/// the stage; every method takes the `Notify`.
+#[derive(Debug)]
+struct Wait {
+    /// `notify.calls` at creation (rule 3).
+    calls: usize,
+    stage: Stage,
+}
+
+impl Wait {
+    fn new(notify: &Notify) -> Wait {
+        Wait {
+            // SeqCst: the snapshot of rule 3; it is compared again under
+            // the lock, so it only has to be no older than this call.
+            calls: notify.calls.load(Ordering::SeqCst),
+            stage: Stage::Init,
+        }
+    }
+
+    /// Rule 3 and the check of the entry; `waker` is `None` for `enable`.
+    fn poll(&mut self, notify: &Notify, waker: Option<&Waker>) -> Poll<()> {
+        match self.stage {
+            Stage::Done => Poll::Ready(()),
+            Stage::Init => {
+                let mut state = notify.state.lock();
+                // Relaxed: read under the lock that every increment holds.
+                if notify.calls.load(Ordering::Relaxed) != self.calls {
+                    self.stage = Stage::Done;
+                    return Poll::Ready(());
+                }
+                if state.permit {
+                    state.permit = false;
+                    self.stage = Stage::Done;
+                    return Poll::Ready(());
+                }
+                let key = state.waiters.push_back(Waiter {
+                    waker: waker.cloned(),
+                    notification: None,
+                });
+                self.stage = Stage::Waiting(key);
+                Poll::Pending
+            }
+            Stage::Waiting(key) => {
+                let mut state = notify.state.lock();
+                let waiter = state.waiters.get_mut(key);
+                if waiter.notification.is_some() {
+                    state.waiters.remove(key);
+                    self.stage = Stage::Done;
+                    return Poll::Ready(());
+                }
+                if let Some(waker) = waker {
+                    match &waiter.waker {
+                        Some(old) if old.will_wake(waker) => {}
+                        _ => waiter.waker = Some(waker.clone()),
+                    }
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    /// A `poll` for a future: one unit of budget per completed wait
+    /// (rt_core::coop).
+    fn poll_future(&mut self, notify: &Notify, cx: &mut Context<'_>) -> Poll<()> {
+        let unit = ready!(coop::poll_proceed(cx));
+        ready!(self.poll(notify, Some(cx.waker())));
+        unit.made_progress();
+        Poll::Ready(())
+    }
+
+    /// The future is dropped: rule 4.
+    fn cancel(&mut self, notify: &Notify) {
+        let Stage::Waiting(key) = self.stage else {
+            return;
+        };
+        let mut state = notify.state.lock();
+        let waiter = state.waiters.remove(key);
+        let waker = match waiter.notification {
+            Some(Notification::One) => notify_locked(&mut state, End::Oldest),
+            _ => None,
+        };
+        drop(state);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
 /// The future of [`Notify::notified`].
 ///
 /// # Examples
@@ -321,9 +433,7 @@ enum Stage {
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Notified<'a> {
     notify: &'a Notify,
-    /// `notify.calls` at creation (rule 3).
-    calls: usize,
-    stage: Stage,
+    wait: Wait,
 }
 
 impl Notified<'_> {
@@ -347,49 +457,8 @@ impl Notified<'_> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn enable(self: Pin<&mut Self>) -> bool {
-        self.get_mut().poll_notified(None).is_ready()
-    }
-
-    /// Rule 3 and the check of the entry; `waker` is `None` for `enable`.
-    fn poll_notified(&mut self, waker: Option<&Waker>) -> Poll<()> {
-        match self.stage {
-            Stage::Done => Poll::Ready(()),
-            Stage::Init => {
-                let mut state = self.notify.state.lock();
-                // Relaxed: read under the lock that every increment holds.
-                if self.notify.calls.load(Ordering::Relaxed) != self.calls {
-                    self.stage = Stage::Done;
-                    return Poll::Ready(());
-                }
-                if state.permit {
-                    state.permit = false;
-                    self.stage = Stage::Done;
-                    return Poll::Ready(());
-                }
-                let key = state.waiters.push_back(Waiter {
-                    waker: waker.cloned(),
-                    notification: None,
-                });
-                self.stage = Stage::Waiting(key);
-                Poll::Pending
-            }
-            Stage::Waiting(key) => {
-                let mut state = self.notify.state.lock();
-                let waiter = state.waiters.get_mut(key);
-                if waiter.notification.is_some() {
-                    state.waiters.remove(key);
-                    self.stage = Stage::Done;
-                    return Poll::Ready(());
-                }
-                if let Some(waker) = waker {
-                    match &waiter.waker {
-                        Some(old) if old.will_wake(waker) => {}
-                        _ => waiter.waker = Some(waker.clone()),
-                    }
-                }
-                Poll::Pending
-            }
-        }
+        let this = self.get_mut();
+        this.wait.poll(this.notify, None).is_ready()
     }
 }
 
@@ -398,37 +467,89 @@ impl Future for Notified<'_> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        // One unit of budget per completed wait (rt_core::coop).
-        let unit = ready!(coop::poll_proceed(cx));
-        ready!(this.poll_notified(Some(cx.waker())));
-        unit.made_progress();
-        Poll::Ready(())
+        this.wait.poll_future(this.notify, cx)
     }
 }
 
 impl Drop for Notified<'_> {
     fn drop(&mut self) {
-        let Stage::Waiting(key) = self.stage else {
-            return;
-        };
-        let mut state = self.notify.state.lock();
-        let waiter = state.waiters.remove(key);
-        // Rule 4: a `notify_one` given to this future is passed on.
-        let waker = match waiter.notification {
-            Some(Notification::One) => notify_locked(&mut state, End::Oldest),
-            _ => None,
-        };
-        drop(state);
-        if let Some(waker) = waker {
-            waker.wake();
-        }
+        self.wait.cancel(self.notify);
     }
 }
 
 impl fmt::Debug for Notified<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Notified")
-            .field("stage", &self.stage)
+            .field("stage", &self.wait.stage)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future of [`Notify::notified_owned`]: a [`Notified`] that holds an
+/// `Arc` of its `Notify` instead of a borrow.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use rt::sync::{Notify, OwnedNotified};
+/// # rt::Runtime::new()?.block_on(async {
+/// let notify = Arc::new(Notify::new());
+/// let notified: OwnedNotified = notify.clone().notified_owned();
+/// let task = rt::spawn(notified);
+/// notify.notify_one();
+/// task.await.unwrap();
+/// # });
+/// # std::io::Result::Ok(())
+/// ```
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct OwnedNotified {
+    notify: Arc<Notify>,
+    wait: Wait,
+}
+
+impl OwnedNotified {
+    /// As [`Notified::enable`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::pin::pin;
+    /// use std::sync::Arc;
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let notify = Arc::new(rt::sync::Notify::new());
+    /// let mut notified = pin!(notify.clone().notified_owned());
+    /// assert!(!notified.as_mut().enable());
+    /// notify.notify_one();
+    /// notified.await;
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn enable(self: Pin<&mut Self>) -> bool {
+        let this = self.get_mut();
+        this.wait.poll(&this.notify, None).is_ready()
+    }
+}
+
+impl Future for OwnedNotified {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        this.wait.poll_future(&this.notify, cx)
+    }
+}
+
+impl Drop for OwnedNotified {
+    fn drop(&mut self) {
+        self.wait.cancel(&self.notify);
+    }
+}
+
+impl fmt::Debug for OwnedNotified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedNotified")
+            .field("stage", &self.wait.stage)
             .finish_non_exhaustive()
     }
 }
