@@ -146,3 +146,30 @@ fn blocking_lock_panics_inside_the_runtime() {
         "unclear message: {message}"
     );
 }
+
+/// No runtime at all: plain threads, each driving its futures with
+/// another executor (futures-lite's `block_on`), contend for the lock.
+#[test]
+fn works_with_no_runtime_under_another_executor() {
+    const THREADS: usize = 4;
+    let mutex = Arc::new(Mutex::new(0usize));
+    let threads: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let mutex = mutex.clone();
+            std::thread::spawn(move || {
+                futures_lite::future::block_on(async {
+                    for _ in 0..ROUNDS {
+                        let mut guard = mutex.lock().await;
+                        let seen = *guard;
+                        futures_lite::future::yield_now().await; // held across an await
+                        *guard = seen + 1;
+                    }
+                })
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert_eq!(*mutex.try_lock().unwrap(), THREADS * ROUNDS);
+}
