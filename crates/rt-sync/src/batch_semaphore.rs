@@ -46,6 +46,7 @@
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll, Waker};
 
@@ -241,13 +242,8 @@ impl Semaphore {
     }
 
     /// Waits for `n` permits, in FIFO order with the other waiters.
-    pub(crate) fn acquire(&self, n: usize) -> Acquire<'_> {
-        assert!(n <= Self::MAX_PERMITS, "too many permits requested");
-        Acquire {
-            semaphore: self,
-            num: n,
-            state: State::Idle,
-        }
+    pub(crate) fn acquire(&self, n: usize) -> Acquire<&Semaphore> {
+        Acquire::new(self, n)
     }
 
     /// Gives `n` permits back (or adds new ones): to the waiters first
@@ -378,15 +374,30 @@ enum State {
 
 /// The future of [`Semaphore::acquire`]. Dropped while queued, it gives
 /// back what it had been assigned (rule 5).
-pub(crate) struct Acquire<'a> {
-    semaphore: &'a Semaphore,
+///
+/// `S` is how it reaches the semaphore: a borrow, or any owner that
+/// derefs to it (an `Arc` of a structure holding one, behind a small
+/// `Deref` wrapper), for a future stored without a lifetime (a bounded
+/// channel's sender waiting for a slot).
+pub(crate) struct Acquire<S: Deref<Target = Semaphore>> {
+    semaphore: S,
     num: usize,
     state: State,
 }
 
-impl Acquire<'_> {
+impl<S: Deref<Target = Semaphore>> Acquire<S> {
+    /// Waits for `n` permits of `semaphore`, in FIFO order.
+    pub(crate) fn new(semaphore: S, n: usize) -> Acquire<S> {
+        assert!(n <= Semaphore::MAX_PERMITS, "too many permits requested");
+        Acquire {
+            semaphore,
+            num: n,
+            state: State::Idle,
+        }
+    }
+
     fn poll_acquire(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
-        let sem = self.semaphore;
+        let sem = &*self.semaphore;
         match self.state {
             State::Done => panic!("`Acquire` polled after it completed"),
             State::Idle => {
@@ -437,7 +448,11 @@ impl Acquire<'_> {
     }
 }
 
-impl Future for Acquire<'_> {
+// Nothing in it is structurally pinned: the wait-list entry is addressed
+// by key, not by the future's address.
+impl<S: Deref<Target = Semaphore>> Unpin for Acquire<S> {}
+
+impl<S: Deref<Target = Semaphore>> Future for Acquire<S> {
     type Output = Result<(), AcquireError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -451,13 +466,13 @@ impl Future for Acquire<'_> {
     }
 }
 
-impl Drop for Acquire<'_> {
+impl<S: Deref<Target = Semaphore>> Drop for Acquire<S> {
     fn drop(&mut self) {
         let State::Waiting(key) = self.state else {
             return;
         };
         // Rule 5.
-        let sem = self.semaphore;
+        let sem = &*self.semaphore;
         let mut wakers = WakeList::default();
         let mut waiters = sem.lock();
         let waiter = waiters.remove(key);
@@ -467,11 +482,54 @@ impl Drop for Acquire<'_> {
     }
 }
 
-impl fmt::Debug for Acquire<'_> {
+impl<S: Deref<Target = Semaphore>> fmt::Debug for Acquire<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Acquire")
             .field("num", &self.num)
             .field("state", &self.state)
             .finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use std::ops::Deref;
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// An owner of a semaphore inside a shared structure, as a bounded
+    /// channel would hold it.
+    struct Shared {
+        slots: Semaphore,
+    }
+
+    struct Slots(Arc<Shared>);
+
+    impl Deref for Slots {
+        type Target = Semaphore;
+
+        fn deref(&self) -> &Semaphore {
+            &self.0.slots
+        }
+    }
+
+    #[test]
+    fn an_owning_acquire_waits_and_gives_back_when_dropped() {
+        let shared = Arc::new(Shared {
+            slots: Semaphore::new(1),
+        });
+        let mut cx = Context::from_waker(Waker::noop());
+        shared.slots.try_acquire(1).unwrap();
+        let mut first = Acquire::new(Slots(shared.clone()), 1);
+        assert!(Pin::new(&mut first).poll(&mut cx).is_pending());
+        let mut second = Acquire::new(Slots(shared.clone()), 1);
+        assert!(Pin::new(&mut second).poll(&mut cx).is_pending());
+        shared.slots.release(1); // to `first`
+        drop(first); // ...which passes it on
+        assert!(Pin::new(&mut second).poll(&mut cx).is_ready());
+        assert_eq!(shared.slots.available_permits(), 0);
+        shared.slots.release(1);
+        assert_eq!(shared.slots.available_permits(), 1);
     }
 }
