@@ -5,6 +5,10 @@
 //! creates its `Notified` *before* looking at the value, so a set that it
 //! misses is one whose `notify_waiters` comes after the `Notified` exists,
 //! and that future sees it (`Notify`'s rule 3).
+//!
+//! Two racing `set`s are decided by the `OnceLock`: the loser waits, at
+//! most for the winner to move its value in (no user code runs there),
+//! then gets its value back.
 
 use std::error::Error;
 use std::fmt;
