@@ -93,12 +93,17 @@ mod semaphore;
 mod set_once;
 mod wait_list;
 
+/// The named futures of this module's primitives (where tokio puts them).
+pub mod futures {
+    pub use crate::notify::{Notified, OwnedNotified};
+}
+
 pub use barrier::{Barrier, BarrierWaitResult};
 pub use batch_semaphore::{AcquireError, TryAcquireError};
 pub use mutex::{
     MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError,
 };
-pub use notify::{Notified, Notify, OwnedNotified};
+pub use notify::Notify;
 pub use once_cell::{OnceCell, SetError};
 pub use rwlock::{
     OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,

@@ -421,7 +421,8 @@ impl Wait {
 /// # Examples
 ///
 /// ```
-/// use rt::sync::{Notified, Notify};
+/// use rt::sync::futures::Notified;
+/// use rt::sync::Notify;
 /// # rt::Runtime::new()?.block_on(async {
 /// let notify = Notify::new();
 /// let notified: Notified<'_> = notify.notified();
@@ -492,7 +493,8 @@ impl fmt::Debug for Notified<'_> {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use rt::sync::{Notify, OwnedNotified};
+/// use rt::sync::futures::OwnedNotified;
+/// use rt::sync::Notify;
 /// # rt::Runtime::new()?.block_on(async {
 /// let notify = Arc::new(Notify::new());
 /// let notified: OwnedNotified = notify.clone().notified_owned();
