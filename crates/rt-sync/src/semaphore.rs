@@ -95,6 +95,15 @@ pub struct OwnedSemaphorePermit {
 impl Semaphore {
     /// Most permits a semaphore can hold: [`new`](Self::new) and
     /// [`add_permits`](Self::add_permits) panic beyond it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::sync::Semaphore;
+    ///
+    /// let semaphore = Semaphore::new(Semaphore::MAX_PERMITS);
+    /// assert_eq!(semaphore.available_permits(), Semaphore::MAX_PERMITS);
+    /// ```
     pub const MAX_PERMITS: usize = batch::Semaphore::MAX_PERMITS;
 
     /// A semaphore with `permits` permits.
