@@ -69,11 +69,17 @@ pub type MutexGuard<'a, T> = parking_lot::MutexGuard<'a, T>;
 pub type MutexGuard<'a, T> = loom::sync::MutexGuard<'a, T>;
 
 impl<T> Mutex<T> {
+    /// `const` outside loom (parking_lot's is), so that `const_new`
+    /// constructors (rt-sync's, like tokio's) can be built on the shim;
+    /// loom's is not, and those constructors do not exist under loom.
+    #[cfg(not(loom))]
+    pub const fn new(value: T) -> Mutex<T> {
+        Mutex(parking_lot::Mutex::new(value))
+    }
+
+    #[cfg(loom)]
     pub fn new(value: T) -> Mutex<T> {
-        #[cfg(not(loom))]
-        return Mutex(parking_lot::Mutex::new(value));
-        #[cfg(loom)]
-        return Mutex(loom::sync::Mutex::new(value));
+        Mutex(loom::sync::Mutex::new(value))
     }
 
     pub fn lock(&self) -> MutexGuard<'_, T> {
