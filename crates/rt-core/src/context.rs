@@ -32,6 +32,34 @@ use std::marker::PhantomData;
 crate::loom::thread_local! {
     /// How many `AsyncContextGuard`s are alive on this thread.
     static DEPTH: Cell<usize> = const { Cell::new(0) };
+    /// This thread's worker index, while it runs a runtime's worker loop.
+    static WORKER_INDEX: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// The index of the runtime worker this thread is (`0..worker_threads`),
+/// or `None` on any other thread. Layers below the pool use it to keep
+/// per-worker state without a lock shared by all workers (the timer
+/// driver's shards, `rt-time`).
+///
+/// # Examples
+///
+/// ```
+/// use rt_core::context::worker_index;
+///
+/// assert_eq!(worker_index(), None);
+/// let rt = rt::runtime::Builder::new_multi_thread().worker_threads(2).build()?;
+/// let index = rt.block_on(async { rt::spawn(async { worker_index() }).await.unwrap() });
+/// assert!(matches!(index, Some(0 | 1)));
+/// # std::io::Result::Ok(())
+/// ```
+pub fn worker_index() -> Option<usize> {
+    WORKER_INDEX.try_with(Cell::get).ok().flatten()
+}
+
+/// Sets what [`worker_index`] returns on this thread (the pool: `Some(i)`
+/// when worker `i`'s loop starts, `None` when it ends).
+pub fn set_worker_index(index: Option<usize>) {
+    let _ = WORKER_INDEX.try_with(|w| w.set(index));
 }
 
 /// Whether this thread is marked as driving asynchronous tasks (a worker

@@ -129,6 +129,7 @@ pub(crate) struct WorkerGuard(rt_core::context::AsyncContextGuard);
 /// (`rt_core::coop`'s hook is set to [`defer`]).
 pub(crate) fn enter_worker(cx: &WorkerContext) -> WorkerGuard {
     WORKER.with(|w| w.set(cx));
+    rt_core::context::set_worker_index(Some(cx.local.index()));
     rt_core::coop::set_defer(Some(defer));
     WorkerGuard(rt_core::context::enter_async_context())
 }
@@ -136,6 +137,7 @@ pub(crate) fn enter_worker(cx: &WorkerContext) -> WorkerGuard {
 impl Drop for WorkerGuard {
     fn drop(&mut self) {
         rt_core::coop::set_defer(None);
+        rt_core::context::set_worker_index(None);
         WORKER.with(|w| w.set(std::ptr::null()));
     }
 }

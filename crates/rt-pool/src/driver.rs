@@ -32,12 +32,13 @@ pub(crate) struct Drivers {
 }
 
 impl Drivers {
-    /// A reactor and a timer driver that notifies it.
-    pub(crate) fn new() -> io::Result<Drivers> {
+    /// A reactor and a timer driver that notifies it, with one timer
+    /// shard per worker (`workers`).
+    pub(crate) fn new(workers: usize) -> io::Result<Drivers> {
         let io = Arc::new(Reactor::new()?);
         let time = {
             let io = io.clone();
-            Arc::new(Timers::new(move || io.notify()))
+            Arc::new(Timers::with_shards(workers, move || io.notify()))
         };
         Ok(Drivers {
             io,

@@ -291,7 +291,7 @@ fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
 
     loom::model(move || {
         let config = Builder::new_multi_thread().worker_threads(workers).config();
-        let drivers = StdArc::new(crate::driver::Drivers::new().expect("a reactor"));
+        let drivers = StdArc::new(crate::driver::Drivers::new(workers).expect("a reactor"));
         let (shared, locals) = Shared::with_driver(config, drivers, None);
         let handle = Handle { shared };
         let threads: Vec<_> = locals

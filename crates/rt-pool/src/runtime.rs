@@ -94,7 +94,7 @@ impl Runtime {
     }
 
     pub(crate) fn start(config: Config) -> io::Result<Runtime> {
-        let drivers = Arc::new(crate::driver::Drivers::new()?);
+        let drivers = Arc::new(crate::driver::Drivers::new(config.worker_threads)?);
         let (shared, locals) = Shared::new(config, drivers);
         let handle = Handle { shared };
         let rt = Runtime {

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use rt_core::coop;
 
+use super::timers::TimerKey;
 use super::timers::{Armed, Moved};
-use super::wheel::Key;
 use crate::Timers;
 
 /// How far ahead "never" is: a deadline that overflows `Instant` becomes
@@ -140,7 +140,7 @@ pub struct Sleep {
 /// An armed timer: its key and a clone of the waker it holds, so a re-poll
 /// can compare wakers without the lock.
 struct Registration {
-    key: Key,
+    key: TimerKey,
     waker: Waker,
 }
 
@@ -246,7 +246,7 @@ impl Sleep {
 
     /// The key of the armed timer, if any.
     #[cfg(all(test, not(loom)))]
-    pub(super) fn timer_key(&self) -> Option<Key> {
+    pub(super) fn timer_key(&self) -> Option<TimerKey> {
         self.timer.as_ref().map(|t| t.key)
     }
 

@@ -1,6 +1,31 @@
-//! [`Timers`]: the timer driver — the wheel behind a lock, the
+//! [`Timers`]: the timer driver — wheels behind locks, one per shard, the
 //! millisecond clock (a tick is 1 ms, epoll's resolution), and the
 //! owner-notification rule (see "Threads" in the crate docs).
+//!
+//! # Shards
+//!
+//! A server arms and cancels a timer per request (hyper's header-read
+//! timeout), from every worker at once: one lock for all of them is
+//! contended (measured on the HTTP demo with 2 workers: about 450 lock
+//! waits a second, each a `sched_yield` in parking_lot's spin). So the
+//! driver keeps one wheel per shard, as many shards as the runtime has
+//! workers (tokio's time driver is sharded the same way), each behind its
+//! own lock. A timer is armed in the shard of the thread arming it (a
+//! worker's own, by `rt_core::context::worker_index`; other threads are
+//! spread over the shards) and stays there: its [`TimerKey`] names the
+//! shard, so a cancel or a reset from any thread finds it.
+//!
+//! The driver's holder reads every shard: [`Timers::next_timeout`] is the
+//! earliest over the shards, and [`Timers::process`] collects the due
+//! timers of all of them and wakes them in deadline order (a stable sort
+//! of the ticks, when more than one shard had some).
+//!
+//! The owner-notification rule holds per shard: `next_timeout` records in
+//! each shard, under that shard's lock, the shard's own next deadline; a
+//! timer armed earlier than its shard's record notifies the owner. That is
+//! enough: the owner waits until the earliest record of all, which is no
+//! later than any single shard's, so a timer at or after its shard's record
+//! is served by the wait already planned.
 
 use std::fmt;
 use std::mem;
@@ -8,6 +33,7 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::task::Waker;
 use std::time::{Duration, Instant};
 
+use crossbeam_utils::CachePadded;
 use parking_lot::Mutex;
 
 use super::wheel::{Key, Reset, Wheel};
@@ -58,7 +84,9 @@ const NO_DEADLINE: u64 = u64::MAX;
 pub struct Timers {
     /// Tick 0; tick `t` is `origin + t ms`.
     origin: Instant,
-    state: Mutex<State>,
+    /// One wheel per shard (see "Shards"); padded so two workers' locks
+    /// never share a cache line.
+    shards: Box<[CachePadded<Mutex<State>>]>,
     /// Set by `shutdown`: nothing will process timers again.
     shut_down: AtomicBool,
     /// Cuts the driver's wait short: a timer was armed before the tick the
@@ -74,12 +102,19 @@ struct State {
     owner_deadline: u64,
 }
 
+/// An armed timer's name: its shard and its key in that shard's wheel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TimerKey {
+    shard: usize,
+    key: Key,
+}
+
 /// What [`Timers::arm`] did.
 #[derive(Debug)]
 pub(super) enum Armed {
     /// The timer waits in the wheel; when `notify`, the caller must call
     /// `Timers::unpark` (the owner sleeps past the new deadline).
-    Pending { key: Key, notify: bool },
+    Pending { key: TimerKey, notify: bool },
     /// The deadline has already passed; nothing was armed.
     Due,
     /// The driver was shut down (its runtime stopped): nothing was armed,
@@ -106,15 +141,35 @@ impl Timers {
     /// [`Timers::next_timeout`] last reported. A burst of earlier timers
     /// calls it once.
     pub fn new(unpark: impl Fn() + Send + Sync + 'static) -> Timers {
+        Timers::with_shards(1, unpark)
+    }
+
+    /// [`Timers::new`] with `shards` wheels (see "Shards" in the module
+    /// docs): a runtime asks for one per worker. At least one.
+    pub fn with_shards(shards: usize, unpark: impl Fn() + Send + Sync + 'static) -> Timers {
         Timers {
             unpark: Box::new(unpark),
             origin: Instant::now(),
-            state: Mutex::new(State {
-                wheel: Wheel::new(),
-                owner_deadline: NO_DEADLINE,
-            }),
+            shards: (0..shards.max(1))
+                .map(|_| {
+                    CachePadded::new(Mutex::new(State {
+                        wheel: Wheel::new(),
+                        owner_deadline: NO_DEADLINE,
+                    }))
+                })
+                .collect(),
             shut_down: AtomicBool::new(false),
         }
+    }
+
+    /// The shard a timer armed on this thread goes to: a worker's own,
+    /// else one chosen per thread, round robin.
+    fn home_shard(&self) -> usize {
+        let n = self.shards.len();
+        if n == 1 {
+            return 0;
+        }
+        rt_core::context::worker_index().unwrap_or_else(other_thread_shard) % n
     }
 
     /// The runtime is shutting down: nothing will process timers again.
@@ -129,16 +184,17 @@ impl Timers {
 
     /// `shutdown`, moving the wakers into `wakers` for the caller to wake.
     fn shutdown_into(&self, wakers: &mut Vec<Waker>) {
-        let old = {
-            let mut state = self.state.lock();
-            // Under the lock that `arm` takes: no timer is armed after the
-            // wheel is drained. Relaxed suffices for the lock-free reads in
-            // `is_shut_down`: they run after a wake that happened after
-            // this store, or find the wheel's answer under the lock.
-            self.shut_down.store(true, Relaxed);
-            mem::replace(&mut state.wheel, Wheel::new())
-        };
-        old.into_values(wakers);
+        // Before any shard's lock is released below: an `arm` that takes a
+        // shard's lock after this drain sees the flag (the store precedes
+        // the unlock that its lock follows) and arms nothing. Relaxed
+        // suffices for the lock-free reads in `is_shut_down`: they run
+        // after a wake that happened after this store, or find the
+        // wheel's answer under the lock.
+        self.shut_down.store(true, Relaxed);
+        for shard in self.shards.iter() {
+            let old = mem::replace(&mut shard.lock().wheel, Wheel::new());
+            old.into_values(wakers);
+        }
     }
 
     /// Whether [`Timers::shutdown`] was called.
@@ -151,12 +207,17 @@ impl Timers {
     /// (`None`: no timer armed; zero: one is due now). Records the deadline
     /// the owner now waits for, so that a timer armed earlier notifies it.
     pub fn next_timeout(&self) -> Option<Duration> {
-        let next = {
-            let mut state = self.state.lock();
-            let next = state.wheel.next_expiration();
-            state.owner_deadline = next.unwrap_or(NO_DEADLINE);
-            next
-        }?;
+        let next = self
+            .shards
+            .iter()
+            .filter_map(|shard| {
+                let mut state = shard.lock();
+                let next = state.wheel.next_expiration();
+                // This shard's own next deadline (see "Shards").
+                state.owner_deadline = next.unwrap_or(NO_DEADLINE);
+                next
+            })
+            .min()?;
         let now = Instant::now();
         Some(match self.instant_of(next) {
             Some(at) => at.saturating_duration_since(now),
@@ -170,7 +231,22 @@ impl Timers {
     /// order. The caller wakes them after releasing its locks.
     pub fn process(&self, wakers: &mut Vec<Waker>) {
         let now = self.now_tick();
-        self.state.lock().wheel.process(now, wakers);
+        if let [shard] = &*self.shards {
+            shard.lock().wheel.process(now, wakers);
+            return;
+        }
+        let mut due = Vec::new();
+        let mut shards_with_due = 0;
+        for shard in self.shards.iter() {
+            let before = due.len();
+            shard.lock().wheel.process_ticked(now, &mut due);
+            shards_with_due += usize::from(due.len() > before);
+        }
+        if shards_with_due > 1 {
+            // Stable: each shard's timers are in deadline order already.
+            due.sort_by_key(|&(tick, _)| tick);
+        }
+        wakers.extend(due.into_iter().map(|(_, waker)| waker));
     }
 
     /// [`Timers::process`], then wakes them (containing a panic raised by
@@ -197,7 +273,8 @@ impl Timers {
 
     /// Arms a timer waking `waker` at `tick`. O(1).
     pub(super) fn arm(&self, tick: u64, waker: Waker) -> Armed {
-        let mut state = self.state.lock();
+        let shard = self.home_shard();
+        let mut state = self.shards[shard].lock();
         if self.is_shut_down() {
             drop(state);
             drop(waker); // Outside the lock, as below.
@@ -205,7 +282,7 @@ impl Timers {
         }
         match state.wheel.insert(tick, waker) {
             Ok(key) => Armed::Pending {
-                key,
+                key: TimerKey { shard, key },
                 notify: state.lower_owner_deadline(tick),
             },
             Err(waker) => {
@@ -218,23 +295,23 @@ impl Timers {
 
     /// Cancels a timer: returns its waker (drop it after this returns, not
     /// under the lock) or `None` if the key is stale. O(1).
-    pub(super) fn cancel(&self, key: Key) -> Option<Waker> {
-        self.state.lock().wheel.remove(key)
+    pub(super) fn cancel(&self, key: TimerKey) -> Option<Waker> {
+        self.shards[key.shard].lock().wheel.remove(key.key)
     }
 
     /// Swaps an armed timer's waker for `waker` without re-arming it.
     /// `Ok(old)` on success; `Err(waker)` gives it back if the key is stale.
-    pub(super) fn replace_waker(&self, key: Key, waker: Waker) -> Result<Waker, Waker> {
-        match self.state.lock().wheel.get_mut(key) {
+    pub(super) fn replace_waker(&self, key: TimerKey, waker: Waker) -> Result<Waker, Waker> {
+        match self.shards[key.shard].lock().wheel.get_mut(key.key) {
             Some(slot) => Ok(mem::replace(slot, waker)),
             None => Err(waker),
         }
     }
 
-    /// Moves an armed timer to `tick`. O(1).
-    pub(super) fn reset(&self, key: Key, tick: u64) -> Moved {
-        let mut state = self.state.lock();
-        match state.wheel.reset(key, tick) {
+    /// Moves an armed timer to `tick`, in its own shard. O(1).
+    pub(super) fn reset(&self, key: TimerKey, tick: u64) -> Moved {
+        let mut state = self.shards[key.shard].lock();
+        match state.wheel.reset(key.key, tick) {
             Reset::Moved => Moved::Pending {
                 notify: state.lower_owner_deadline(tick),
             },
@@ -246,7 +323,10 @@ impl Timers {
     /// How many timers are armed.
     #[cfg(all(test, not(loom)))]
     pub(super) fn armed(&self) -> usize {
-        self.state.lock().wheel.len()
+        self.shards
+            .iter()
+            .map(|shard| shard.lock().wheel.len())
+            .sum()
     }
 
     /// The current tick, rounded down (a tick is due once it has fully begun).
@@ -258,6 +338,26 @@ impl Timers {
     fn instant_of(&self, tick: u64) -> Option<Instant> {
         self.origin.checked_add(Duration::from_millis(tick))
     }
+}
+
+/// A shard for a thread that is no runtime's worker (a `block_on` caller,
+/// a blocking-pool thread): chosen once per thread, round robin, so such
+/// threads spread over the shards.
+fn other_thread_shard() -> usize {
+    use std::sync::atomic::AtomicUsize;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    rt_core::loom::thread_local! {
+        static SHARD: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+    }
+    SHARD
+        .try_with(|shard| {
+            if shard.get() == usize::MAX {
+                // Relaxed: only the counter's atomicity matters.
+                shard.set(NEXT.fetch_add(1, Relaxed));
+            }
+            shard.get()
+        })
+        .unwrap_or(0)
 }
 
 impl State {
@@ -276,12 +376,13 @@ impl fmt::Debug for Timers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Timers");
         d.field("origin", &self.origin);
-        match self.state.try_lock() {
+        d.field("shards", &self.shards.len());
+        match self.shards[0].try_lock() {
             Some(state) => d
-                .field("armed", &state.wheel.len())
+                .field("armed_in_shard_0", &state.wheel.len())
                 .field("elapsed_ms", &state.wheel.elapsed())
                 .field("owner_deadline", &state.owner_deadline),
-            None => d.field("state", &"<locked>"),
+            None => d.field("shard_0", &"<locked>"),
         };
         d.finish()
     }
@@ -360,6 +461,88 @@ mod tests {
         assert!(matches!(timers.reset(key, 0), Moved::Due(_)));
         assert!(matches!(timers.reset(key, 5_000), Moved::Gone));
         assert!(timers.cancel(key).is_none());
+    }
+
+    /// Records the order it is woken in.
+    #[cfg(not(loom))]
+    struct Log(usize, Arc<std::sync::Mutex<Vec<usize>>>);
+
+    #[cfg(not(loom))]
+    impl Wake for Log {
+        fn wake(self: Arc<Self>) {
+            self.1.lock().unwrap().push(self.0);
+        }
+    }
+
+    /// Arms `tick` as worker `worker` would, logging `label` when woken.
+    #[cfg(not(loom))]
+    fn arm_as(
+        timers: &Timers,
+        worker: usize,
+        tick: u64,
+        label: usize,
+        log: &Arc<std::sync::Mutex<Vec<usize>>>,
+    ) -> TimerKey {
+        rt_core::context::set_worker_index(Some(worker));
+        let armed = timers.arm(tick, Waker::from(Arc::new(Log(label, log.clone()))));
+        rt_core::context::set_worker_index(None);
+        match armed {
+            Armed::Pending { key, .. } => key,
+            other => panic!("not armed: {other:?}"),
+        }
+    }
+
+    // (Not under loom: the worker index is a loom thread-local there,
+    // usable only inside a model.)
+    #[cfg(not(loom))]
+    #[test]
+    fn shards_fire_in_deadline_order_and_cancel_from_anywhere() {
+        let timers = Timers::with_shards(2, || {});
+        let log = Arc::default();
+        let now = timers.now_tick();
+        // Interleaved over the two workers' shards.
+        let keys: Vec<TimerKey> = [(0, 4), (1, 1), (0, 2), (1, 3), (1, 5)]
+            .into_iter()
+            .map(|(worker, label)| arm_as(&timers, worker, now + 2 + label as u64, label, &log))
+            .collect();
+        assert_eq!(keys[0].shard, 0);
+        assert_eq!(keys[1].shard, 1);
+        // The earliest over both shards.
+        let timeout = timers.next_timeout().unwrap();
+        assert!(timeout <= Duration::from_millis(3), "{timeout:?}");
+        // Cancelled from this thread, which is neither worker.
+        assert!(timers.cancel(keys[4]).is_some());
+        std::thread::sleep(Duration::from_millis(12));
+        let mut wakers = Vec::new();
+        timers.process(&mut wakers);
+        wakers.into_iter().for_each(Waker::wake);
+        assert_eq!(*log.lock().unwrap(), vec![1, 2, 3, 4]);
+        assert_eq!(timers.armed(), 0);
+    }
+
+    #[cfg(not(loom))]
+    #[test]
+    fn each_shard_notifies_for_a_timer_earlier_than_its_own_next() {
+        let timers = Timers::with_shards(2, || {});
+        let log = Arc::default();
+        let notify = |armed| matches!(armed, Armed::Pending { notify: true, .. });
+        arm_as(&timers, 0, 1000, 0, &log);
+        arm_as(&timers, 1, 3000, 0, &log);
+        // The owner waits for tick 1000; shard 1 recorded 3000.
+        timers.next_timeout();
+        rt_core::context::set_worker_index(Some(1));
+        assert!(
+            !notify(timers.arm(3000, waker())),
+            "no earlier than shard 1's next"
+        );
+        assert!(
+            notify(timers.arm(500, waker())),
+            "earlier than what the owner waits for"
+        );
+        rt_core::context::set_worker_index(Some(0));
+        assert!(!notify(timers.arm(1000, waker())));
+        assert!(notify(timers.arm(400, waker())));
+        rt_core::context::set_worker_index(None);
     }
 
     #[test]

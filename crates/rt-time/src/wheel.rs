@@ -187,6 +187,16 @@ impl<T> Wheel<T> {
     /// removed and its value pushed to `expired`, in order of `when`. Entries
     /// in a due slot that are not yet due cascade to a lower level.
     pub(crate) fn process(&mut self, now: u64, expired: &mut Vec<T>) {
+        self.process_with(now, &mut |_, value| expired.push(value));
+    }
+
+    /// [`Wheel::process`], with the tick each entry was due at (the
+    /// driver merges several wheels' by deadline).
+    pub(crate) fn process_ticked(&mut self, now: u64, expired: &mut Vec<(u64, T)>) {
+        self.process_with(now, &mut |tick, value| expired.push((tick, value)));
+    }
+
+    fn process_with(&mut self, now: u64, expired: &mut dyn FnMut(u64, T)) {
         while let Some((tick, list)) = self.next_list() {
             if tick > now {
                 break;
@@ -347,7 +357,7 @@ impl<T> Wheel<T> {
 
     /// Empties list `list`, now due at `elapsed`: fires what is due, relinks
     /// the rest (to a lower level; overflow entries to the wheel or back).
-    fn drain(&mut self, list: usize, expired: &mut Vec<T>) {
+    fn drain(&mut self, list: usize, expired: &mut dyn FnMut(u64, T)) {
         let mut index = std::mem::replace(&mut self.heads[list], NIL);
         if list < OVERFLOW {
             self.occupied[list / SLOTS] &= !(1 << (list % SLOTS));
@@ -357,7 +367,7 @@ impl<T> Wheel<T> {
             // Read before relinking: the overflow list may take it back.
             let (next, when) = (slot.next, slot.when);
             if when <= self.elapsed {
-                expired.push(self.release(index));
+                expired(when, self.release(index));
             } else {
                 self.push(self.list_for(when), index);
             }
