@@ -72,7 +72,7 @@ async fn a_false_precondition_disables_the_branch_without_polling_its_future() {
     let created_seen = created.clone();
     let value = rt::select! {
         // Conditions run before any branch's future is even evaluated.
-        v = { created.incr(); ready_counted(1, &polls) }, if created_seen.get() == 0 && false => v,
+        v = { created.incr(); ready_counted(1, &polls) }, if { assert_eq!(created_seen.get(), 0); false } => v,
         v = { created.incr(); async { 2 } }, if { assert_eq!(created_seen.get(), 0); true } => v,
     };
     assert_eq!(value, 2);

@@ -111,7 +111,9 @@ macro_rules! join {
     }};
     (@start [rotate] $next:ident $n:ident) => {{
         let __start = $next;
-        $next = (__start + 1) % $n;
+        // Wrapping without `%` (clippy's `modulo_one` for one future
+        // would fire in the user's crate).
+        $next = if __start + 1 >= $n { 0 } else { __start + 1 };
         __start
     }};
 
