@@ -59,6 +59,7 @@
 //! # });
 //! # std::io::Result::Ok(())
 //! ```
+#![forbid(unsafe_code)]
 
 mod join;
 mod pin;
