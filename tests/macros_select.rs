@@ -297,3 +297,17 @@ async fn sixty_four_branches() {
     };
     assert_eq!(value, 63);
 }
+
+#[rt::test]
+async fn a_handler_may_use_what_the_branch_futures_borrowed() {
+    let mut stack = vec![1, 2];
+    let popped = rt::select! {
+        // The future borrows `stack` mutably; it is gone when the handler runs.
+        n = async { stack.pop() } => {
+            stack.push(9);
+            n
+        }
+    };
+    assert_eq!(popped, Some(2));
+    assert_eq!(stack, [1, 9]);
+}
