@@ -27,7 +27,7 @@ fi
 
 TOOLCHAIN=${DOC_COVERAGE_TOOLCHAIN:-nightly}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-CRATES=(rt rt-core rt-task rt-pool rt-reactor rt-time rt-io rt-net rt-macros rt-hyper)
+CRATES=(rt rt-core rt-task rt-pool rt-reactor rt-time rt-io rt-net rt-macros rt-hyper rt-futures)
 
 for c in "${CRATES[@]}"; do
     # The facade with its optional parts (`rt::hyper`).
