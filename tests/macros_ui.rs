@@ -1,4 +1,4 @@
-//! Compile-time checks of `#[rt::main]` and `#[rt::test]`: what they accept
+//! Compile-time checks of `#[rt::main]`, `#[rt::test]` and `rt::select!`: what they accept
 //! (`tests/ui/pass`, built and run) and the spanned errors they report for
 //! misuse (`tests/ui/fail`, compared with the committed `.stderr` files).
 //!

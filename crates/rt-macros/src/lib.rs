@@ -1,5 +1,8 @@
 //! `#[rt::main]` and `#[rt::test]`: run an `async fn` on an rt runtime.
 //!
+//! (It also holds `__select_clean_pattern`, a hidden helper of `rt::select!`;
+//! see `select.rs`.)
+//!
 //! Both attributes turn an `async fn` into a plain fn that builds a
 //! multi-threaded runtime and blocks on the original body. For
 //!
@@ -61,6 +64,7 @@ use proc_macro::TokenStream;
 
 mod config;
 mod expand;
+mod select;
 
 use expand::Kind;
 
@@ -123,4 +127,14 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::entry(Kind::Test, args.into(), item.into()).into()
+}
+
+/// For `rt::select!` only (not public API): the pattern it is given, with
+/// every binding modifier (`mut`, `ref`, `ref mut`) and every `&mut`
+/// reference pattern stripped, so that it can be matched against a
+/// reference to a branch's output without moving it (see `select.rs`).
+#[doc(hidden)]
+#[proc_macro]
+pub fn __select_clean_pattern(input: TokenStream) -> TokenStream {
+    select::clean_pattern(input.into()).into()
 }

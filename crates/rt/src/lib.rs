@@ -24,7 +24,8 @@
 //! (queues and the order tasks run in), `rt-pool` (workers, parking, the
 //! blocking pool, [`Runtime`]), `rt-reactor` (the I/O driver and
 //! [`io::Async`]), `rt-time` ([`time`]), `rt-io` (the [`io`] traits),
-//! `rt-net` ([`net`]), `rt-hyper` (`hyper`, with the feature of that
+//! `rt-net` ([`net`]), `rt-futures` ([`select!`], [`join!`],
+//! [`try_join!`], [`pin!`], [`task_local!`]), `rt-hyper` (`hyper`, with the feature of that
 //! name), `rt-core` (what they share, [`task::coop`]) and
 //! `rt-macros` ([`main`], [`test`]); ARCHITECTURE.md at the repository root shows
 //! how they layer.
@@ -105,6 +106,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub use rt_futures::{join, pin, select, task_local, try_join};
 pub use rt_macros::{main, test};
 pub use rt_net as net;
 pub use rt_pool::{spawn, Runtime};
@@ -270,9 +272,32 @@ pub mod runtime {
 /// ```
 pub mod task {
     pub use rt_core::coop::{consume_budget, unconstrained, Unconstrained};
+    pub use rt_futures::{AccessError, LocalKey};
     pub use rt_pool::{
         spawn, spawn_blocking, yield_now, AbortHandle, Id, JoinError, JoinHandle, JoinSet, YieldNow,
     };
+
+    /// Task-related futures: [`TaskLocalFuture`](futures::TaskLocalFuture),
+    /// returned by [`LocalKey::scope`](LocalKey::scope).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::task::futures::TaskLocalFuture;
+    ///
+    /// rt::task_local! {
+    ///     static ID: u32;
+    /// }
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let scoped: TaskLocalFuture<u32, _> = ID.scope(7, async { ID.get() });
+    /// assert_eq!(rt::spawn(scoped).await?, 7);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub mod futures {
+        pub use rt_futures::TaskLocalFuture;
+    }
 
     /// Cooperative scheduling: each poll of a task on a worker has a budget
     /// of 128 units; sockets, timers and `JoinHandle`s consume one when they
