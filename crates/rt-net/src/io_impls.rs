@@ -4,7 +4,7 @@
 //! `rt_reactor::Async`'s stream methods (a short read or write clears
 //! readiness, see `Async::poll_read_stream`). tokio's and hyper's reads go
 //! into the caller's uninitialised memory directly
-//! (`Async::poll_read_stream_uninit`): nothing is zeroed, nothing copied.
+//! (`Async::poll_recv_stream_uninit`): nothing is zeroed, nothing copied.
 
 /// Implements `AsyncRead` (futures-io; tokio's with `tokio-io`; hyper's
 /// `Read` with `hyper`) for a socket type by reading through `&Async<S>`
@@ -42,13 +42,13 @@ macro_rules! impl_async_read {
             ) -> std::task::Poll<std::io::Result<()>> {
                 let $this = &*self;
                 // Straight into the unfilled part, initialised or not: no
-                // zeroing first (`Async::poll_read_stream_uninit`).
+                // zeroing first (`Async::poll_recv_stream_uninit`).
                 // SAFETY: `read(2)` only writes bytes into the slice, so it
                 // de-initialises nothing that `buf` counts as initialised.
                 let unfilled = unsafe { buf.unfilled_mut() };
-                let n = std::task::ready!($io.poll_read_stream_uninit(cx, unfilled))?;
+                let n = std::task::ready!($io.poll_recv_stream_uninit(cx, unfilled))?;
                 // SAFETY: the kernel wrote the first `n` bytes of the
-                // unfilled part (`poll_read_stream_uninit`'s contract).
+                // unfilled part (`poll_recv_stream_uninit`'s contract).
                 unsafe { buf.assume_init(n) };
                 buf.advance(n);
                 std::task::Poll::Ready(Ok(()))
@@ -67,9 +67,9 @@ macro_rules! impl_async_read {
                 // SAFETY: `read(2)` only writes bytes into the slice, so it
                 // de-initialises nothing hyper counts as initialised.
                 let unfilled = unsafe { buf.as_mut() };
-                let n = std::task::ready!($io.poll_read_stream_uninit(cx, unfilled))?;
+                let n = std::task::ready!($io.poll_recv_stream_uninit(cx, unfilled))?;
                 // SAFETY: the kernel wrote the first `n` bytes of the slice
-                // (`poll_read_stream_uninit`'s contract).
+                // (`poll_recv_stream_uninit`'s contract).
                 unsafe { buf.advance(n) };
                 std::task::Poll::Ready(Ok(()))
             }
