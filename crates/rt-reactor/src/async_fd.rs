@@ -531,10 +531,7 @@ where
     where
         T: AsFd,
     {
-        let len = buf.len();
-        let fd = self.io.as_fd().as_raw_fd();
-        self.registration
-            .poll_io_stream(Direction::Read, cx, len, || read_uninit(fd, buf))
+        self.poll_read_uninit_with(cx, buf, read_uninit)
     }
 
     /// [`Async::poll_read_stream_uninit`] for a stream socket: one
@@ -573,10 +570,23 @@ where
     where
         T: AsFd,
     {
+        self.poll_read_uninit_with(cx, buf, recv_uninit)
+    }
+
+    /// The two above: `syscall` reads from the descriptor into `buf`.
+    fn poll_read_uninit_with(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut [MaybeUninit<u8>],
+        syscall: fn(RawFd, &mut [MaybeUninit<u8>]) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>>
+    where
+        T: AsFd,
+    {
         let len = buf.len();
         let fd = self.io.as_fd().as_raw_fd();
         self.registration
-            .poll_io_stream(Direction::Read, cx, len, || recv_uninit(fd, buf))
+            .poll_io_stream(Direction::Read, cx, len, || syscall(fd, buf))
     }
 
     /// Writes from `buf` (one `write(2)`), waiting for writability while it
