@@ -2,3 +2,8 @@
 //!
 //! (Module docs, the design and the examples are written with the
 //! primitives.)
+
+mod chan_block;
+mod chan_cell;
+mod chan_wakers;
+pub mod mpsc;

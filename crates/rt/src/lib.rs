@@ -107,8 +107,8 @@
 
 pub use rt_macros::{main, test};
 pub use rt_net as net;
-pub use rt_sync as sync;
 pub use rt_pool::{spawn, Runtime};
+pub use rt_sync as sync;
 
 /// Time: sleeping, timeouts and intervals, tokio's `time` API on rt's
 /// timer wheel (`rt-time`).
