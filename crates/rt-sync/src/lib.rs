@@ -7,3 +7,4 @@ mod chan_block;
 mod chan_cell;
 mod chan_wakers;
 pub mod mpsc;
+pub mod oneshot;
