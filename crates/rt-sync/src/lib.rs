@@ -3,8 +3,10 @@
 //! (Module docs, the design and the examples are written with the
 //! primitives.)
 
+pub mod broadcast;
 mod chan_block;
 mod chan_cell;
 mod chan_wakers;
 pub mod mpsc;
 pub mod oneshot;
+pub mod watch;
