@@ -10,3 +10,6 @@ mod chan_wakers;
 pub mod mpsc;
 pub mod oneshot;
 pub mod watch;
+
+#[cfg(all(test, loom))]
+mod chan_loom_tests;
