@@ -88,33 +88,34 @@ fn oneshot_closed_wakes_when_the_receiver_drops() {
 #[test]
 fn mpsc_waiting_sender_freed_slot_and_cancelled_sender() {
     model(|| {
-        let (tx, mut rx) = mpsc::channel(1);
-        tx.try_send(0).unwrap(); // full
+        let (tx, mut rx) = mpsc::channel(2);
+        tx.try_send(0).unwrap();
+        tx.try_send(1).unwrap(); // full
         let waiting = {
             let tx = tx.clone();
-            thread::spawn(move || block_on(tx.send(1)).unwrap())
+            thread::spawn(move || block_on(tx.send(2)).unwrap())
         };
         let cancelled = {
             let tx = tx.clone();
             thread::spawn(move || {
-                // Poll once (it may wait, or even be granted the slot),
-                // then give up: whatever it held must pass on.
-                let mut reserve = pin!(tx.reserve());
-                if let Poll::Ready(Ok(permit)) = reserve
-                    .as_mut()
-                    .poll(&mut Context::from_waker(Waker::noop()))
-                {
-                    drop(permit);
+                // Poll once (it may wait, hold one slot of two, or even be
+                // granted both), then give up: whatever it held must pass
+                // on.
+                let mut reserve = pin!(tx.reserve_many(2));
+                let cx = &mut Context::from_waker(Waker::noop());
+                if let Poll::Ready(Ok(permits)) = reserve.as_mut().poll(cx) {
+                    drop(permits);
                 }
             })
         };
         drop(tx);
         assert_eq!(block_on(rx.recv()), Some(0));
         assert_eq!(block_on(rx.recv()), Some(1));
+        assert_eq!(block_on(rx.recv()), Some(2));
         waiting.join().unwrap();
         cancelled.join().unwrap();
         assert_eq!(block_on(rx.recv()), None);
-        assert_eq!(rx.capacity(), 1, "no slot lost");
+        assert_eq!(rx.capacity(), 2, "no slot lost");
     });
 }
 
