@@ -149,6 +149,10 @@ fn polling_a_completed_receiver_panics() {
 
 #[test]
 fn every_value_is_dropped_exactly_once_whoever_finishes_first() {
+    watchdog(LIMIT, drop_race_body);
+}
+
+fn drop_race_body() {
     let drops = Arc::new(AtomicUsize::new(0));
     let mut received = 0;
     for round in 0..ROUNDS {
