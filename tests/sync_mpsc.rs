@@ -494,3 +494,37 @@ fn a_send_loop_on_a_never_full_channel_lets_its_neighbour_run() {
         "send must consume budget and yield at 128"
     );
 }
+
+/// The handles and the futures of every channel can move into spawned
+/// tasks and be shared between threads, as tokio's can.
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    let (tx, mut rx) = channel::<String>(1);
+    send_sync(&tx);
+    send_sync(&rx);
+    send_sync(&tx.downgrade());
+    send(&tx.send(String::new()));
+    send(&tx.reserve());
+    send(&tx.reserve_many(2));
+    send(&tx.closed());
+    send(&rx.recv());
+    let (utx, urx) = unbounded_channel::<String>();
+    send_sync(&utx);
+    send_sync(&urx);
+    let (otx, orx) = rt::sync::oneshot::channel::<String>();
+    send_sync(&otx);
+    send_sync(&orx);
+    let (btx, mut brx) = rt::sync::broadcast::channel::<String>(1);
+    send_sync(&btx);
+    send_sync(&brx);
+    send(&brx.recv());
+    send(&btx.closed());
+    let (wtx, mut wrx) = rt::sync::watch::channel(String::new());
+    send_sync(&wtx);
+    send_sync(&wrx);
+    send(&wrx.changed());
+    send(&wrx.wait_for(|s| s.is_empty()));
+    send(&wtx.closed());
+}

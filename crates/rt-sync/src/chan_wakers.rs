@@ -79,3 +79,42 @@ pub(crate) fn wake_all(wakers: Vec<Waker>) {
         waker.wake();
     }
 }
+
+/// Wakers collected under a channel's lock, to be woken after it is
+/// released. The first two are kept inline: a send wakes at most the
+/// receiver, a receive at most one waiting sender, so the hot paths never
+/// allocate.
+#[derive(Debug, Default)]
+pub(crate) struct WakeList {
+    inline: [Option<Waker>; 2],
+    rest: Vec<Waker>,
+}
+
+impl WakeList {
+    pub(crate) fn new() -> WakeList {
+        WakeList::default()
+    }
+
+    pub(crate) fn push(&mut self, waker: Waker) {
+        match self.inline.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(waker),
+            None => self.rest.push(waker),
+        }
+    }
+
+    /// Wakes them all; call it with no lock held.
+    pub(crate) fn wake_all(self) {
+        for waker in self.inline.into_iter().flatten() {
+            waker.wake();
+        }
+        wake_all(self.rest);
+    }
+}
+
+impl Extend<Waker> for WakeList {
+    fn extend<I: IntoIterator<Item = Waker>>(&mut self, wakers: I) {
+        for waker in wakers {
+            self.push(waker);
+        }
+    }
+}

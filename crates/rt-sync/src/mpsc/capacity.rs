@@ -8,6 +8,8 @@ use std::task::Waker;
 
 use slab::Slab;
 
+use crate::chan_wakers::WakeList;
+
 /// Where a waiting reservation stands.
 #[derive(Debug, PartialEq, Eq)]
 enum Stage {
@@ -148,7 +150,7 @@ impl Capacity {
 
     /// A reservation with place `key` is dropped before it completed: its
     /// slots (all if granted, the part assigned if waiting) go on.
-    pub(crate) fn cancel(&mut self, key: usize, wake: &mut Vec<Waker>) {
+    pub(crate) fn cancel(&mut self, key: usize, wake: &mut WakeList) {
         let waiter = self.waiters.remove(key);
         match waiter.stage {
             Stage::Granted => self.release(waiter.needed, wake),
@@ -161,7 +163,7 @@ impl Capacity {
     }
 
     /// Gives `n` slots back: to the waiters in order, the rest to `free`.
-    pub(crate) fn release(&mut self, n: usize, wake: &mut Vec<Waker>) {
+    pub(crate) fn release(&mut self, n: usize, wake: &mut WakeList) {
         self.free += n;
         while let Some(h) = self.head {
             let waiter = &mut self.waiters[h];
@@ -181,7 +183,7 @@ impl Capacity {
     /// The receiver closed the channel: every waiter fails (its partial
     /// slots go back to `free`), and so does every later reservation.
     /// Granted waiters keep their slots: they succeed.
-    pub(crate) fn close(&mut self, wake: &mut Vec<Waker>) {
+    pub(crate) fn close(&mut self, wake: &mut WakeList) {
         self.closed = true;
         let mut cursor = self.head.take();
         self.tail = None;
@@ -217,7 +219,7 @@ mod tests {
     fn waiters_are_served_in_order_and_a_cancelled_one_passes_its_slots_on() {
         let waker = Waker::noop();
         let mut cap = Capacity::new(2);
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let (mut a, mut b, mut c) = (None, None, None);
         assert!(cap.poll_acquire(2, &mut a, waker).is_ready());
         assert!(cap.poll_acquire(2, &mut b, waker).is_pending());

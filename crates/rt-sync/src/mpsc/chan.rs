@@ -10,7 +10,7 @@ use rt_core::loom::{AtomicUsize, Mutex, MutexGuard, Ordering};
 
 use super::capacity::{Capacity, Closed, TryAcquireError};
 use super::error::{TryRecvError, TrySendError};
-use crate::chan_wakers::{wake_all, Key, WakerSet};
+use crate::chan_wakers::{Key, WakeList, WakerSet};
 
 /// One channel, shared by its handles through an `Arc`.
 #[derive(Debug)]
@@ -156,19 +156,19 @@ impl<T> Chan<T> {
     /// Sends through a slot already held (a permit); if the receiver is
     /// gone the message is dropped and the slot freed.
     pub(crate) fn send_with_slot(&self, value: T) {
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let mut state = self.lock();
         if state.rx_dropped {
             state.capacity.release(1, &mut wake);
             drop(state);
             drop(value);
-            wake_all(wake);
+            wake.wake_all();
             return;
         }
         state.queue.push_back(value);
         wake.extend(state.rx_waker.take());
         drop(state);
-        wake_all(wake);
+        wake.wake_all();
     }
 
     /// Takes a slot now and sends, or gives the value back.
@@ -214,7 +214,7 @@ impl<T> Chan<T> {
 
     /// A reservation is dropped before completing.
     pub(crate) fn cancel_acquire(&self, key: usize) {
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let mut state = self.lock();
         state.capacity.cancel(key, &mut wake);
         if state.rx_closed {
@@ -222,12 +222,12 @@ impl<T> Chan<T> {
             wake.extend(state.rx_waker.take());
         }
         drop(state);
-        wake_all(wake);
+        wake.wake_all();
     }
 
     /// `n` slots held and unused (a dropped permit) go back.
     pub(crate) fn release(&self, n: usize) {
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let mut state = self.lock();
         state.capacity.release(n, &mut wake);
         if state.rx_closed {
@@ -235,7 +235,7 @@ impl<T> Chan<T> {
             wake.extend(state.rx_waker.take());
         }
         drop(state);
-        wake_all(wake);
+        wake.wake_all();
     }
 
     /// Free slots (a bounded channel).
@@ -280,7 +280,7 @@ impl<T> Chan<T> {
     }
 
     /// Pops one message, freeing its slot.
-    fn pop(&self, state: &mut State<T>, wake: &mut Vec<Waker>) -> Option<T> {
+    fn pop(&self, state: &mut State<T>, wake: &mut WakeList) -> Option<T> {
         let value = state.queue.pop_front()?;
         if self.bound.is_some() {
             state.capacity.release(1, wake);
@@ -290,11 +290,11 @@ impl<T> Chan<T> {
 
     pub(crate) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let unit = ready!(coop::poll_proceed(cx));
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let mut state = self.lock();
         if let Some(value) = self.pop(&mut state, &mut wake) {
             drop(state);
-            wake_all(wake);
+            wake.wake_all();
             unit.made_progress();
             return Poll::Ready(Some(value));
         }
@@ -319,7 +319,7 @@ impl<T> Chan<T> {
             return Poll::Ready(0);
         }
         let unit = ready!(coop::poll_proceed(cx));
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let mut state = self.lock();
         let mut taken = 0;
         while taken < limit {
@@ -331,7 +331,7 @@ impl<T> Chan<T> {
         }
         if taken > 0 || self.ended(&state) {
             drop(state);
-            wake_all(wake);
+            wake.wake_all();
             unit.made_progress();
             return Poll::Ready(taken);
         }
@@ -343,11 +343,11 @@ impl<T> Chan<T> {
     }
 
     pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let mut state = self.lock();
         if let Some(value) = self.pop(&mut state, &mut wake) {
             drop(state);
-            wake_all(wake);
+            wake.wake_all();
             return Ok(value);
         }
         if self.ended(&state) {
@@ -360,7 +360,7 @@ impl<T> Chan<T> {
     /// `Receiver::close`: no more sends, waiting senders fail, queued
     /// messages stay receivable.
     pub(crate) fn close(&self) {
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let mut state = self.lock();
         if !state.rx_closed {
             state.rx_closed = true;
@@ -368,14 +368,14 @@ impl<T> Chan<T> {
             wake.extend(state.closed_wakers.take_all());
         }
         drop(state);
-        wake_all(wake);
+        wake.wake_all();
     }
 
     /// The receiver drops: close, and drop the queued messages (outside the
     /// lock: a message's destructor may use the channel).
     pub(crate) fn drop_rx(&self) {
         self.close();
-        let mut wake = Vec::new();
+        let mut wake = WakeList::new();
         let mut state = self.lock();
         state.rx_dropped = true;
         let queue = std::mem::take(&mut state.queue);
@@ -384,7 +384,7 @@ impl<T> Chan<T> {
         }
         state.rx_waker = None;
         drop(state);
-        wake_all(wake);
+        wake.wake_all();
         drop(queue);
     }
 
