@@ -5,7 +5,8 @@
 //! a power of two). A receiver that falls further behind than that has
 //! missed values: its next `recv` returns [`RecvError::Lagged`] with how
 //! many, then continues from the oldest value still kept. Sending never
-//! waits. Receiving clones the value (`T: Clone`).
+//! waits. Receiving clones the value (`T: Clone`), under the channel's
+//! lock: a `Clone` implementation must not use the same channel.
 //!
 //! # Design
 //!

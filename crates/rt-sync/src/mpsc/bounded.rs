@@ -53,8 +53,9 @@ pub struct Sender<T> {
     chan: Arc<Chan<T>>,
 }
 
-/// A sender that does not keep the channel open; [`upgrade`]
-/// (WeakSender::upgrade) turns it back into a [`Sender`] while one is alive.
+/// A sender that does not keep the channel open;
+/// [`upgrade`](WeakSender::upgrade) turns it back into a [`Sender`] while
+/// one is alive.
 pub struct WeakSender<T> {
     chan: Arc<Chan<T>>,
 }
