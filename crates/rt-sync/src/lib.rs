@@ -3,8 +3,9 @@
 //!
 //! Code written against `tokio::sync` builds against `rt::sync` with the
 //! same names, signatures and behaviour: [`Semaphore`], [`Mutex`],
-//! [`RwLock`], [`Notify`], [`OnceCell`], [`SetOnce`], [`Barrier`] (the
-//! channels live beside them).
+//! [`RwLock`], [`Notify`], [`OnceCell`], [`SetOnce`], [`Barrier`], and
+//! the channels: [`mpsc`] (bounded and unbounded), [`oneshot`],
+//! [`broadcast`] and [`watch`].
 //!
 //! # Design
 //!
@@ -83,15 +84,23 @@
 mod barrier;
 mod batch_semaphore;
 mod blocking;
+pub mod broadcast;
+mod chan_cell;
+#[cfg(all(test, loom))]
+mod chan_loom_tests;
+mod chan_wakers;
 #[cfg(all(test, loom))]
 mod loom_tests;
+pub mod mpsc;
 mod mutex;
 mod notify;
 mod once_cell;
+pub mod oneshot;
 mod rwlock;
 mod semaphore;
 mod set_once;
 mod wait_list;
+pub mod watch;
 
 /// The named futures of this module's primitives (where tokio puts them).
 pub mod futures {

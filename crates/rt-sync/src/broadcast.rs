@@ -1,0 +1,806 @@
+//! A multi-producer, multi-consumer broadcast channel: every value sent
+//! is seen by every receiver alive when it was sent.
+//!
+//! The channel keeps the last `capacity` values (`capacity` rounded up to
+//! a power of two). A receiver that falls further behind than that has
+//! missed values: its next `recv` returns [`RecvError::Lagged`] with how
+//! many, then continues from the oldest value still kept. Sending never
+//! waits. Receiving clones the value (`T: Clone`), under the channel's
+//! lock: a `Clone` implementation must not use the same channel.
+//!
+//! # Design
+//!
+//! One allocation holds a ring of `capacity` slots under one lock. The
+//! channel counts positions: `tail` is the position the next value takes;
+//! a receiver keeps `next`, the position it reads next. A slot remembers
+//! the position of the value it holds and how many receivers have yet to
+//! read it (`rem`, set to the number of receivers when it is written):
+//!
+//! 1. `send` writes slot `tail % capacity` (dropping the value it
+//!    overwrites, after the lock is released), sets its position and
+//!    `rem`, advances `tail` and wakes every waiting receiver.
+//! 2. A receiver with `next == tail` has nothing to read: it parks its
+//!    waker (or returns `Closed` if every sender is gone).
+//! 3. Otherwise the slot of `next` holds position `next` (the receiver
+//!    clones the value and decrements `rem`; the last reader drops the
+//!    value at once), or a later one: overwritten, the receiver lagged.
+//!    It moves to the oldest position kept, `tail - capacity`, and reports
+//!    how many it skipped.
+//! 4. A receiver that drops decrements `rem` of every value it had not
+//!    read, so `Sender::len` (values some receiver has yet to read) stays
+//!    exact and values are dropped as soon as nobody needs them.
+//!
+//! # Examples
+//!
+//! ```
+//! use rt::sync::broadcast;
+//!
+//! # rt::Runtime::new()?.block_on(async {
+//! let (tx, mut rx1) = broadcast::channel(16);
+//! let mut rx2 = tx.subscribe();
+//! tx.send(10).unwrap();
+//! tx.send(20).unwrap();
+//! assert_eq!(rx1.recv().await, Ok(10));
+//! assert_eq!(rx2.recv().await, Ok(10));
+//! assert_eq!(rx1.recv().await, Ok(20));
+//! assert_eq!(rx2.recv().await, Ok(20));
+//! # });
+//! # std::io::Result::Ok(())
+//! ```
+
+use std::fmt;
+use std::future::poll_fn;
+use std::task::{ready, Context, Poll};
+
+use rt_core::coop;
+use rt_core::loom::{Arc, AtomicUsize, Mutex, MutexGuard, Ordering};
+
+use crate::blocking::{assert_may_block, block_on};
+use crate::chan_wakers::{wake_all, Key, WakerSet};
+
+/// The errors of a broadcast channel.
+pub mod error {
+    use std::error::Error;
+    use std::fmt;
+
+    /// No receiver is alive: the value comes back in the field.
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel(1);
+    /// drop(rx);
+    /// assert_eq!(tx.send(5).unwrap_err().0, 5);
+    /// ```
+    #[derive(PartialEq, Eq, Clone, Copy)]
+    pub struct SendError<T>(pub T);
+
+    impl<T> fmt::Debug for SendError<T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("SendError").finish_non_exhaustive()
+        }
+    }
+
+    impl<T> fmt::Display for SendError<T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("channel closed")
+        }
+    }
+
+    impl<T> Error for SendError<T> {}
+
+    /// Why `recv` returned no value.
+    ///
+    /// ```
+    /// use rt::sync::broadcast::error::RecvError;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (tx, mut rx) = rt::sync::broadcast::channel(2);
+    /// for i in 0..3 {
+    ///     tx.send(i).unwrap();
+    /// }
+    /// assert_eq!(rx.recv().await, Err(RecvError::Lagged(1)));
+    /// assert_eq!(rx.recv().await, Ok(1));
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[derive(Debug, PartialEq, Eq, Clone)]
+    pub enum RecvError {
+        /// Every sender is gone and every value was received.
+        Closed,
+        /// The receiver fell behind: this many values were overwritten
+        /// before it read them. The next `recv` returns the oldest kept.
+        Lagged(u64),
+    }
+
+    impl fmt::Display for RecvError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                RecvError::Closed => f.write_str("channel closed"),
+                RecvError::Lagged(n) => write!(f, "channel lagged by {n}"),
+            }
+        }
+    }
+
+    impl Error for RecvError {}
+
+    /// Why `try_recv` returned no value.
+    ///
+    /// ```
+    /// use rt::sync::broadcast::error::TryRecvError;
+    ///
+    /// let (tx, mut rx) = rt::sync::broadcast::channel::<u8>(2);
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// drop(tx);
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
+    #[derive(Debug, PartialEq, Eq, Clone)]
+    pub enum TryRecvError {
+        /// Nothing new now.
+        Empty,
+        /// Every sender is gone and every value was received.
+        Closed,
+        /// The receiver fell behind by this many values (as
+        /// [`RecvError::Lagged`]).
+        Lagged(u64),
+    }
+
+    impl fmt::Display for TryRecvError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                TryRecvError::Empty => f.write_str("channel empty"),
+                TryRecvError::Closed => f.write_str("channel closed"),
+                TryRecvError::Lagged(n) => write!(f, "channel lagged by {n}"),
+            }
+        }
+    }
+
+    impl Error for TryRecvError {}
+}
+
+use error::{RecvError, SendError, TryRecvError};
+
+struct Slot<T> {
+    /// Position of the value held (meaningless while `value` is `None`
+    /// and no position ever reached the slot).
+    pos: u64,
+    /// Receivers that have yet to read it.
+    rem: usize,
+    value: Option<T>,
+}
+
+struct State<T> {
+    slots: Box<[Slot<T>]>,
+    /// Position of the next value sent.
+    tail: u64,
+    rx_count: usize,
+    /// Every sender is gone.
+    closed: bool,
+    /// Receivers waiting for the next value.
+    rx_wakers: WakerSet,
+    /// Senders waiting in `closed()` for the last receiver to go.
+    closed_wakers: WakerSet,
+}
+
+struct Shared<T> {
+    state: Mutex<State<T>>,
+    /// `slots.len() - 1` (a power of two).
+    mask: u64,
+    tx_count: AtomicUsize,
+    weak_count: AtomicUsize,
+}
+
+impl<T> Shared<T> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock()
+    }
+
+    fn capacity(&self) -> u64 {
+        self.mask + 1
+    }
+}
+
+/// Creates a broadcast channel keeping the last `capacity` values
+/// (rounded up to a power of two), with one receiver.
+///
+/// # Panics
+///
+/// If `capacity` is 0, or larger than `usize::MAX / 2`.
+///
+/// # Examples
+///
+/// ```
+/// let (tx, mut rx) = rt::sync::broadcast::channel(3); // keeps 4
+/// for i in 0..4 {
+///     tx.send(i).unwrap();
+/// }
+/// assert_eq!(rx.len(), 4);
+/// assert_eq!(rx.try_recv(), Ok(0));
+/// ```
+#[track_caller]
+pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
+    let tx = Sender::new(capacity);
+    let rx = tx.subscribe();
+    (tx, rx)
+}
+
+/// Sends values to every [`Receiver`] of a broadcast [`channel`]; clone it
+/// for more senders.
+pub struct Sender<T> {
+    shared: Arc<Shared<T>>,
+}
+
+/// A [`Sender`] that does not keep the channel open.
+pub struct WeakSender<T> {
+    shared: Arc<Shared<T>>,
+}
+
+/// Receives every value sent on a broadcast [`channel`] after it was
+/// created (or subscribed).
+pub struct Receiver<T> {
+    shared: Arc<Shared<T>>,
+    next: u64,
+    key: Option<Key>,
+}
+
+impl<T> Sender<T> {
+    /// A channel with no receiver yet ([`subscribe`](Sender::subscribe)
+    /// makes them), keeping the last `capacity` values (rounded up to a
+    /// power of two).
+    ///
+    /// # Panics
+    ///
+    /// As [`channel`].
+    ///
+    /// ```
+    /// let tx = rt::sync::broadcast::Sender::<u8>::new(8);
+    /// assert!(tx.send(1).is_err()); // nobody listens yet
+    /// let mut rx = tx.subscribe();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(2));
+    /// ```
+    #[track_caller]
+    pub fn new(capacity: usize) -> Sender<T> {
+        assert!(capacity > 0, "broadcast channel capacity cannot be zero");
+        assert!(
+            capacity <= usize::MAX >> 1,
+            "broadcast channel capacity exceeded `usize::MAX / 2`"
+        );
+        let len = capacity.next_power_of_two();
+        let slots = (0..len)
+            .map(|_| Slot {
+                pos: 0,
+                rem: 0,
+                value: None,
+            })
+            .collect();
+        Sender {
+            shared: Arc::new(Shared {
+                state: Mutex::new(State {
+                    slots,
+                    tail: 0,
+                    rx_count: 0,
+                    closed: false,
+                    rx_wakers: WakerSet::new(),
+                    closed_wakers: WakerSet::new(),
+                }),
+                mask: len as u64 - 1,
+                tx_count: AtomicUsize::new(1),
+                weak_count: AtomicUsize::new(0),
+            }),
+        }
+    }
+
+    /// Sends `value` to every receiver alive, without waiting; returns how
+    /// many. Fails, giving the value back, if there is none. The oldest
+    /// value kept is overwritten (receivers that had not read it will lag).
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel(4);
+    /// let _rx2 = tx.subscribe();
+    /// assert_eq!(tx.send("hi").unwrap(), 2);
+    /// ```
+    pub fn send(&self, value: T) -> Result<usize, SendError<T>> {
+        let mut state = self.shared.lock();
+        if state.rx_count == 0 {
+            return Err(SendError(value));
+        }
+        let receivers = state.rx_count;
+        let pos = state.tail;
+        let slot = &mut state.slots[(pos & self.shared.mask) as usize];
+        let old = slot.value.replace(value);
+        slot.pos = pos;
+        slot.rem = receivers;
+        state.tail = pos + 1;
+        let wake = state.rx_wakers.take_all();
+        drop(state);
+        drop(old);
+        wake_all(wake);
+        Ok(receivers)
+    }
+
+    /// A new receiver, which will see the values sent from now on.
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel(4);
+    /// tx.send(1).unwrap();
+    /// let mut late = tx.subscribe();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(late.try_recv(), Ok(2));
+    /// ```
+    pub fn subscribe(&self) -> Receiver<T> {
+        new_receiver(&self.shared)
+    }
+
+    /// Receivers alive.
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert_eq!(tx.receiver_count(), 1);
+    /// ```
+    pub fn receiver_count(&self) -> usize {
+        self.shared.lock().rx_count
+    }
+
+    /// Values kept that some receiver has yet to read.
+    ///
+    /// ```
+    /// let (tx, mut rx) = rt::sync::broadcast::channel(4);
+    /// tx.send(1).unwrap();
+    /// assert_eq!(tx.len(), 1);
+    /// rx.try_recv().unwrap();
+    /// assert_eq!(tx.len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        let state = self.shared.lock();
+        state.slots.iter().filter(|s| s.value.is_some()).count()
+    }
+
+    /// Whether [`len`](Sender::len) is 0.
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert!(tx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether both senders send to the same channel.
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// ```
+    pub fn same_channel(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
+    /// Completes when no receiver is alive.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it only waits.
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (tx, rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// rt::spawn(async move { drop(rx) });
+    /// tx.closed().await;
+    /// assert_eq!(tx.receiver_count(), 0);
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn closed(&self) {
+        struct Cancel<'a, T>(&'a Shared<T>, Option<Key>);
+        impl<T> Drop for Cancel<'_, T> {
+            fn drop(&mut self) {
+                if self.1.is_some() {
+                    self.0.lock().closed_wakers.remove(&mut self.1);
+                }
+            }
+        }
+        let mut guard = Cancel(&self.shared, None);
+        poll_fn(|cx| {
+            let Cancel(shared, key) = &mut guard;
+            let mut state = shared.lock();
+            if state.rx_count == 0 {
+                state.closed_wakers.remove(key);
+                return Poll::Ready(());
+            }
+            state.closed_wakers.register(key, cx.waker());
+            Poll::Pending
+        })
+        .await
+    }
+
+    /// A [`WeakSender`] to this channel.
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// let weak = tx.downgrade();
+    /// assert!(weak.upgrade().is_some());
+    /// drop(tx);
+    /// assert!(weak.upgrade().is_none());
+    /// ```
+    pub fn downgrade(&self) -> WeakSender<T> {
+        // Relaxed: a count for the user only.
+        self.shared.weak_count.fetch_add(1, Ordering::Relaxed);
+        WeakSender {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Senders alive (this one included).
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert_eq!(tx.strong_count(), 1);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        // Relaxed: a snapshot for the user.
+        self.shared.tx_count.load(Ordering::Relaxed)
+    }
+
+    /// Weak senders alive.
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// let _weak = tx.downgrade();
+    /// assert_eq!(tx.weak_count(), 1);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        // Relaxed: a snapshot for the user.
+        self.shared.weak_count.load(Ordering::Relaxed)
+    }
+}
+
+fn new_receiver<T>(shared: &Arc<Shared<T>>) -> Receiver<T> {
+    let mut state = shared.lock();
+    state.rx_count += 1;
+    let next = state.tail;
+    drop(state);
+    Receiver {
+        shared: shared.clone(),
+        next,
+        key: None,
+    }
+}
+
+impl<T> Clone for Sender<T> {
+    fn clone(&self) -> Self {
+        // Relaxed: this sender keeps the count above zero (`Arc`'s rule).
+        self.shared.tx_count.fetch_add(1, Ordering::Relaxed);
+        Sender {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        // AcqRel: the last sender is ordered after every other one's drop.
+        if self.shared.tx_count.fetch_sub(1, Ordering::AcqRel) != 1 {
+            return;
+        }
+        let mut state = self.shared.lock();
+        state.closed = true;
+        let wake = state.rx_wakers.take_all();
+        drop(state);
+        wake_all(wake);
+    }
+}
+
+impl<T> fmt::Debug for Sender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sender").finish_non_exhaustive()
+    }
+}
+
+impl<T> WeakSender<T> {
+    /// A [`Sender`], if one is still alive.
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert!(tx.downgrade().upgrade().is_some());
+    /// ```
+    pub fn upgrade(&self) -> Option<Sender<T>> {
+        // Relaxed: the count alone decides (it never rises from zero).
+        let mut n = self.shared.tx_count.load(Ordering::Relaxed);
+        loop {
+            if n == 0 {
+                return None;
+            }
+            match self.shared.tx_count.compare_exchange_weak(
+                n,
+                n + 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    return Some(Sender {
+                        shared: self.shared.clone(),
+                    })
+                }
+                Err(actual) => n = actual,
+            }
+        }
+    }
+
+    /// Senders alive.
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert_eq!(tx.downgrade().strong_count(), 1);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        // Relaxed: a snapshot for the user.
+        self.shared.tx_count.load(Ordering::Relaxed)
+    }
+
+    /// Weak senders alive (this one included).
+    ///
+    /// ```
+    /// let (tx, _rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert_eq!(tx.downgrade().weak_count(), 1);
+    /// ```
+    pub fn weak_count(&self) -> usize {
+        // Relaxed: a snapshot for the user.
+        self.shared.weak_count.load(Ordering::Relaxed)
+    }
+}
+
+impl<T> Clone for WeakSender<T> {
+    fn clone(&self) -> Self {
+        // Relaxed: a count for the user only.
+        self.shared.weak_count.fetch_add(1, Ordering::Relaxed);
+        WeakSender {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T> Drop for WeakSender<T> {
+    fn drop(&mut self) {
+        // Relaxed: a count for the user only.
+        self.shared.weak_count.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl<T> fmt::Debug for WeakSender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeakSender").finish_non_exhaustive()
+    }
+}
+
+/// What one read found.
+enum Read<T> {
+    /// The value, and the slot's value if this was its last reader (to be
+    /// dropped once the lock is released: it is a clone we do not need).
+    Value(T, Option<T>),
+    Err(TryRecvError),
+}
+
+impl<T> Receiver<T> {
+    /// One read under the lock (module docs, steps 2 and 3).
+    fn read(&mut self, state: &mut State<T>) -> Read<T>
+    where
+        T: Clone,
+    {
+        if self.next == state.tail {
+            return Read::Err(if state.closed {
+                TryRecvError::Closed
+            } else {
+                TryRecvError::Empty
+            });
+        }
+        let slot = &mut state.slots[(self.next & self.shared.mask) as usize];
+        if slot.pos != self.next {
+            let oldest = state.tail - self.shared.capacity();
+            let missed = oldest - self.next;
+            self.next = oldest;
+            return Read::Err(TryRecvError::Lagged(missed));
+        }
+        let value = slot
+            .value
+            .clone()
+            .expect("a value is kept until its last reader reads it");
+        slot.rem -= 1;
+        let last = if slot.rem == 0 {
+            slot.value.take()
+        } else {
+            None
+        };
+        self.next += 1;
+        Read::Value(value, last)
+    }
+
+    /// Receives the next value, waiting for one. `Err(Lagged(n))` if `n`
+    /// values were overwritten before this receiver read them (the next
+    /// call returns the oldest kept); `Err(Closed)` once every sender is
+    /// gone and every value was read.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: a dropped `recv` future read nothing.
+    ///
+    /// ```
+    /// use rt::sync::broadcast::error::RecvError;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (tx, mut rx) = rt::sync::broadcast::channel(4);
+    /// rt::spawn(async move { tx.send(1).unwrap() });
+    /// assert_eq!(rx.recv().await, Ok(1));
+    /// assert_eq!(rx.recv().await, Err(RecvError::Closed));
+    /// # });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn recv(&mut self) -> Result<T, RecvError>
+    where
+        T: Clone,
+    {
+        poll_fn(|cx| self.poll_recv(cx)).await
+    }
+
+    fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>>
+    where
+        T: Clone,
+    {
+        let unit = ready!(coop::poll_proceed(cx));
+        let shared = self.shared.clone();
+        let mut state = shared.lock();
+        let result = match self.read(&mut state) {
+            Read::Value(value, last) => {
+                drop(state);
+                drop(last);
+                Ok(value)
+            }
+            Read::Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+            Read::Err(TryRecvError::Closed) => Err(RecvError::Closed),
+            Read::Err(TryRecvError::Empty) => {
+                state.rx_wakers.register(&mut self.key, cx.waker());
+                return Poll::Pending;
+            }
+        };
+        unit.made_progress();
+        Poll::Ready(result)
+    }
+
+    /// Takes the next value if there is one now.
+    ///
+    /// ```
+    /// use rt::sync::broadcast::error::TryRecvError;
+    ///
+    /// let (tx, mut rx) = rt::sync::broadcast::channel(4);
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// ```
+    pub fn try_recv(&mut self) -> Result<T, TryRecvError>
+    where
+        T: Clone,
+    {
+        let shared = self.shared.clone();
+        let mut state = shared.lock();
+        match self.read(&mut state) {
+            Read::Value(value, last) => {
+                drop(state);
+                drop(last);
+                Ok(value)
+            }
+            Read::Err(err) => Err(err),
+        }
+    }
+
+    /// Receives the next value, blocking this thread until there is one.
+    ///
+    /// # Panics
+    ///
+    /// When called on a thread that runs asynchronous tasks (a runtime
+    /// worker, or inside `block_on`).
+    ///
+    /// ```
+    /// let (tx, mut rx) = rt::sync::broadcast::channel(4);
+    /// std::thread::spawn(move || tx.send(8).unwrap());
+    /// assert_eq!(rx.blocking_recv(), Ok(8));
+    /// ```
+    #[track_caller]
+    pub fn blocking_recv(&mut self) -> Result<T, RecvError>
+    where
+        T: Clone,
+    {
+        assert_may_block("broadcast::Receiver::blocking_recv");
+        block_on(self.recv())
+    }
+
+    /// A new receiver of the same channel, starting at the values sent
+    /// from now on (not where this one is).
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel(4);
+    /// tx.send(1).unwrap();
+    /// let mut rx2 = rx.resubscribe();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(rx2.try_recv(), Ok(2));
+    /// ```
+    pub fn resubscribe(&self) -> Receiver<T> {
+        new_receiver(&self.shared)
+    }
+
+    /// Values this receiver has yet to read (lagged ones included).
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel(4);
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        (self.shared.lock().tail - self.next) as usize
+    }
+
+    /// Whether this receiver has read everything sent.
+    ///
+    /// ```
+    /// let (_tx, rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert!(rx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether every sender is gone (values may still be unread).
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// drop(tx);
+    /// assert!(rx.is_closed());
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.shared.lock().closed
+    }
+
+    /// Whether both receivers belong to the same channel.
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// assert!(rx.same_channel(&tx.subscribe()));
+    /// ```
+    pub fn same_channel(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+
+impl<T> Drop for Receiver<T> {
+    fn drop(&mut self) {
+        let mut unread = Vec::new();
+        let mut state = self.shared.lock();
+        state.rx_wakers.remove(&mut self.key);
+        let first = self
+            .next
+            .max(state.tail.saturating_sub(self.shared.capacity()));
+        for pos in first..state.tail {
+            let slot = &mut state.slots[(pos & self.shared.mask) as usize];
+            if slot.pos == pos && slot.value.is_some() {
+                slot.rem -= 1;
+                if slot.rem == 0 {
+                    unread.extend(slot.value.take());
+                }
+            }
+        }
+        state.rx_count -= 1;
+        let wake = if state.rx_count == 0 {
+            state.closed_wakers.take_all()
+        } else {
+            Vec::new()
+        };
+        drop(state);
+        drop(unread);
+        wake_all(wake);
+    }
+}
+
+impl<T> fmt::Debug for Receiver<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receiver")
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
+}

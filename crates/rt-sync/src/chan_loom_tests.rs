@@ -1,0 +1,135 @@
+//! loom models of the channels' protocols: the oneshot state word
+//! (`oneshot.rs`, module docs) and the bounded mpsc capacity wait list
+//! (`mpsc/mod.rs`, "The capacity wait list"). Run with
+//! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p rt-sync --release --lib`.
+
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use loom::future::block_on;
+use loom::thread;
+
+use crate::mpsc;
+use crate::oneshot;
+
+fn model(f: impl Fn() + Sync + Send + 'static) {
+    let mut builder = loom::model::Builder::new();
+    if builder.preemption_bound.is_none() {
+        builder.preemption_bound = Some(2);
+    }
+    builder.check(f);
+}
+
+#[test]
+fn oneshot_send_races_recv() {
+    model(|| {
+        let (tx, rx) = oneshot::channel();
+        let sender = thread::spawn(move || tx.send(1).unwrap());
+        assert_eq!(block_on(rx), Ok(1));
+        sender.join().unwrap();
+    });
+}
+
+#[test]
+fn oneshot_sender_drop_races_recv() {
+    model(|| {
+        let (tx, rx) = oneshot::channel::<u8>();
+        let sender = thread::spawn(move || drop(tx));
+        assert!(block_on(rx).is_err());
+        sender.join().unwrap();
+    });
+}
+
+#[test]
+fn oneshot_receiver_changes_its_waker_while_the_value_is_sent() {
+    model(|| {
+        let (tx, mut rx) = oneshot::channel();
+        let sender = thread::spawn(move || tx.send(7).unwrap());
+        // First poll with one waker, then wait with another: the second
+        // poll takes the waker cell back (or finds the value).
+        let first = pin!(&mut rx).poll(&mut Context::from_waker(Waker::noop()));
+        match first {
+            Poll::Ready(v) => assert_eq!(v, Ok(7)),
+            Poll::Pending => assert_eq!(block_on(&mut rx), Ok(7)),
+        }
+        sender.join().unwrap();
+    });
+}
+
+#[test]
+fn oneshot_close_races_send_and_the_value_is_never_lost() {
+    model(|| {
+        let (tx, mut rx) = oneshot::channel();
+        let sender = thread::spawn(move || tx.send(3));
+        rx.close();
+        let sent = sender.join().unwrap();
+        match (sent, rx.try_recv()) {
+            // Sent before the close: still received.
+            (Ok(()), Ok(3)) => {}
+            // Refused: the value came back to the sender.
+            (Err(3), Err(oneshot::error::TryRecvError::Closed)) => {}
+            (sent, got) => panic!("inconsistent: send {sent:?}, try_recv {got:?}"),
+        }
+    });
+}
+
+#[test]
+fn oneshot_closed_wakes_when_the_receiver_drops() {
+    model(|| {
+        let (mut tx, rx) = oneshot::channel::<u8>();
+        let receiver = thread::spawn(move || drop(rx));
+        block_on(poll_fn(|cx| tx.poll_closed(cx)));
+        assert!(tx.is_closed());
+        receiver.join().unwrap();
+    });
+}
+
+#[test]
+fn mpsc_waiting_sender_freed_slot_and_cancelled_sender() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel(2);
+        tx.try_send(0).unwrap();
+        tx.try_send(1).unwrap(); // full
+        let waiting = {
+            let tx = tx.clone();
+            thread::spawn(move || block_on(tx.send(2)).unwrap())
+        };
+        let cancelled = {
+            let tx = tx.clone();
+            thread::spawn(move || {
+                // Poll once (it may wait, hold one slot of two, or even be
+                // granted both), then give up: whatever it held must pass
+                // on.
+                let mut reserve = pin!(tx.reserve_many(2));
+                let cx = &mut Context::from_waker(Waker::noop());
+                if let Poll::Ready(Ok(permits)) = reserve.as_mut().poll(cx) {
+                    drop(permits);
+                }
+            })
+        };
+        drop(tx);
+        assert_eq!(block_on(rx.recv()), Some(0));
+        assert_eq!(block_on(rx.recv()), Some(1));
+        assert_eq!(block_on(rx.recv()), Some(2));
+        waiting.join().unwrap();
+        cancelled.join().unwrap();
+        assert_eq!(block_on(rx.recv()), None);
+        assert_eq!(rx.capacity(), 2, "no slot lost");
+    });
+}
+
+#[test]
+fn mpsc_close_races_a_waiting_sender() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel(1);
+        tx.try_send(0).unwrap();
+        let waiting = thread::spawn(move || block_on(tx.send(1)).is_ok());
+        rx.close();
+        assert_eq!(block_on(rx.recv()), Some(0));
+        let sent = waiting.join().unwrap();
+        let last = block_on(rx.recv());
+        assert_eq!(last.is_some(), sent, "a send that succeeded is received");
+        assert_eq!(block_on(rx.recv()), None);
+    });
+}

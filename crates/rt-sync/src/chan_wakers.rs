@@ -1,0 +1,120 @@
+//! A set of parked wakers that are all woken together (a broadcast
+//! receiver waiting for the next message, a `watch` receiver waiting for a
+//! change, a sender waiting in `closed()`), kept under the lock of the
+//! channel that owns it.
+//!
+//! Each waiter keeps a [`Key`] across its polls so that re-polling replaces
+//! its waker instead of adding one, and so that a cancelled waiter can take
+//! its waker out again (no waker of a dropped future is left behind). A key
+//! carries a generation: after [`WakerSet::take_all`] the slot may be
+//! reused by another waiter, and the old key then no longer matches it.
+
+use std::task::Waker;
+
+use slab::Slab;
+
+/// A waiter's place in a [`WakerSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Key {
+    index: usize,
+    generation: u64,
+}
+
+/// Parked wakers, woken all at once.
+#[derive(Debug, Default)]
+pub(crate) struct WakerSet {
+    entries: Slab<(u64, Waker)>,
+    generation: u64,
+}
+
+impl WakerSet {
+    pub(crate) fn new() -> WakerSet {
+        WakerSet::default()
+    }
+
+    /// Parks `waker` under `key` (replacing the waker parked there, if the
+    /// key is still current) or under a new key stored into `key`.
+    pub(crate) fn register(&mut self, key: &mut Option<Key>, waker: &Waker) {
+        if let Some(k) = *key {
+            if let Some((generation, parked)) = self.entries.get_mut(k.index) {
+                if *generation == k.generation {
+                    if !parked.will_wake(waker) {
+                        parked.clone_from(waker);
+                    }
+                    return;
+                }
+            }
+        }
+        self.generation += 1;
+        let index = self.entries.insert((self.generation, waker.clone()));
+        *key = Some(Key {
+            index,
+            generation: self.generation,
+        });
+    }
+
+    /// Takes the waker parked under `key` out, if it is still there (a
+    /// waiter that stops waiting).
+    pub(crate) fn remove(&mut self, key: &mut Option<Key>) {
+        if let Some(k) = key.take() {
+            if matches!(self.entries.get(k.index), Some((g, _)) if *g == k.generation) {
+                self.entries.remove(k.index);
+            }
+        }
+    }
+
+    /// Takes every parked waker out, to be woken once the channel's lock is
+    /// released (a waker may run code that takes it again).
+    pub(crate) fn take_all(&mut self) -> Vec<Waker> {
+        if self.entries.is_empty() {
+            return Vec::new();
+        }
+        self.entries.drain().map(|(_, waker)| waker).collect()
+    }
+}
+
+/// Wakes every waker of `wakers`; call it with no lock held.
+pub(crate) fn wake_all(wakers: Vec<Waker>) {
+    for waker in wakers {
+        waker.wake();
+    }
+}
+
+/// Wakers collected under a channel's lock, to be woken after it is
+/// released. The first two are kept inline: a send wakes at most the
+/// receiver, a receive at most one waiting sender, so the hot paths never
+/// allocate.
+#[derive(Debug, Default)]
+pub(crate) struct WakeList {
+    inline: [Option<Waker>; 2],
+    rest: Vec<Waker>,
+}
+
+impl WakeList {
+    pub(crate) fn new() -> WakeList {
+        WakeList::default()
+    }
+
+    pub(crate) fn push(&mut self, waker: Waker) {
+        match self.inline.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(waker),
+            None => self.rest.push(waker),
+        }
+    }
+
+    /// Wakes them all; call it with no lock held.
+    pub(crate) fn wake_all(self) {
+        for waker in self.inline.into_iter().flatten() {
+            waker.wake();
+        }
+        wake_all(self.rest);
+    }
+}
+
+impl Extend<Waker> for WakeList {
+    fn extend<I: IntoIterator<Item = Waker>>(&mut self, wakers: I) {
+        for waker in wakers {
+            self.push(waker);
+        }
+    }
+}
