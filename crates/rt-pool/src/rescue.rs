@@ -12,14 +12,14 @@
 //!
 //! Only a worker that waits in the driver watches, and only while some
 //! other worker is running (unparked): then its wait is bounded by
-//! [`CHECK_INTERVAL`], and each time it wakes (or passes through its loop
-//! before parking) it compares every other worker's published tick and
-//! slot with what it saw last ([`Rescue::check`]). A worker whose slot has
-//! held a task while its tick stayed put for `STUCK` is in one long poll:
+//! [`CHECK_INTERVAL`], and once after each park it compares every other
+//! worker's slot and the slot's put count with what it saw last
+//! ([`Rescue::check`]). A worker whose slot has held the same task (no new
+//! put) for `STUCK` has not come back to it: it is in one long poll, and
 //! its slotted task is taken and run. A worker that only ran a quick poll
-//! moved its tick on, and nothing is taken from it — message passing is
-//! never disturbed (tokio's stealable slot took tasks from workers about
-//! to run them: a 29% loss, tokio issue 8065, reverted). When every other
+//! took its slotted task (or put another), and nothing is taken from it —
+//! message passing is never disturbed (tokio's stealable slot took tasks
+//! from workers about to run them: a 29% loss, tokio issue 8065, reverted). When every other
 //! worker is parked the driver's holder waits unbounded: an idle runtime
 //! makes no wake-ups.
 //!
@@ -53,7 +53,7 @@ use rt_core::loom::{fence, AtomicBool, Ordering::SeqCst};
 use rt_scheduler::Queues;
 use rt_task::Task;
 
-/// How long a worker's slot must hold a task while its tick stays put
+/// How long a worker's slot must hold the same task (no new put)
 /// before another worker takes the task: twice this is the worst wait
 /// (a check just missed the block's start), under the 10 ms that
 /// `tests/blocked_worker.rs` allows, and far above a message-passing poll
@@ -125,7 +125,7 @@ impl Watch {
 /// What one worker saw of the others at its last check.
 #[derive(Debug)]
 pub(crate) struct Rescue {
-    /// Per worker: the tick it showed with a task in its slot, and since
+    /// Per worker: the put count its occupied slot showed, and since
     /// when.
     seen: Vec<Option<(u32, Instant)>>,
 }
@@ -150,13 +150,13 @@ impl Rescue {
             if victim == me {
                 continue;
             }
-            let (occupied, tick) = queues.lifo_state(victim);
+            let (occupied, puts) = queues.lifo_state(victim);
             if !occupied {
                 *seen = None;
                 continue;
             }
             match *seen {
-                Some((t, since)) if t == tick => {
+                Some((seen_puts, since)) if seen_puts == puts => {
                     if since.elapsed() >= STUCK {
                         *seen = None;
                         if let Some(task) = queues.steal_lifo(victim) {
@@ -164,7 +164,7 @@ impl Rescue {
                         }
                     }
                 }
-                _ => *seen = Some((tick, Instant::now())),
+                _ => *seen = Some((puts, Instant::now())),
             }
         }
         None

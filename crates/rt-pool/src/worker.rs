@@ -228,6 +228,8 @@ struct Worker<'a> {
     owe_handoff: bool,
     /// What this worker saw of the others' LIFO slots (`rescue`).
     rescue: Rescue,
+    /// A park ended since the last rescue check.
+    rescue_due: bool,
 }
 
 /// Counts a worker's exit when dropped, so that shutdown (which waits for
@@ -263,6 +265,7 @@ pub(crate) fn run(handle: Handle, local: Local) {
             turned: 0,
             owe_handoff: false,
             rescue: Rescue::new(shared.config.worker_threads),
+            rescue_due: false,
         }
         .run();
         // Drop the queue references and deferred wakers this worker still
@@ -289,12 +292,17 @@ impl Worker<'_> {
                     continue;
                 }
             }
-            if let Some(task) = self
-                .rescue
-                .check(&self.shared.queues, self.cx.local.index())
-            {
-                self.run_task(task);
-                continue;
+            // Once per park (the watcher's bounded waits end every
+            // `CHECK_INTERVAL`), not per pass: reading the others' ticks
+            // pulls their cache lines.
+            if std::mem::take(&mut self.rescue_due) {
+                if let Some(task) = self
+                    .rescue
+                    .check(&self.shared.queues, self.cx.local.index())
+                {
+                    self.run_task(task);
+                    continue;
+                }
             }
             if !self.cx.deferred.borrow().is_empty() {
                 // Tasks that yielded run after a reactor turn that came
@@ -438,6 +446,7 @@ impl Worker<'_> {
             // Held the driver: if a task runs next, a sleeper takes over.
             self.owe_handoff = in_driver;
         }
+        self.rescue_due = true;
         if !self.shared.idle.unpark_worker_by_id(me) {
             // A producer popped us: we count as a searcher.
             self.searching = true;

@@ -77,7 +77,7 @@ pub struct Queues {
     /// The injector's closed state.
     gate: Gate,
     stealers: Box<[Stealer<Task>]>,
-    /// Each worker's LIFO slot and tick, as others see them.
+    /// Each worker's LIFO slot and its put count, as others see them.
     remotes: Box<[Arc<Remote>]>,
     global_queue_interval: u32,
 }
@@ -146,13 +146,13 @@ impl Queues {
         !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
     }
 
-    /// Whether worker `victim`'s LIFO slot holds a task, and the tick it
-    /// last published (it advances once per task the worker picks): a
-    /// worker whose slot stays occupied while its tick stays put is stuck
-    /// in one poll. Hints only; see [`Queues::steal_lifo`].
+    /// Whether worker `victim`'s LIFO slot holds a task, and how many
+    /// times it was filled so far: a worker whose slot stays occupied with
+    /// no new put has not come back to it, so it is stuck in one poll.
+    /// Hints only; see [`Queues::steal_lifo`].
     pub fn lifo_state(&self, victim: usize) -> (bool, u32) {
         let remote = &self.remotes[victim];
-        (remote.is_occupied(), remote.tick())
+        (remote.is_occupied(), remote.puts())
     }
 
     /// Take the task in worker `victim`'s LIFO slot. Meant for a worker
@@ -195,7 +195,7 @@ impl fmt::Debug for Queues {
 pub struct Local {
     index: usize,
     deque: Worker<Task>,
-    /// The LIFO slot and the published tick (`lifo`).
+    /// The LIFO slot and its put count (`lifo`).
     remote: Arc<Remote>,
     lifo_polls: Cell<u32>,
     tick: Cell<u32>,
@@ -247,7 +247,6 @@ impl Local {
     pub fn next_task(&self, queues: &Queues) -> Option<Task> {
         let tick = self.tick.get().wrapping_add(1);
         self.tick.set(tick);
-        self.remote.set_tick(tick);
         if tick.is_multiple_of(queues.global_queue_interval) {
             // A batch, not one task: a worker whose own queue never empties
             // would otherwise serve the injector one task per interval
