@@ -6,7 +6,9 @@
 //! public API.
 
 #[cfg(loom)]
-pub use loom::sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
+pub use loom::sync::atomic::{
+    fence, AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+};
 
 #[cfg(loom)]
 pub use loom::sync::Arc;
@@ -45,7 +47,9 @@ macro_rules! __rt_thread_local {
 }
 pub use crate::__rt_thread_local as thread_local;
 #[cfg(not(loom))]
-pub use std::sync::atomic::{fence, AtomicBool, AtomicPtr, AtomicU32, AtomicUsize, Ordering};
+pub use std::sync::atomic::{
+    fence, AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+};
 
 /// One round of a spin-wait loop: a CPU hint, or under loom a yield so
 /// the model lets the awaited thread run.

@@ -11,6 +11,7 @@
 //! `unpark` given to `Timers::new`), which ends the wait.
 
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
@@ -29,6 +30,8 @@ pub(crate) struct Drivers {
     /// The due timers' wakers, reused from turn to turn. Only the holder of
     /// the reactor's lock touches it, so its own lock is never contended.
     fired: Mutex<Vec<Waker>>,
+    /// Turns so far (see `Driver::turns`); written by the holder only.
+    turns: AtomicU64,
 }
 
 impl Drivers {
@@ -44,6 +47,7 @@ impl Drivers {
             io,
             time,
             fired: Mutex::new(Vec::new()),
+            turns: AtomicU64::new(0),
         })
     }
 
@@ -65,6 +69,10 @@ impl Driver for Drivers {
         // any task it woke: a task that blocks its thread never holds the
         // reactor, so another idle worker can take it.
         let mut lock = self.io.try_lock()?;
+        // Relaxed, and a load and a store (only the holder writes): a hint
+        // for sleepers, never used to reach memory.
+        self.turns
+            .store(self.turns.load(Relaxed).wrapping_add(1), Relaxed);
         let mut timeout = timeout;
         if !arm(&mut timeout) {
             return Some(0);
@@ -86,5 +94,9 @@ impl Driver for Drivers {
 
     fn unpark(&self) {
         self.io.notify();
+    }
+
+    fn turns(&self) -> u64 {
+        self.turns.load(Relaxed)
     }
 }

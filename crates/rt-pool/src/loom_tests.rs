@@ -178,6 +178,10 @@ impl crate::park::Driver for MiniDriver {
         *self.token.lock().unwrap() = true;
         self.woken.notify_all();
     }
+
+    fn turns(&self) -> u64 {
+        0
+    }
 }
 
 impl MiniDriver {
