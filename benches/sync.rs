@@ -328,10 +328,7 @@ macro_rules! sync_workloads {
                                     *round.done.lock().unwrap() = Some(ack_tx);
                                     // Relaxed: published to the
                                     // subscribers by the watch send below.
-                                    round.remaining.store(
-                                        WATCH_SUBSCRIBERS,
-                                        std::sync::atomic::Ordering::Relaxed,
-                                    );
+                                    round.remaining.store(WATCH_SUBSCRIBERS, Relaxed);
                                     tx.send(value).expect("every subscriber is gone");
                                     ack_rx.await.expect("a subscriber dropped the ack");
                                 }
