@@ -580,6 +580,33 @@ enum Read<T> {
 }
 
 impl<T> Receiver<T> {
+    /// Senders alive on this receiver's channel.
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// let _tx2 = tx.clone();
+    /// assert_eq!(rx.sender_strong_count(), 2);
+    /// drop(tx);
+    /// assert_eq!(rx.sender_strong_count(), 1);
+    /// ```
+    pub fn sender_strong_count(&self) -> usize {
+        // Relaxed: a snapshot for the user, as in `Sender::strong_count`.
+        self.shared.tx_count.load(Ordering::Relaxed)
+    }
+
+    /// Weak senders alive on this receiver's channel.
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(rx.sender_weak_count(), 1);
+    /// drop(weak);
+    /// assert_eq!(rx.sender_weak_count(), 0);
+    /// ```
+    pub fn sender_weak_count(&self) -> usize {
+        // Relaxed: a snapshot for the user, as in `Sender::weak_count`.
+        self.shared.weak_count.load(Ordering::Relaxed)
+    }
     /// One read under the lock (module docs, steps 2 and 3).
     fn read(&mut self, state: &mut State<T>) -> Read<T>
     where

@@ -24,6 +24,12 @@ pub(crate) struct Chan<T> {
     weak_count: AtomicUsize,
 }
 
+// Unwinding out of a channel operation leaves the state consistent: every
+// change to it is made under `state`'s lock, which does not poison, and no
+// invariant spans two lock sections. So the handles (which hold `Arc<Chan>`)
+// may be observed across `catch_unwind`, as tokio's are.
+impl<T> std::panic::RefUnwindSafe for Chan<T> {}
+
 #[derive(Debug)]
 struct State<T> {
     queue: VecDeque<T>,
