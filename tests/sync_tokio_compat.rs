@@ -51,3 +51,51 @@ async fn blocking_acquire_in_a_task_panics() {
     let sem = Semaphore::new(1);
     let _permit = sem.blocking_acquire();
 }
+
+/// A waker that sends on a broadcast channel when its last clone drops.
+struct SendsWhenDropped(broadcast::Sender<u8>);
+
+impl std::task::Wake for SendsWhenDropped {
+    fn wake(self: std::sync::Arc<Self>) {}
+}
+
+impl Drop for SendsWhenDropped {
+    fn drop(&mut self) {
+        let _ = self.0.send(7);
+    }
+}
+
+#[test]
+fn broadcast_drops_a_replaced_waker_outside_its_lock() {
+    use std::future::Future;
+    use std::sync::Arc;
+    use std::task::{Context, Waker};
+
+    let (tx, mut rx) = broadcast::channel::<u8>(4);
+    let mut recv = Box::pin(rx.recv());
+    // Park the receiver with a waker that sends when dropped, then let go
+    // of every other clone of it: the channel holds the last one.
+    let waker = Waker::from(Arc::new(SendsWhenDropped(tx.clone())));
+    assert!(recv
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker))
+        .is_pending());
+    drop(waker);
+    // Polling with another waker replaces it; its drop sends, which takes
+    // the channel's lock: this must not deadlock (the test would hang).
+    let _ = recv.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    drop(recv);
+
+    // The same when the receiver is dropped while parked.
+    let mut rx2 = tx.subscribe();
+    let mut recv = Box::pin(rx2.recv());
+    let waker = Waker::from(Arc::new(SendsWhenDropped(tx.clone())));
+    assert!(recv
+        .as_mut()
+        .poll(&mut Context::from_waker(&waker))
+        .is_pending());
+    drop(waker);
+    drop(recv);
+    drop(rx2);
+    assert_eq!(tx.send(1).unwrap(), 1);
+}

@@ -394,7 +394,9 @@ impl<T> Sender<T> {
         impl<T> Drop for Cancel<'_, T> {
             fn drop(&mut self) {
                 if self.1.is_some() {
-                    self.0.lock().closed_wakers.remove(&mut self.1);
+                    // `let`: the lock is released before the waker is dropped.
+                    let removed = self.0.lock().closed_wakers.remove(&mut self.1);
+                    drop(removed);
                 }
             }
         }
@@ -403,10 +405,14 @@ impl<T> Sender<T> {
             let Cancel(shared, key) = &mut guard;
             let mut state = shared.lock();
             if state.rx_count == 0 {
-                state.closed_wakers.remove(key);
+                let removed = state.closed_wakers.remove(key);
+                drop(state);
+                drop(removed);
                 return Poll::Ready(());
             }
-            state.closed_wakers.register(key, cx.waker());
+            let displaced = state.closed_wakers.register(key, cx.waker());
+            drop(state);
+            drop(displaced);
             Poll::Pending
         })
         .await
@@ -683,7 +689,11 @@ impl<T> Receiver<T> {
             Read::Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
             Read::Err(TryRecvError::Closed) => Err(RecvError::Closed),
             Read::Err(TryRecvError::Empty) => {
-                state.rx_wakers.register(&mut self.key, cx.waker());
+                // A waker may send on this channel when dropped: drop the one
+                // it replaces after the lock.
+                let displaced = state.rx_wakers.register(&mut self.key, cx.waker());
+                drop(state);
+                drop(displaced);
                 return Poll::Pending;
             }
         };
@@ -799,7 +809,7 @@ impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
         let mut unread = Vec::new();
         let mut state = self.shared.lock();
-        state.rx_wakers.remove(&mut self.key);
+        let removed = state.rx_wakers.remove(&mut self.key);
         let first = self
             .next
             .max(state.tail.saturating_sub(self.shared.capacity()));
@@ -819,6 +829,7 @@ impl<T> Drop for Receiver<T> {
             Vec::new()
         };
         drop(state);
+        drop(removed);
         drop(unread);
         wake_all(wake);
     }
