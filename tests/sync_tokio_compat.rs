@@ -99,3 +99,44 @@ fn broadcast_drops_a_replaced_waker_outside_its_lock() {
     drop(rx2);
     assert_eq!(tx.send(1).unwrap(), 1);
 }
+
+#[test]
+fn notify_last_passes_on_to_the_newest_waiter() {
+    use std::future::Future;
+    use std::task::{Context, Waker};
+
+    let notify = rt::sync::Notify::new();
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut first = Box::pin(notify.notified());
+    let mut second = Box::pin(notify.notified());
+    let mut third = Box::pin(notify.notified());
+    for n in [&mut first, &mut second, &mut third] {
+        assert!(n.as_mut().poll(&mut cx).is_pending());
+    }
+    notify.notify_last();
+    // The newest waiter got it but goes away without returning it: the
+    // notification goes to the newest waiter left, not the oldest.
+    drop(third);
+    assert!(second.as_mut().poll(&mut cx).is_ready());
+    assert!(first.as_mut().poll(&mut cx).is_pending());
+}
+
+#[test]
+fn broadcast_receiver_moves_past_a_value_whose_clone_panicked() {
+    #[derive(Debug, PartialEq)]
+    struct Fragile(u8);
+    impl Clone for Fragile {
+        fn clone(&self) -> Fragile {
+            assert_ne!(self.0, 0, "cloning Fragile(0)");
+            Fragile(self.0)
+        }
+    }
+
+    let (tx, mut rx) = broadcast::channel(4);
+    tx.send(Fragile(0)).unwrap();
+    tx.send(Fragile(1)).unwrap();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rx.try_recv()));
+    assert!(panicked.is_err());
+    assert_eq!(rx.try_recv(), Ok(Fragile(1)));
+    assert_eq!(rx.try_recv(), Err(broadcast::error::TryRecvError::Empty));
+}

@@ -632,17 +632,20 @@ impl<T> Receiver<T> {
             self.next = oldest;
             return Read::Err(TryRecvError::Lagged(missed));
         }
+        // Counted as read before the clone: if `T::clone` panics, this
+        // receiver has moved past the value and the slot's count stays right
+        // (the value then stays in the slot until it is overwritten).
+        slot.rem -= 1;
+        self.next += 1;
         let value = slot
             .value
             .clone()
             .expect("a value is kept until its last reader reads it");
-        slot.rem -= 1;
         let last = if slot.rem == 0 {
             slot.value.take()
         } else {
             None
         };
-        self.next += 1;
         Read::Value(value, last)
     }
 
