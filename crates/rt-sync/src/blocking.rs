@@ -14,7 +14,8 @@ use std::thread::{self, Thread};
 pub(crate) fn assert_may_block(operation: &str) {
     if rt_core::context::in_async_context() {
         panic!(
-            "`{operation}` would block a thread that drives asynchronous tasks \
+            "Cannot block the current thread from within a runtime: \
+             `{operation}` would block a thread that drives asynchronous tasks \
              (a runtime worker, or inside `block_on`), stalling every task it runs; \
              `.await` the async version instead, or call it from `rt::task::spawn_blocking` \
              or a thread of your own"

@@ -394,7 +394,9 @@ impl<T> Sender<T> {
         impl<T> Drop for Cancel<'_, T> {
             fn drop(&mut self) {
                 if self.1.is_some() {
-                    self.0.lock().closed_wakers.remove(&mut self.1);
+                    // `let`: the lock is released before the waker is dropped.
+                    let removed = self.0.lock().closed_wakers.remove(&mut self.1);
+                    drop(removed);
                 }
             }
         }
@@ -403,10 +405,14 @@ impl<T> Sender<T> {
             let Cancel(shared, key) = &mut guard;
             let mut state = shared.lock();
             if state.rx_count == 0 {
-                state.closed_wakers.remove(key);
+                let removed = state.closed_wakers.remove(key);
+                drop(state);
+                drop(removed);
                 return Poll::Ready(());
             }
-            state.closed_wakers.register(key, cx.waker());
+            let displaced = state.closed_wakers.register(key, cx.waker());
+            drop(state);
+            drop(displaced);
             Poll::Pending
         })
         .await
@@ -580,6 +586,33 @@ enum Read<T> {
 }
 
 impl<T> Receiver<T> {
+    /// Senders alive on this receiver's channel.
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// let _tx2 = tx.clone();
+    /// assert_eq!(rx.sender_strong_count(), 2);
+    /// drop(tx);
+    /// assert_eq!(rx.sender_strong_count(), 1);
+    /// ```
+    pub fn sender_strong_count(&self) -> usize {
+        // Relaxed: a snapshot for the user, as in `Sender::strong_count`.
+        self.shared.tx_count.load(Ordering::Relaxed)
+    }
+
+    /// Weak senders alive on this receiver's channel.
+    ///
+    /// ```
+    /// let (tx, rx) = rt::sync::broadcast::channel::<u8>(4);
+    /// let weak = tx.downgrade();
+    /// assert_eq!(rx.sender_weak_count(), 1);
+    /// drop(weak);
+    /// assert_eq!(rx.sender_weak_count(), 0);
+    /// ```
+    pub fn sender_weak_count(&self) -> usize {
+        // Relaxed: a snapshot for the user, as in `Sender::weak_count`.
+        self.shared.weak_count.load(Ordering::Relaxed)
+    }
     /// One read under the lock (module docs, steps 2 and 3).
     fn read(&mut self, state: &mut State<T>) -> Read<T>
     where
@@ -599,17 +632,20 @@ impl<T> Receiver<T> {
             self.next = oldest;
             return Read::Err(TryRecvError::Lagged(missed));
         }
+        // Counted as read before the clone: if `T::clone` panics, this
+        // receiver has moved past the value and the slot's count stays right
+        // (the value then stays in the slot until it is overwritten).
+        slot.rem -= 1;
+        self.next += 1;
         let value = slot
             .value
             .clone()
             .expect("a value is kept until its last reader reads it");
-        slot.rem -= 1;
         let last = if slot.rem == 0 {
             slot.value.take()
         } else {
             None
         };
-        self.next += 1;
         Read::Value(value, last)
     }
 
@@ -656,7 +692,11 @@ impl<T> Receiver<T> {
             Read::Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
             Read::Err(TryRecvError::Closed) => Err(RecvError::Closed),
             Read::Err(TryRecvError::Empty) => {
-                state.rx_wakers.register(&mut self.key, cx.waker());
+                // A waker may send on this channel when dropped: drop the one
+                // it replaces after the lock.
+                let displaced = state.rx_wakers.register(&mut self.key, cx.waker());
+                drop(state);
+                drop(displaced);
                 return Poll::Pending;
             }
         };
@@ -772,7 +812,7 @@ impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
         let mut unread = Vec::new();
         let mut state = self.shared.lock();
-        state.rx_wakers.remove(&mut self.key);
+        let removed = state.rx_wakers.remove(&mut self.key);
         let first = self
             .next
             .max(state.tail.saturating_sub(self.shared.capacity()));
@@ -792,6 +832,7 @@ impl<T> Drop for Receiver<T> {
             Vec::new()
         };
         drop(state);
+        drop(removed);
         drop(unread);
         wake_all(wake);
     }

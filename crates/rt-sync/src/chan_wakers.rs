@@ -33,15 +33,18 @@ impl WakerSet {
     }
 
     /// Parks `waker` under `key` (replacing the waker parked there, if the
-    /// key is still current) or under a new key stored into `key`.
-    pub(crate) fn register(&mut self, key: &mut Option<Key>, waker: &Waker) {
+    /// key is still current) or under a new key stored into `key`. Returns
+    /// the waker it replaced: the caller drops it after releasing the
+    /// channel's lock, since dropping a waker may run code that takes it.
+    #[must_use = "drop the displaced waker after the channel's lock is released"]
+    pub(crate) fn register(&mut self, key: &mut Option<Key>, waker: &Waker) -> Option<Waker> {
         if let Some(k) = *key {
             if let Some((generation, parked)) = self.entries.get_mut(k.index) {
                 if *generation == k.generation {
-                    if !parked.will_wake(waker) {
-                        parked.clone_from(waker);
+                    if parked.will_wake(waker) {
+                        return None;
                     }
-                    return;
+                    return Some(std::mem::replace(parked, waker.clone()));
                 }
             }
         }
@@ -51,16 +54,20 @@ impl WakerSet {
             index,
             generation: self.generation,
         });
+        None
     }
 
     /// Takes the waker parked under `key` out, if it is still there (a
-    /// waiter that stops waiting).
-    pub(crate) fn remove(&mut self, key: &mut Option<Key>) {
+    /// waiter that stops waiting), and returns it, for the caller to drop
+    /// once the channel's lock is released.
+    #[must_use = "drop the removed waker after the channel's lock is released"]
+    pub(crate) fn remove(&mut self, key: &mut Option<Key>) -> Option<Waker> {
         if let Some(k) = key.take() {
             if matches!(self.entries.get(k.index), Some((g, _)) if *g == k.generation) {
-                self.entries.remove(k.index);
+                return Some(self.entries.remove(k.index).1);
             }
         }
+        None
     }
 
     /// Takes every parked waker out, to be woken once the channel's lock is

@@ -25,7 +25,8 @@
 //!    changed since (a `notify_waiters` it must see, though it was not
 //!    queued yet), else by taking `permit`, else it links an entry.
 //! 4. A `Notified` dropped after being given a `One` notification that it
-//!    did not return passes it on as in rule 1, so no `notify_one` is lost.
+//!    did not return passes it on as in rule 1, to the same end it came from
+//!    (`notify_last`'s goes to the newest waiter), so none is lost.
 //!    Dropped while linked, it just unlinks.
 //!
 //! The entry belongs to its future (see [`wait_list`](crate::wait_list)).
@@ -79,7 +80,9 @@ struct State {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Notification {
-    One,
+    /// From `notify_one` (`Oldest`) or `notify_last` (`Newest`): a waiter
+    /// dropped with it unreturned passes it on to the same end (rule 4).
+    One(End),
     All,
 }
 
@@ -90,7 +93,7 @@ struct Waiter {
 }
 
 /// Which end of the queue `notify_one`/`notify_last` serve.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum End {
     Oldest,
     Newest,
@@ -300,7 +303,7 @@ fn notify_locked(state: &mut State, end: End) -> Option<Waker> {
         return None;
     };
     let waiter = state.waiters.get_mut(key);
-    waiter.notification = Some(Notification::One);
+    waiter.notification = Some(Notification::One(end));
     let waker = waiter.waker.take();
     state.waiters.unlink(key);
     waker
@@ -406,7 +409,7 @@ impl Wait {
         let mut state = notify.state.lock();
         let waiter = state.waiters.remove(key);
         let waker = match waiter.notification {
-            Some(Notification::One) => notify_locked(&mut state, End::Oldest),
+            Some(Notification::One(end)) => notify_locked(&mut state, end),
             _ => None,
         };
         drop(state);

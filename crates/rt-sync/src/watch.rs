@@ -351,7 +351,9 @@ impl<T> Sender<T> {
         impl<T> Drop for Cancel<'_, T> {
             fn drop(&mut self) {
                 if self.1.is_some() {
-                    self.0.wakers.lock().tx.remove(&mut self.1);
+                    // `let`: the lock is released before the waker is dropped.
+                    let removed = self.0.wakers.lock().tx.remove(&mut self.1);
+                    drop(removed);
                 }
             }
         }
@@ -362,7 +364,9 @@ impl<T> Sender<T> {
             if shared.rx_count.load(Ordering::Acquire) == 0 {
                 return Poll::Ready(());
             }
-            shared.wakers.lock().tx.register(key, cx.waker());
+            // `let`: the lock is released before the waker is dropped.
+            let old = shared.wakers.lock().tx.register(key, cx.waker());
+            drop(old);
             // Checked again after parking: the last receiver takes the
             // wakers out after its decrement (see the module docs' rule
             // for lost wake-ups).
@@ -636,7 +640,9 @@ async fn changed<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), RecvErro
     impl<T> Drop for Parked<'_, T> {
         fn drop(&mut self) {
             if self.1.is_some() {
-                self.0.wakers.lock().rx.remove(&mut self.1);
+                // `let`: the lock is released before the waker is dropped.
+                let removed = self.0.wakers.lock().rx.remove(&mut self.1);
+                drop(removed);
             }
         }
     }
@@ -666,14 +672,20 @@ fn poll_changed<T>(
     };
     if let Some(result) = check(seen) {
         if key.is_some() {
-            shared.wakers.lock().rx.remove(key);
+            // `let`: the lock is released before the waker is dropped.
+            let old = shared.wakers.lock().rx.remove(key);
+            drop(old);
         }
         unit.made_progress();
         return Poll::Ready(result);
     }
-    shared.wakers.lock().rx.register(key, cx.waker());
+    // `let`: the lock is released before the waker is dropped.
+    let old = shared.wakers.lock().rx.register(key, cx.waker());
+    drop(old);
     if let Some(result) = check(seen) {
-        shared.wakers.lock().rx.remove(key);
+        // `let`: the lock is released before the waker is dropped.
+        let old = shared.wakers.lock().rx.remove(key);
+        drop(old);
         unit.made_progress();
         return Poll::Ready(result);
     }

@@ -24,6 +24,12 @@ pub(crate) struct Chan<T> {
     weak_count: AtomicUsize,
 }
 
+// Unwinding out of a channel operation leaves the state consistent: every
+// change to it is made under `state`'s lock, which does not poison, and no
+// invariant spans two lock sections. So the handles (which hold `Arc<Chan>`)
+// may be observed across `catch_unwind`, as tokio's are.
+impl<T> std::panic::RefUnwindSafe for Chan<T> {}
+
 #[derive(Debug)]
 struct State<T> {
     queue: VecDeque<T>,
@@ -252,17 +258,24 @@ impl<T> Chan<T> {
     pub(crate) fn poll_closed(&self, key: &mut Option<Key>, cx: &mut Context<'_>) -> Poll<()> {
         let mut state = self.lock();
         if state.rx_closed {
-            state.closed_wakers.remove(key);
+            let removed = state.closed_wakers.remove(key);
+            drop(state);
+            drop(removed);
             return Poll::Ready(());
         }
-        state.closed_wakers.register(key, cx.waker());
+        let displaced = state.closed_wakers.register(key, cx.waker());
+        drop(state);
+        drop(displaced);
         Poll::Pending
     }
 
     /// `Sender::closed` is dropped while waiting.
     pub(crate) fn cancel_closed(&self, key: &mut Option<Key>) {
         if key.is_some() {
-            self.lock().closed_wakers.remove(key);
+            // `let`: the lock is released at the end of this statement, before
+            // the waker is dropped.
+            let removed = self.lock().closed_wakers.remove(key);
+            drop(removed);
         }
     }
 

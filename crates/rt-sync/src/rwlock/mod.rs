@@ -96,7 +96,7 @@ impl<T> RwLock<T> {
     /// ```
     #[track_caller]
     pub fn with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
-        assert_ne!(max_reads, 0, "an RwLock needs room for at least one reader");
+        assert!(max_reads != 0, "a RwLock may not be created with 0 readers");
         assert!(
             max_reads <= MAX_READS,
             "an RwLock allows at most {MAX_READS} readers"
@@ -146,7 +146,11 @@ impl<T> RwLock<T> {
     /// ```
     #[cfg(not(loom))]
     pub const fn const_with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
-        assert!(max_reads != 0 && max_reads <= MAX_READS);
+        assert!(max_reads != 0, "a RwLock may not be created with 0 readers");
+        assert!(
+            max_reads <= MAX_READS,
+            "a RwLock may not be created with more readers than it can count"
+        );
         RwLock {
             max_readers: max_reads,
             semaphore: batch::Semaphore::const_new(max_reads as usize),

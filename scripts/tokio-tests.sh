@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# tokio's own tests for the modules rt mirrors (sync, select!/join!/try_join!/
+# pin!, task_local!), built against rt as an external check of the API.
+#
+# Nothing of tokio's is kept in this repository: every run takes the test
+# files from cargo's registry cache (~/.cargo/registry/src/*/tokio-1.*/tests/,
+# or $TOKIO_DIR), rewrites `tokio::` to `rt::`, and builds each file as its own
+# test target of a scratch package generated under target/tokio-tests/. The
+# scratch package also holds three small stand-ins written here:
+#   tokio_test   - task::spawn (a future polled by hand with a counting waker)
+#                  and the assert_* macros the files use;
+#   futures      - re-exports futures-util (already in Cargo.lock), since the
+#                  `futures` facade crate is not in the offline cache;
+#   tokio_stream - re-exports futures-util's Stream and StreamExt.
+#
+# Per file it prints whether it compiled and how many cases passed, then
+# "N of M cases pass". Counting: for a file that compiles, M is the number of
+# tests the binary lists (`--list`, so after cfg filtering; #[ignore]d ones
+# count as not passing); a test that fails or hangs counts as failed (a
+# binary out of time is run again without the tests that hung; BUILD then
+# says "timeout"). For a file that does not compile,
+# every case fails; its cases are counted from the source: the attribute lines
+# #[test], #[tokio::test..], #[maybe_tokio_test..], leaving out those with a
+# #[cfg(tokio_unstable)], #[cfg(loom)] or wasm-only #[cfg] among the
+# attributes just above (best effort; whole-file #![cfg]s are evaluated by
+# building, so a file cfg'd out entirely lists 0 tests).
+#
+# Usage: scripts/tokio-tests.sh [FILE.rs ...]   (default: the list below)
+# Env: CARGO_TARGET_DIR (default target/), TOKIO_TESTS_TIMEOUT (seconds per
+# binary run, default 90), TOKIO_DIR (a tokio-1.* source directory).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$ROOT/target/tokio-tests
+TIMEOUT=${TOKIO_TESTS_TIMEOUT:-90}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
+
+if [[ -z ${TOKIO_DIR:-} ]]; then
+    TOKIO_DIR=$(ls -d "$HOME"/.cargo/registry/src/*/tokio-1.* 2>/dev/null | sort -V | tail -n 1)
+fi
+if [[ -z $TOKIO_DIR || ! -d $TOKIO_DIR/tests ]]; then
+    echo "tokio-tests: no tokio-1.* sources in cargo's registry cache (set TOKIO_DIR)" >&2
+    exit 2
+fi
+
+if (($# > 0)); then
+    FILES=("$@")
+else
+    FILES=()
+    for f in "$TOKIO_DIR"/tests/sync_*.rs; do FILES+=("$(basename "$f")"); done
+    FILES+=(macros_select.rs macros_join.rs macros_try_join.rs macros_pin.rs task_local.rs)
+fi
+
+# --- the scratch package -----------------------------------------------------
+rm -rf "$OUT/pkg"
+mkdir -p "$OUT/pkg/tests" "$OUT/pkg/shims/tokio-test/src" "$OUT/pkg/shims/futures/src" \
+    "$OUT/pkg/shims/tokio-stream/src" "$OUT/logs"
+cp "$ROOT/Cargo.lock" "$OUT/pkg/Cargo.lock"
+
+cat >"$OUT/pkg/Cargo.toml" <<TOML
+[package]
+name = "rt-tokio-tests"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+# Not a member of rt's workspace.
+[workspace]
+
+[dependencies]
+rt = { path = "$ROOT/crates/rt" }
+tokio-test = { path = "shims/tokio-test" }
+futures = { path = "shims/futures" }
+tokio-stream = { path = "shims/tokio-stream" }
+# sync_broadcast.rs draws random numbers (tokio pins 0.9; 0.10 is the one cached).
+rand = "0.10"
+
+# The tests gate cases on tokio's feature names; these make the cfgs true.
+[features]
+default = ["full"]
+full = ["sync", "macros", "rt", "rt-multi-thread", "time", "io-util", "net", "signal", "fs", "process"]
+sync = []
+macros = []
+rt = []
+rt-multi-thread = []
+time = []
+io-util = []
+net = []
+signal = []
+fs = []
+process = []
+
+[lints.rust]
+unexpected_cfgs = { level = "allow" }
+TOML
+
+cat >"$OUT/pkg/shims/futures/Cargo.toml" <<'TOML'
+[package]
+name = "futures"
+version = "0.3.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"] }
+TOML
+cat >"$OUT/pkg/shims/futures/src/lib.rs" <<'RS'
+//! Stand-in for the `futures` facade: futures-util's items under the same paths.
+pub use futures_util::*;
+RS
+
+cat >"$OUT/pkg/shims/tokio-stream/Cargo.toml" <<'TOML'
+[package]
+name = "tokio-stream"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
+TOML
+cat >"$OUT/pkg/shims/tokio-stream/src/lib.rs" <<'RS'
+//! Stand-in for tokio-stream: the `Stream` trait and its `next()`.
+pub use futures_util::stream::{Stream, StreamExt};
+RS
+
+cat >"$OUT/pkg/shims/tokio-test/Cargo.toml" <<'TOML'
+[package]
+name = "tokio-test"
+version = "0.4.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+futures-core = "0.3"
+TOML
+cat >"$OUT/pkg/shims/tokio-test/src/lib.rs" <<'RS'
+//! A from-scratch stand-in for the parts of tokio-test the tests use.
+
+/// Poll a future (or stream) by hand and watch its waker.
+pub mod task {
+    use std::future::Future;
+    use std::ops::{Deref, DerefMut};
+    use std::pin::Pin;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct Flag(AtomicBool);
+
+    impl Wake for Flag {
+        fn wake(self: Arc<Self>) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// A value pinned on the heap with a waker of its own.
+    pub struct Spawn<T> {
+        inner: Pin<Box<T>>,
+        flag: Arc<Flag>,
+    }
+
+    /// Wraps `value` for polling by hand.
+    pub fn spawn<T>(value: T) -> Spawn<T> {
+        Spawn { inner: Box::pin(value), flag: Arc::new(Flag(AtomicBool::new(false))) }
+    }
+
+    impl<T> Spawn<T> {
+        /// Whether the waker was woken since the last poll.
+        pub fn is_woken(&self) -> bool {
+            self.flag.0.load(Ordering::SeqCst)
+        }
+
+        /// How many references to the waker are alive, this handle's own included.
+        pub fn waker_ref_count(&self) -> usize {
+            Arc::strong_count(&self.flag)
+        }
+
+        /// Runs `f` with a context built on this handle's waker.
+        pub fn enter<F, R>(&mut self, f: F) -> R
+        where
+            F: FnOnce(&mut Context<'_>, Pin<&mut T>) -> R,
+        {
+            self.flag.0.store(false, Ordering::SeqCst);
+            let waker = Waker::from(self.flag.clone());
+            let mut cx = Context::from_waker(&waker);
+            f(&mut cx, self.inner.as_mut())
+        }
+    }
+
+    impl<T: Unpin> Spawn<T> {
+        /// Gives the value back.
+        pub fn into_inner(self) -> T {
+            *Pin::into_inner(self.inner)
+        }
+    }
+
+    impl<T: Future> Spawn<T> {
+        /// Polls the future once.
+        pub fn poll(&mut self) -> Poll<T::Output> {
+            self.enter(|cx, fut| fut.poll(cx))
+        }
+    }
+
+    impl<S: futures_core::Stream> Spawn<S> {
+        /// Polls the stream once.
+        pub fn poll_next(&mut self) -> Poll<Option<S::Item>> {
+            self.enter(|cx, s| s.poll_next(cx))
+        }
+    }
+
+    impl<T> Deref for Spawn<T> {
+        type Target = T;
+        fn deref(&self) -> &T {
+            &self.inner
+        }
+    }
+
+    impl<T: Unpin> DerefMut for Spawn<T> {
+        fn deref_mut(&mut self) -> &mut T {
+            &mut self.inner
+        }
+    }
+}
+
+#[macro_export]
+macro_rules! assert_pending {
+    ($e:expr) => { $crate::assert_pending!($e, "") };
+    ($e:expr, $($msg:tt)+) => {
+        match $e {
+            ::std::task::Poll::Pending => {}
+            ::std::task::Poll::Ready(v) => {
+                panic!("expected Pending, got Ready({:?}): {}", v, format_args!($($msg)+))
+            }
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! assert_ready {
+    ($e:expr) => { $crate::assert_ready!($e, "") };
+    ($e:expr, $($msg:tt)+) => {
+        match $e {
+            ::std::task::Poll::Ready(v) => v,
+            ::std::task::Poll::Pending => panic!("expected Ready, got Pending: {}", format_args!($($msg)+)),
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! assert_ready_eq {
+    ($e:expr, $want:expr) => { assert_eq!($crate::assert_ready!($e), $want) };
+    ($e:expr, $want:expr, $($msg:tt)+) => { assert_eq!($crate::assert_ready!($e, $($msg)+), $want, $($msg)+) };
+}
+
+#[macro_export]
+macro_rules! assert_ok {
+    ($e:expr) => { $crate::assert_ok!($e, "") };
+    ($e:expr, $($msg:tt)+) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => panic!("expected Ok, got Err({:?}): {}", e, format_args!($($msg)+)),
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! assert_err {
+    ($e:expr) => { $crate::assert_err!($e, "") };
+    ($e:expr, $($msg:tt)+) => {
+        match $e {
+            Err(e) => e,
+            Ok(v) => panic!("expected Err, got Ok({:?}): {}", v, format_args!($($msg)+)),
+        }
+    };
+}
+
+#[macro_export]
+macro_rules! assert_ready_ok {
+    ($e:expr) => { $crate::assert_ok!($crate::assert_ready!($e)) };
+    ($e:expr, $($msg:tt)+) => { $crate::assert_ok!($crate::assert_ready!($e, $($msg)+), $($msg)+) };
+}
+
+#[macro_export]
+macro_rules! assert_ready_err {
+    ($e:expr) => { $crate::assert_err!($crate::assert_ready!($e)) };
+    ($e:expr, $($msg:tt)+) => { $crate::assert_err!($crate::assert_ready!($e, $($msg)+), $($msg)+) };
+}
+RS
+
+# tokio -> rt in one file (tokio_test, tokio_stream are left alone).
+port() { sed -E 's/\btokio::/rt::/g; s/\buse tokio;/use rt;/g' "$1" >"$2"; }
+
+if [[ -d $TOKIO_DIR/tests/support ]]; then
+    mkdir -p "$OUT/pkg/tests/support"
+    for f in "$TOKIO_DIR"/tests/support/*.rs; do port "$f" "$OUT/pkg/tests/support/$(basename "$f")"; done
+fi
+for f in "${FILES[@]}"; do port "$TOKIO_DIR/tests/$f" "$OUT/pkg/tests/$f"; done
+
+# Cases in a file that did not compile, counted from its source (see top).
+count_source_cases() {
+    awk '
+        /^[[:space:]]*#\[cfg/ { if ($0 ~ /tokio_unstable|loom|target_family = "wasm"|miri/ && $0 !~ /not\(/) skip = 1 }
+        /^[[:space:]]*#\[(test|tokio::test|rt::test|maybe_tokio_test)([](]|$)/ { if (!skip) n++ }
+        /^[[:space:]]*(async[[:space:]]+)?fn / { skip = 0 }
+        END { print n + 0 }
+    ' "$1"
+}
+
+# --- build and run each file -------------------------------------------------
+cd "$OUT/pkg" || exit 2
+
+total_pass=0
+total_cases=0
+printf '%-28s %-9s %6s %6s %6s\n' FILE BUILD PASS FAIL TOTAL
+for f in "${FILES[@]}"; do
+    name=${f%.rs}
+    log=$OUT/logs/$name
+    if cargo test --offline --no-run --test "$name" --message-format=json \
+        >"$log.build.json" 2>"$log.build.err"; then
+        exe=$(grep '"reason":"compiler-artifact"' "$log.build.json" | grep '"executable":"/' |
+            grep "\"name\":\"$name\"" | sed -E 's/.*"executable":"([^"]+)".*/\1/' | tail -n 1)
+        cases=$("$exe" --list 2>/dev/null | grep -c ': test$')
+        # A test that hangs keeps its thread: when the binary runs out of
+        # time, run it again without the tests libtest reported as running
+        # for over 60 s (they count as failed), until it finishes.
+        skips=()
+        build=yes
+        : >"$log.run"
+        for _ in 1 2 3 4 5; do
+            timeout "$TIMEOUT" "$exe" --test-threads=2 --exact "${skips[@]}" >"$log.part" 2>&1
+            rc=$?
+            cat "$log.part" >>"$log.run"
+            ((rc == 124)) || break
+            build=timeout
+            hung=$(sed -nE 's/^test (.*) has been running for over 60 seconds$/\1/p' "$log.part")
+            [[ -n $hung ]] || break
+            while IFS= read -r t; do skips+=(--skip "$t"); done <<<"$hung"
+        done
+        pass=$(grep -E '^test .* \.\.\. ok$' "$log.run" | sort -u | grep -c .)
+    else
+        cases=$(count_source_cases "$OUT/pkg/tests/$f")
+        pass=0
+        build=no
+        grep -E '^error' "$log.build.err" | sort | uniq -c | sort -rn >"$log.errors"
+    fi
+    printf '%-28s %-9s %6d %6d %6d\n' "$f" "$build" "$pass" $((cases - pass)) "$cases"
+    total_pass=$((total_pass + pass))
+    total_cases=$((total_cases + cases))
+done
+echo "$total_pass of $total_cases cases pass (logs: $OUT/logs)"
