@@ -224,17 +224,67 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
 
 /// Sends values to every [`Receiver`] of a broadcast [`channel`]; clone it
 /// for more senders.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::broadcast;
+///
+/// let (tx, mut rx) = broadcast::channel(16);
+/// let tx2 = tx.clone();
+/// tx.send(1).unwrap();
+/// tx2.send(2).unwrap();
+/// assert_eq!(rx.recv().await.unwrap(), 1);
+/// assert_eq!(rx.recv().await.unwrap(), 2);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Sender<T> {
     shared: Arc<Shared<T>>,
 }
 
 /// A [`Sender`] that does not keep the channel open.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::broadcast;
+///
+/// let (tx, _rx) = broadcast::channel::<u32>(16);
+/// let weak = tx.downgrade();
+/// assert!(weak.upgrade().is_some());
+/// drop(tx);
+/// assert!(weak.upgrade().is_none(), "a weak sender keeps nothing open");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct WeakSender<T> {
     shared: Arc<Shared<T>>,
 }
 
 /// Receives every value sent on a broadcast [`channel`] after it was
 /// created (or subscribed).
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::broadcast::{self, error::RecvError};
+///
+/// let (tx, mut a) = broadcast::channel(2);
+/// let mut b = tx.subscribe();
+/// for i in 0..3 {
+///     tx.send(i).unwrap();
+/// }
+/// // `a` fell behind by one value; `b` too: each receiver gets every value.
+/// assert!(matches!(a.recv().await, Err(RecvError::Lagged(1))));
+/// assert_eq!(a.recv().await.unwrap(), 1);
+/// assert!(matches!(b.recv().await, Err(RecvError::Lagged(1))));
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
     next: u64,

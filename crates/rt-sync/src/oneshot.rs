@@ -239,6 +239,23 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
 }
 
 /// Sends the value of a oneshot [`channel`].
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::oneshot;
+///
+/// let (tx, rx) = oneshot::channel();
+/// rt::spawn(async move {
+///     if tx.send(42).is_err() {
+///         unreachable!("the receiver is waiting");
+///     }
+/// });
+/// assert_eq!(rx.await.unwrap(), 42);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Sender<T> {
     inner: Option<Arc<Inner<T>>>,
 }
@@ -250,6 +267,19 @@ pub struct Sender<T> {
 ///
 /// Awaiting `&mut rx` in a `select!` is cancel-safe: a dropped poll takes
 /// nothing, and the receiver can be awaited again.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::oneshot;
+///
+/// let (tx, rx) = oneshot::channel::<u32>();
+/// drop(tx);
+/// assert!(rx.await.is_err(), "the sender went away without sending");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Receiver<T> {
     inner: Option<Arc<Inner<T>>>,
 }

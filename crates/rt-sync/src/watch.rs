@@ -160,12 +160,47 @@ pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
 }
 
 /// Replaces the value of a watch [`channel`]; clone it for more senders.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::watch;
+///
+/// let (tx, mut rx) = watch::channel("starting");
+/// tx.send("ready").unwrap();
+/// rx.changed().await.unwrap();
+/// assert_eq!(*rx.borrow_and_update(), "ready");
+/// tx.send_modify(|state| *state = "done");
+/// assert_eq!(*rx.borrow(), "done");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Sender<T> {
     shared: Arc<Shared<T>>,
 }
 
 /// Looks at the value of a watch [`channel`] and waits for changes; clone
 /// it for more receivers (the clone has seen what this one has seen).
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::watch;
+///
+/// let (tx, mut rx) = watch::channel(0);
+/// rt::spawn(async move {
+///     for i in 1..=3 {
+///         tx.send(i).unwrap();
+///     }
+/// });
+/// // Waits until the value is 3 (intermediate values may be skipped).
+/// let seen = *rx.wait_for(|v| *v == 3).await.unwrap();
+/// assert_eq!(seen, 3);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
     /// The version this receiver has seen.
@@ -175,6 +210,24 @@ pub struct Receiver<T> {
 /// A borrow of the value (holding the channel's read lock), from
 /// [`Receiver::borrow`], [`Receiver::borrow_and_update`] or
 /// [`Sender::borrow`].
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::watch;
+///
+/// let (tx, rx) = watch::channel(String::from("hello"));
+/// {
+///     let value = rx.borrow(); // holds a read lock: drop it before sending
+///     assert_eq!(value.as_str(), "hello");
+///     assert!(!value.has_changed());
+/// }
+/// tx.send(String::from("world")).unwrap();
+/// assert_eq!(rx.borrow().as_str(), "world");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Ref<'a, T> {
     guard: RwLockReadGuard<'a, T>,
     has_changed: bool,

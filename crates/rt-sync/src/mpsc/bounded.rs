@@ -49,6 +49,28 @@ pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
 /// Sends messages to the [`Receiver`] of a bounded [`channel`]. Cloning it
 /// makes another sender; the channel ends for the receiver when the last
 /// one is dropped.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::channel(8);
+/// for i in 0..3 {
+///     let tx = tx.clone();
+///     rt::spawn(async move { tx.send(i).await.unwrap() });
+/// }
+/// drop(tx);
+/// let mut got = Vec::new();
+/// while let Some(i) = rx.recv().await {
+///     got.push(i);
+/// }
+/// got.sort();
+/// assert_eq!(got, [0, 1, 2]);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Sender<T> {
     chan: Arc<Chan<T>>,
 }
@@ -56,18 +78,67 @@ pub struct Sender<T> {
 /// A sender that does not keep the channel open;
 /// [`upgrade`](WeakSender::upgrade) turns it back into a [`Sender`] while
 /// one is alive.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::channel::<u32>(1);
+/// let weak = tx.downgrade();
+/// weak.upgrade().unwrap().send(7).await.unwrap();
+/// assert_eq!(rx.recv().await, Some(7));
+/// drop(tx);
+/// assert!(weak.upgrade().is_none());
+/// assert_eq!(rx.recv().await, None, "only weak senders left: the channel ended");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct WeakSender<T> {
     chan: Arc<Chan<T>>,
 }
 
 /// One slot reserved by [`Sender::reserve`]: [`send`](Permit::send) fills it
 /// without waiting; dropping the permit frees it.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::channel(1);
+/// let permit = tx.reserve().await.unwrap(); // the one slot is ours
+/// assert!(tx.try_send(1).is_err());
+/// permit.send(2);
+/// assert_eq!(rx.recv().await, Some(2));
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Permit<'a, T> {
     chan: &'a Chan<T>,
 }
 
 /// Slots reserved by [`Sender::reserve_many`], handed out one
 /// [`Permit`] at a time; the slots not handed out are freed on drop.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::channel(4);
+/// let permits = tx.reserve_many(3).await.unwrap();
+/// for (i, permit) in permits.enumerate() {
+///     permit.send(i);
+/// }
+/// assert_eq!(rx.recv().await, Some(0));
+/// assert_eq!(rx.len(), 2);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct PermitIterator<'a, T> {
     chan: &'a Chan<T>,
     n: usize,
@@ -75,11 +146,45 @@ pub struct PermitIterator<'a, T> {
 
 /// One slot reserved by [`Sender::reserve_owned`], owning its sender (so it
 /// can be moved into a task); dropping it frees the slot.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::channel(1);
+/// let permit = tx.reserve_owned().await.unwrap();
+/// rt::spawn(async move {
+///     permit.send("from a task");
+/// });
+/// assert_eq!(rx.recv().await, Some("from a task"));
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct OwnedPermit<T> {
     sender: Option<Sender<T>>,
 }
 
 /// Receives the messages of a bounded [`channel`].
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::channel(2);
+/// tx.send("a").await.unwrap();
+/// tx.send("b").await.unwrap();
+/// rx.close(); // no more sends, but what was sent is still received
+/// assert!(tx.send("c").await.is_err());
+/// assert_eq!(rx.recv().await, Some("a"));
+/// assert_eq!(rx.recv().await, Some("b"));
+/// assert_eq!(rx.recv().await, None);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct Receiver<T> {
     chan: Arc<Chan<T>>,
 }

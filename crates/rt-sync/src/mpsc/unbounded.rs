@@ -42,16 +42,68 @@ pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
 
 /// Sends messages to the [`UnboundedReceiver`] of an
 /// [`unbounded_channel`]; clone it for more senders.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::unbounded_channel();
+/// for i in 0..1000 {
+///     tx.send(i).unwrap(); // never waits
+/// }
+/// assert_eq!(rx.len(), 1000);
+/// assert_eq!(rx.recv().await, Some(0));
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct UnboundedSender<T> {
     chan: Arc<Chan<T>>,
 }
 
 /// An [`UnboundedSender`] that does not keep the channel open.
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::unbounded_channel::<u32>();
+/// let weak = tx.downgrade();
+/// drop(tx);
+/// assert!(weak.upgrade().is_none());
+/// assert_eq!(rx.recv().await, None);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct WeakUnboundedSender<T> {
     chan: Arc<Chan<T>>,
 }
 
 /// Receives the messages of an [`unbounded_channel`].
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// use rt::sync::mpsc;
+///
+/// let (tx, mut rx) = mpsc::unbounded_channel();
+/// rt::spawn(async move {
+///     for word in ["a", "b", "c"] {
+///         tx.send(word).unwrap();
+///     }
+/// });
+/// let mut words = Vec::new();
+/// while let Some(word) = rx.recv().await {
+///     words.push(word);
+/// }
+/// assert_eq!(words, ["a", "b", "c"]);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub struct UnboundedReceiver<T> {
     chan: Arc<Chan<T>>,
 }
