@@ -663,8 +663,12 @@ fn concurrent_arming_and_cancelling() {
                     // Most are cancelled (dropped armed), a few fire.
                     let ms = if i % 100 == t { 1 } else { 1_000 + i as u64 };
                     let mut sleep = sleep(Duration::from_millis(ms));
-                    assert!(poll_with(&mut sleep, &waker).is_pending());
-                    if ms == 1 {
+                    let first = poll_with(&mut sleep, &waker);
+                    // A 1 ms sleep may already be due at its first poll on
+                    // a slow machine (seen under ThreadSanitizer); the long
+                    // ones never are.
+                    assert!(ms == 1 || first.is_pending());
+                    if ms == 1 && first.is_pending() {
                         block_on(&mut sleep);
                         fired += 1;
                     }
