@@ -316,17 +316,8 @@ impl Parker {
     /// again).
     fn park_condvar_for(&self, timeout: Duration) -> bool {
         let mut guard = self.mutex.lock();
-        match self
-            .state
-            .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
-        {
-            Ok(_) => {}
-            Err(NOTIFIED) => {
-                // A swap, not a store: see `park_driver`.
-                self.state.swap(EMPTY, SeqCst);
-                return true;
-            }
-            Err(actual) => panic!("inconsistent park state {actual}"),
+        if self.enter_condvar() {
+            return true;
         }
         // A recheck asks for a look now: the caller looks after this wait.
         if !self.recheck.swap(false, SeqCst) {
@@ -334,52 +325,21 @@ impl Parker {
             self.recheck.swap(false, SeqCst);
         }
         drop(guard);
-        // Leave PARKED_CONDVAR, unless a token landed.
-        match self
-            .state
-            .compare_exchange(PARKED_CONDVAR, EMPTY, SeqCst, SeqCst)
-        {
-            Ok(_) => false,
-            Err(_) => {
-                // A swap, not a store: see `park_driver`.
-                self.state.swap(EMPTY, SeqCst);
-                true
-            }
-        }
+        self.leave_condvar()
     }
 
     /// Wait on the condvar for a token or a recheck. Returns true if a
     /// token was consumed, false for a recheck (the state is `EMPTY` again).
     fn park_condvar(&self) -> bool {
         let mut guard = self.mutex.lock();
-        match self
-            .state
-            .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
-        {
-            Ok(_) => {}
-            Err(NOTIFIED) => {
-                // A swap, not a store: see `park_driver`.
-                self.state.swap(EMPTY, SeqCst);
-                return true;
-            }
-            Err(actual) => panic!("inconsistent park state {actual}"),
+        if self.enter_condvar() {
+            return true;
         }
         loop {
             // Under the mutex: a `recheck` that set the flag before this
             // load signals after the wait below begins.
             if self.recheck.swap(false, SeqCst) {
-                // Leave PARKED_CONDVAR, unless a token lands right now.
-                return match self
-                    .state
-                    .compare_exchange(PARKED_CONDVAR, EMPTY, SeqCst, SeqCst)
-                {
-                    Ok(_) => false,
-                    Err(_) => {
-                        // A swap, not a store: see `park_driver`.
-                        self.state.swap(EMPTY, SeqCst);
-                        true
-                    }
-                };
+                return self.leave_condvar();
             }
             guard = self.condvar.wait(guard);
             if self
@@ -390,6 +350,39 @@ impl Parker {
                 return true;
             }
             // A recheck, or a spurious wake-up: the loop tells which.
+        }
+    }
+
+    /// `EMPTY → PARKED_CONDVAR`, under the mutex. Returns true if a token
+    /// was there instead (consumed: the park is over).
+    fn enter_condvar(&self) -> bool {
+        match self
+            .state
+            .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
+        {
+            Ok(_) => false,
+            Err(NOTIFIED) => {
+                // A swap, not a store: see `park_driver`.
+                self.state.swap(EMPTY, SeqCst);
+                true
+            }
+            Err(actual) => panic!("inconsistent park state {actual}"),
+        }
+    }
+
+    /// Leave `PARKED_CONDVAR` for `EMPTY`. Returns true if a token landed
+    /// meanwhile (consumed).
+    fn leave_condvar(&self) -> bool {
+        match self
+            .state
+            .compare_exchange(PARKED_CONDVAR, EMPTY, SeqCst, SeqCst)
+        {
+            Ok(_) => false,
+            Err(_) => {
+                // A swap, not a store: see `park_driver`.
+                self.state.swap(EMPTY, SeqCst);
+                true
+            }
         }
     }
 
