@@ -85,6 +85,18 @@ async fn a_false_precondition_disables_the_branch_without_polling_its_future() {
 }
 
 #[rt::test]
+async fn a_disabled_branch_may_hold_a_future_whose_output_type_nothing_names() {
+    // The future never says what it would return, and its branch's `_`
+    // does not either: the macro must still type-check (tokio's does).
+    let never = std::future::poll_fn(|_| panic!("a disabled branch was polled"));
+    let value = rt::select! {
+        _ = never, if false => unreachable!(),
+        v = async { 7 } => v,
+    };
+    assert_eq!(value, 7);
+}
+
+#[rt::test]
 async fn a_pattern_mismatch_disables_the_branch_and_the_others_keep_going() {
     let polls = Counter::new();
     let value = rt::select! {

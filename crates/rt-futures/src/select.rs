@@ -156,24 +156,33 @@ macro_rules! select {
                 for __pass in 0..2 {
                     $(
                         let __i = $crate::__rt_futures_count!($($s)*);
+                        #[allow(unreachable_code)]
                         if (__pass == 0) == (__i >= __start) && !__disabled[__i] {
-                            let ( $($s,)* __fut, .. ) = &mut __futs;
-                            match $crate::__private::Future::poll(__fut.as_mut(), __cx) {
-                                $crate::__private::Poll::Pending => __pending = true,
-                                $crate::__private::Poll::Ready(__out) => {
-                                    __disabled[__i] = true;
-                                    match &__out {
-                                        #[allow(unused_variables)]
-                                        $crate::__private::select_clean_pattern!($p) => {
-                                            let ( $($s,)* __slot, .. ) = &mut __outs;
-                                            *__slot = $crate::__private::Some(__out);
-                                            return $crate::__private::Poll::Ready(
-                                                $crate::__private::Some(__i),
-                                            );
-                                        }
-                                        #[allow(unreachable_patterns)]
-                                        _ => {}
+                            '__branch: {
+                                let ( $($s,)* __fut, .. ) = &mut __futs;
+                                // The `Pending` arm diverges, so an output
+                                // type nothing else names falls back as a
+                                // diverging one does (`poll_fn(|_| panic!())`
+                                // in a disabled branch).
+                                let __out = match $crate::__private::Future::poll(__fut.as_mut(), __cx) {
+                                    $crate::__private::Poll::Ready(__out) => __out,
+                                    $crate::__private::Poll::Pending => {
+                                        __pending = true;
+                                        break '__branch;
                                     }
+                                };
+                                __disabled[__i] = true;
+                                match &__out {
+                                    #[allow(unused_variables)]
+                                    $crate::__private::select_clean_pattern!($p) => {
+                                        let ( $($s,)* __slot, .. ) = &mut __outs;
+                                        *__slot = $crate::__private::Some(__out);
+                                        return $crate::__private::Poll::Ready(
+                                            $crate::__private::Some(__i),
+                                        );
+                                    }
+                                    #[allow(unreachable_patterns)]
+                                    _ => {}
                                 }
                             }
                         }
