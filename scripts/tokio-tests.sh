@@ -6,12 +6,10 @@
 # files from cargo's registry cache (~/.cargo/registry/src/*/tokio-1.*/tests/,
 # or $TOKIO_DIR), rewrites `tokio::` to `rt::`, and builds each file as its own
 # test target of a scratch package generated under target/tokio-tests/. The
-# scratch package also holds three small stand-ins written here:
+# scratch package also holds three small stand-ins:
 #   tokio_test   - task::spawn (a future polled by hand with a counting waker)
-#                  and the assert_* macros the files use;
-#   futures      - re-exports futures-util (already in Cargo.lock), since the
-#                  `futures` facade crate is not in the offline cache;
-#   tokio_stream - re-exports futures-util's Stream and StreamExt.
+#                  and the assert_* macros the files use (written here);
+#   futures, tokio_stream - see scripts/lib/stand-ins.sh.
 #
 # Per file it prints whether it compiled and how many cases passed, then
 # "N of M cases pass". Counting: for a file that compiles, M is the number of
@@ -31,6 +29,7 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/scripts/lib/stand-ins.sh"
 OUT=$ROOT/target/tokio-tests
 TIMEOUT=${TOKIO_TESTS_TIMEOUT:-90}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -54,8 +53,7 @@ fi
 
 # --- the scratch package -----------------------------------------------------
 rm -rf "$OUT/pkg"
-mkdir -p "$OUT/pkg/tests" "$OUT/pkg/shims/tokio-test/src" "$OUT/pkg/shims/futures/src" \
-    "$OUT/pkg/shims/tokio-stream/src" "$OUT/logs"
+mkdir -p "$OUT/pkg/tests" "$OUT/pkg/shims/tokio-test/src" "$OUT/logs"
 cp "$ROOT/Cargo.lock" "$OUT/pkg/Cargo.lock"
 
 cat >"$OUT/pkg/Cargo.toml" <<TOML
@@ -95,35 +93,7 @@ process = []
 unexpected_cfgs = { level = "allow" }
 TOML
 
-cat >"$OUT/pkg/shims/futures/Cargo.toml" <<'TOML'
-[package]
-name = "futures"
-version = "0.3.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-futures-util = { version = "0.3", default-features = false, features = ["std", "async-await"] }
-TOML
-cat >"$OUT/pkg/shims/futures/src/lib.rs" <<'RS'
-//! Stand-in for the `futures` facade: futures-util's items under the same paths.
-pub use futures_util::*;
-RS
-
-cat >"$OUT/pkg/shims/tokio-stream/Cargo.toml" <<'TOML'
-[package]
-name = "tokio-stream"
-version = "0.1.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-futures-util = { version = "0.3", default-features = false, features = ["std"] }
-TOML
-cat >"$OUT/pkg/shims/tokio-stream/src/lib.rs" <<'RS'
-//! Stand-in for tokio-stream: the `Stream` trait and its `next()`.
-pub use futures_util::stream::{Stream, StreamExt};
-RS
+write_stand_ins "$OUT/pkg/shims"
 
 cat >"$OUT/pkg/shims/tokio-test/Cargo.toml" <<'TOML'
 [package]
