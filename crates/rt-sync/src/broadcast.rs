@@ -635,6 +635,47 @@ enum Read<T> {
     Err(TryRecvError),
 }
 
+impl<T> Shared<T> {
+    /// One read under the lock by the receiver at `next` (module docs,
+    /// steps 2 and 3). A method of the channel, not of the receiver, so
+    /// that a receiver reads through its own `Arc` without cloning it (an
+    /// atomic on the line the lock lives on, twice per receive).
+    fn read(&self, state: &mut State<T>, next: &mut u64) -> Read<T>
+    where
+        T: Clone,
+    {
+        if *next == state.tail {
+            return Read::Err(if state.closed {
+                TryRecvError::Closed
+            } else {
+                TryRecvError::Empty
+            });
+        }
+        let slot = &mut state.slots[(*next & self.mask) as usize];
+        if slot.pos != *next {
+            let oldest = state.tail - self.capacity();
+            let missed = oldest - *next;
+            *next = oldest;
+            return Read::Err(TryRecvError::Lagged(missed));
+        }
+        // Counted as read before the clone: if `T::clone` panics, this
+        // receiver has moved past the value and the slot's count stays right
+        // (the value then stays in the slot until it is overwritten).
+        slot.rem -= 1;
+        *next += 1;
+        let value = slot
+            .value
+            .clone()
+            .expect("a value is kept until its last reader reads it");
+        let last = if slot.rem == 0 {
+            slot.value.take()
+        } else {
+            None
+        };
+        Read::Value(value, last)
+    }
+}
+
 impl<T> Receiver<T> {
     /// Senders alive on this receiver's channel.
     ///
@@ -662,41 +703,6 @@ impl<T> Receiver<T> {
     pub fn sender_weak_count(&self) -> usize {
         // Relaxed: a snapshot for the user, as in `Sender::weak_count`.
         self.shared.weak_count.load(Ordering::Relaxed)
-    }
-    /// One read under the lock (module docs, steps 2 and 3).
-    fn read(&mut self, state: &mut State<T>) -> Read<T>
-    where
-        T: Clone,
-    {
-        if self.next == state.tail {
-            return Read::Err(if state.closed {
-                TryRecvError::Closed
-            } else {
-                TryRecvError::Empty
-            });
-        }
-        let slot = &mut state.slots[(self.next & self.shared.mask) as usize];
-        if slot.pos != self.next {
-            let oldest = state.tail - self.shared.capacity();
-            let missed = oldest - self.next;
-            self.next = oldest;
-            return Read::Err(TryRecvError::Lagged(missed));
-        }
-        // Counted as read before the clone: if `T::clone` panics, this
-        // receiver has moved past the value and the slot's count stays right
-        // (the value then stays in the slot until it is overwritten).
-        slot.rem -= 1;
-        self.next += 1;
-        let value = slot
-            .value
-            .clone()
-            .expect("a value is kept until its last reader reads it");
-        let last = if slot.rem == 0 {
-            slot.value.take()
-        } else {
-            None
-        };
-        Read::Value(value, last)
     }
 
     /// Receives the next value, waiting for one. `Err(Lagged(n))` if `n`
@@ -731,9 +737,9 @@ impl<T> Receiver<T> {
         T: Clone,
     {
         let unit = ready!(coop::poll_proceed(cx));
-        let shared = self.shared.clone();
+        let Receiver { shared, next, key } = self;
         let mut state = shared.lock();
-        let result = match self.read(&mut state) {
+        let result = match shared.read(&mut state, next) {
             Read::Value(value, last) => {
                 drop(state);
                 drop(last);
@@ -744,7 +750,7 @@ impl<T> Receiver<T> {
             Read::Err(TryRecvError::Empty) => {
                 // A waker may send on this channel when dropped: drop the one
                 // it replaces after the lock.
-                let displaced = state.rx_wakers.register(&mut self.key, cx.waker());
+                let displaced = state.rx_wakers.register(key, cx.waker());
                 drop(state);
                 drop(displaced);
                 return Poll::Pending;
@@ -768,9 +774,8 @@ impl<T> Receiver<T> {
     where
         T: Clone,
     {
-        let shared = self.shared.clone();
-        let mut state = shared.lock();
-        match self.read(&mut state) {
+        let mut state = self.shared.lock();
+        match self.shared.read(&mut state, &mut self.next) {
             Read::Value(value, last) => {
                 drop(state);
                 drop(last);
