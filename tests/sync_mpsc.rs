@@ -347,6 +347,40 @@ fn dropping_the_receiver_fails_sends_and_drops_queued_messages() {
 }
 
 #[test]
+fn an_unbounded_receiver_behind_its_senders_keeps_order_count_close_and_drops() {
+    struct Tracked(u32, Arc<AtomicUsize>);
+    impl Drop for Tracked {
+        fn drop(&mut self) {
+            self.1.fetch_add(1, SeqCst);
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let (tx, mut rx) = unbounded_channel();
+    for i in 0..3 {
+        tx.send(Tracked(i, drops.clone())).ok().unwrap();
+    }
+    // The first receive finds three queued: the two left still count.
+    assert_eq!(rx.try_recv().ok().unwrap().0, 0);
+    assert_eq!(rx.len(), 2);
+    tx.send(Tracked(3, drops.clone())).ok().unwrap();
+    assert_eq!(rx.len(), 3);
+    rx.close();
+    assert!(tx.send(Tracked(9, drops.clone())).is_err());
+    // Queued before the close, older ones first.
+    assert_eq!(rx.try_recv().ok().unwrap().0, 1);
+    let mut rest = Vec::new();
+    let taken = rt::Runtime::new()
+        .unwrap()
+        .block_on(rx.recv_many(&mut rest, 1));
+    assert_eq!((taken, rest[0].0), (1, 2));
+    drop(rest);
+    assert_eq!(drops.load(SeqCst), 4, "0, 1, 2 and the refused 9 dropped");
+    // One still queued: the receiver's drop drops it.
+    drop(rx);
+    assert_eq!(drops.load(SeqCst), 5);
+}
+
+#[test]
 fn send_timeout_gives_the_value_back_on_timeout_and_on_close() {
     watchdog(LIMIT, || {
         runtime(1).block_on(async {
@@ -513,6 +547,10 @@ fn _assert_send_sync() {
     let (utx, urx) = unbounded_channel::<String>();
     send_sync(&utx);
     send_sync(&urx);
+    // Values that may move between threads but not be shared: the
+    // receivers are still `Sync`, as tokio's are.
+    send_sync(&channel::<std::cell::Cell<u8>>(1).1);
+    send_sync(&unbounded_channel::<std::cell::Cell<u8>>().1);
     let (otx, orx) = rt::sync::oneshot::channel::<String>();
     send_sync(&otx);
     send_sync(&orx);

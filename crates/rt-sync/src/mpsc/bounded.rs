@@ -9,7 +9,7 @@ use std::time::Duration;
 use rt_core::loom::Arc;
 
 use super::capacity::{Closed, TryAcquireError};
-use super::chan::Chan;
+use super::chan::{Batch, Chan};
 use super::error::{SendError, SendTimeoutError, TryRecvError, TrySendError};
 use crate::blocking::{assert_may_block, block_on};
 
@@ -43,7 +43,13 @@ use crate::blocking::{assert_may_block, block_on};
 pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
     assert!(buffer > 0, "mpsc bounded channel requires buffer > 0");
     let chan = Arc::new(Chan::new(Some(buffer)));
-    (Sender { chan: chan.clone() }, Receiver { chan })
+    (
+        Sender { chan: chan.clone() },
+        Receiver {
+            chan,
+            batch: Batch::new(),
+        },
+    )
 }
 
 /// Sends messages to the [`Receiver`] of a bounded [`channel`]. Cloning it
@@ -187,6 +193,8 @@ pub struct OwnedPermit<T> {
 /// ```
 pub struct Receiver<T> {
     chan: Arc<Chan<T>>,
+    /// Values taken off the queue and not yet received (`Chan::pop_batched`).
+    batch: Batch<T>,
 }
 
 /// A reservation of `n` slots in progress: its place in the wait list goes
@@ -846,7 +854,7 @@ impl<T> Receiver<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.chan.poll_recv(cx)).await
+        poll_fn(|cx| self.chan.poll_recv(cx, &mut self.batch)).await
     }
 
     /// Receives up to `limit` messages into `buffer` (appended), waiting
@@ -873,7 +881,7 @@ impl<T> Receiver<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
+        poll_fn(|cx| self.chan.poll_recv_many(cx, &mut self.batch, buffer, limit)).await
     }
 
     /// Takes the next message if there is one now.
@@ -891,7 +899,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.chan.try_recv()
+        self.chan.try_recv(&mut self.batch)
     }
 
     /// Receives the next message, blocking this thread while there is
@@ -994,7 +1002,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.chan.len()
+        self.chan.len(&self.batch)
     }
 
     /// Slots free now.
@@ -1056,7 +1064,7 @@ impl<T> Receiver<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.chan.poll_recv(cx)
+        self.chan.poll_recv(cx, &mut self.batch)
     }
 
     /// Polls for up to `limit` messages: [`recv_many`](Receiver::recv_many)
@@ -1079,7 +1087,7 @@ impl<T> Receiver<T> {
         buffer: &mut Vec<T>,
         limit: usize,
     ) -> Poll<usize> {
-        self.chan.poll_recv_many(cx, buffer, limit)
+        self.chan.poll_recv_many(cx, &mut self.batch, buffer, limit)
     }
 }
 

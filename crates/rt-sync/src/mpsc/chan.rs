@@ -3,6 +3,7 @@
 //! the handle counts (the protocol: [module docs](super)).
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::task::{ready, Context, Poll, Waker};
 
 use rt_core::coop;
@@ -29,6 +30,37 @@ pub(crate) struct Chan<T> {
 // invariant spans two lock sections. So the handles (which hold `Arc<Chan>`)
 // may be observed across `catch_unwind`, as tokio's are.
 impl<T> std::panic::RefUnwindSafe for Chan<T> {}
+
+/// A receiver's batch: values taken off an unbounded channel's queue in
+/// one go and not yet received (`Chan::pop_batched`).
+///
+/// Only a receive (through `&mut`) touches the values; shared access gives
+/// the length alone. So the batch is `Sync` whenever the values may be
+/// sent to another thread, as the channel itself is: a receiver is `Sync`
+/// for `T: Send`, as tokio's is, not only for `T: Sync`.
+pub(crate) struct Batch<T>(VecDeque<T>);
+
+// SAFETY: `&Batch<T>` reaches no `T`: the only method taking `&self` is
+// `len`, which reads the deque's length. Values are reached only through
+// `&mut Batch<T>`, which is exclusive, and moving them to the thread that
+// holds it needs `T: Send`.
+unsafe impl<T: Send> Sync for Batch<T> {}
+
+impl<T> Batch<T> {
+    pub(crate) fn new() -> Batch<T> {
+        Batch(VecDeque::new())
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl<T> fmt::Debug for Batch<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Batch").field("len", &self.0.len()).finish()
+    }
+}
 
 #[derive(Debug)]
 struct State<T> {
@@ -301,16 +333,47 @@ impl<T> Chan<T> {
         Some(value)
     }
 
-    pub(crate) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
+    /// The next value for a receive: the first of the receiver's `batch`
+    /// (taken without the lock), else the queue's. An unbounded channel
+    /// moves its whole queue into the empty batch at once, so a receiver
+    /// behind its senders takes the lock once per batch, not per value
+    /// (a bounded one must free a slot per value under the lock, so it
+    /// never batches and its batch stays empty).
+    fn pop_batched(
+        &self,
+        batch: &mut Batch<T>,
+        wake: &mut WakeList,
+    ) -> Result<T, MutexGuard<'_, State<T>>> {
+        if let Some(value) = batch.0.pop_front() {
+            return Ok(value);
+        }
+        let mut state = self.lock();
+        if self.bound.is_none() && !state.queue.is_empty() {
+            // `batch` is empty: the queue keeps its buffer for the senders.
+            std::mem::swap(&mut state.queue, &mut batch.0);
+            drop(state);
+            return Ok(batch
+                .0
+                .pop_front()
+                .expect("the swapped-in queue was not empty"));
+        }
+        match self.pop(&mut state, wake) {
+            Some(value) => Ok(value),
+            None => Err(state),
+        }
+    }
+
+    pub(crate) fn poll_recv(&self, cx: &mut Context<'_>, batch: &mut Batch<T>) -> Poll<Option<T>> {
         let unit = ready!(coop::poll_proceed(cx));
         let mut wake = WakeList::new();
-        let mut state = self.lock();
-        if let Some(value) = self.pop(&mut state, &mut wake) {
-            drop(state);
-            wake.wake_all();
-            unit.made_progress();
-            return Poll::Ready(Some(value));
-        }
+        let mut state = match self.pop_batched(batch, &mut wake) {
+            Ok(value) => {
+                wake.wake_all();
+                unit.made_progress();
+                return Poll::Ready(Some(value));
+            }
+            Err(state) => state,
+        };
         if self.ended(&state) {
             unit.made_progress();
             return Poll::Ready(None);
@@ -325,6 +388,7 @@ impl<T> Chan<T> {
     pub(crate) fn poll_recv_many(
         &self,
         cx: &mut Context<'_>,
+        batch: &mut Batch<T>,
         buffer: &mut Vec<T>,
         limit: usize,
     ) -> Poll<usize> {
@@ -333,8 +397,15 @@ impl<T> Chan<T> {
         }
         let unit = ready!(coop::poll_proceed(cx));
         let mut wake = WakeList::new();
+        // The batch's values are older than the queue's: first.
+        let from_batch = batch.len().min(limit);
+        buffer.extend(batch.0.drain(..from_batch));
+        let mut taken = from_batch;
+        if taken == limit {
+            unit.made_progress();
+            return Poll::Ready(taken);
+        }
         let mut state = self.lock();
-        let mut taken = 0;
         while taken < limit {
             let Some(value) = self.pop(&mut state, &mut wake) else {
                 break;
@@ -355,14 +426,15 @@ impl<T> Chan<T> {
         Poll::Pending
     }
 
-    pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
+    pub(crate) fn try_recv(&self, batch: &mut Batch<T>) -> Result<T, TryRecvError> {
         let mut wake = WakeList::new();
-        let mut state = self.lock();
-        if let Some(value) = self.pop(&mut state, &mut wake) {
-            drop(state);
-            wake.wake_all();
-            return Ok(value);
-        }
+        let state = match self.pop_batched(batch, &mut wake) {
+            Ok(value) => {
+                wake.wake_all();
+                return Ok(value);
+            }
+            Err(state) => state,
+        };
         if self.ended(&state) {
             Err(TryRecvError::Disconnected)
         } else {
@@ -401,8 +473,8 @@ impl<T> Chan<T> {
         drop(queue);
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.lock().queue.len()
+    pub(crate) fn len(&self, batch: &Batch<T>) -> usize {
+        batch.len() + self.lock().queue.len()
     }
 
     /// `Receiver::is_closed`: closed by the receiver, or every sender gone.

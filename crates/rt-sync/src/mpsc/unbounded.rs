@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use rt_core::loom::Arc;
 
 use super::bounded::wait_closed;
-use super::chan::Chan;
+use super::chan::{Batch, Chan};
 use super::error::{SendError, TryRecvError};
 use crate::blocking::{assert_may_block, block_on};
 
@@ -36,7 +36,10 @@ pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
     let chan = Arc::new(Chan::new(None));
     (
         UnboundedSender { chan: chan.clone() },
-        UnboundedReceiver { chan },
+        UnboundedReceiver {
+            chan,
+            batch: Batch::new(),
+        },
     )
 }
 
@@ -106,6 +109,8 @@ pub struct WeakUnboundedSender<T> {
 /// ```
 pub struct UnboundedReceiver<T> {
     chan: Arc<Chan<T>>,
+    /// Values taken off the queue and not yet received (`Chan::pop_batched`).
+    batch: Batch<T>,
 }
 
 impl<T> UnboundedSender<T> {
@@ -295,7 +300,7 @@ impl<T> UnboundedReceiver<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.chan.poll_recv(cx)).await
+        poll_fn(|cx| self.chan.poll_recv(cx, &mut self.batch)).await
     }
 
     /// Receives up to `limit` messages into `buffer`, waiting for at least
@@ -316,7 +321,7 @@ impl<T> UnboundedReceiver<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
+        poll_fn(|cx| self.chan.poll_recv_many(cx, &mut self.batch, buffer, limit)).await
     }
 
     /// Takes the next message if there is one now.
@@ -330,7 +335,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
     /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.chan.try_recv()
+        self.chan.try_recv(&mut self.batch)
     }
 
     /// Receives the next message, blocking this thread while there is none.
@@ -412,7 +417,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.chan.len()
+        self.chan.len(&self.batch)
     }
 
     /// Senders alive.
@@ -449,7 +454,7 @@ impl<T> UnboundedReceiver<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.chan.poll_recv(cx)
+        self.chan.poll_recv(cx, &mut self.batch)
     }
 
     /// Polls for up to `limit` messages
@@ -472,7 +477,7 @@ impl<T> UnboundedReceiver<T> {
         buffer: &mut Vec<T>,
         limit: usize,
     ) -> Poll<usize> {
-        self.chan.poll_recv_many(cx, buffer, limit)
+        self.chan.poll_recv_many(cx, &mut self.batch, buffer, limit)
     }
 }
 
