@@ -1,6 +1,7 @@
 //! loom models of the channels' protocols: the oneshot state word
 //! (`oneshot.rs`, module docs) and the bounded mpsc capacity wait list
-//! (`mpsc/mod.rs`, "The capacity wait list"). Run with
+//! (`mpsc/mod.rs`, "The capacity wait list"), and the watch receivers'
+//! parking against the drain count (`watch.rs`, `RxPlace`). Run with
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p rt-sync --release --lib`.
 
 use std::future::{poll_fn, Future};
@@ -12,6 +13,7 @@ use loom::thread;
 
 use crate::mpsc;
 use crate::oneshot;
+use crate::watch;
 
 fn model(f: impl Fn() + Sync + Send + 'static) {
     let mut builder = loom::model::Builder::new();
@@ -131,5 +133,47 @@ fn mpsc_close_races_a_waiting_sender() {
         let last = block_on(rx.recv());
         assert_eq!(last.is_some(), sent, "a send that succeeded is received");
         assert_eq!(block_on(rx.recv()), None);
+    });
+}
+
+#[test]
+fn watch_send_races_changed() {
+    model(|| {
+        let (tx, mut rx) = watch::channel(0);
+        let sender = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx
+        });
+        block_on(rx.changed()).unwrap();
+        assert_eq!(*rx.borrow_and_update(), 1);
+        drop(sender.join().unwrap());
+    });
+}
+
+#[test]
+fn watch_a_drained_receiver_leaves_no_waker_behind() {
+    model(|| {
+        let (tx, mut rx) = watch::channel(0);
+        let sender = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx
+        });
+        {
+            // Parks (or finds the change), then either completes or is
+            // dropped while the send drains the wakers: both must take this
+            // receiver's waker out of the set, with or without the lock.
+            let mut changed = pin!(rx.changed());
+            let first = changed
+                .as_mut()
+                .poll(&mut Context::from_waker(Waker::noop()));
+            if first.is_pending() {
+                let _ = changed
+                    .as_mut()
+                    .poll(&mut Context::from_waker(Waker::noop()));
+            }
+        }
+        let tx = sender.join().unwrap();
+        assert_eq!(rx.parked_receivers(), 0);
+        drop(tx);
     });
 }

@@ -70,6 +70,12 @@ impl WakerSet {
         None
     }
 
+    /// How many wakers are parked.
+    #[cfg(loom)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Takes every parked waker out, to be woken once the channel's lock is
     /// released (a waker may run code that takes it again).
     pub(crate) fn take_all(&mut self) -> Vec<Waker> {

@@ -116,6 +116,49 @@ struct Shared<T> {
     rx_count: AtomicUsize,
     tx_count: AtomicUsize,
     wakers: Mutex<Wakers>,
+    /// How many times the receivers' wakers were all taken (changed only
+    /// under `wakers`' lock). A receiver that parked before the count it
+    /// now reads has no waker left in the set: it need not lock to take it
+    /// out (see [`RxPlace`]).
+    rx_drains: AtomicUsize,
+}
+
+/// A receiver's place among the parked wakers: its key, and the drain count
+/// when it parked.
+#[derive(Default)]
+struct RxPlace {
+    key: Option<Key>,
+    drains: usize,
+}
+
+impl<T> Shared<T> {
+    /// Parks `waker` for `place` (replacing its earlier one if still there).
+    fn park_receiver(&self, place: &mut RxPlace, waker: &std::task::Waker) {
+        let mut wakers = self.wakers.lock();
+        // Relaxed: read under the lock that every change of it holds.
+        place.drains = self.rx_drains.load(Ordering::Relaxed);
+        let old = wakers.rx.register(&mut place.key, waker);
+        drop(wakers);
+        // Dropped after the lock: dropping a waker may run code that takes it.
+        drop(old);
+    }
+
+    /// Takes `place`'s waker out of the set, if it is still there: not if a
+    /// sender took every waker since it parked (then without the lock).
+    fn unpark_receiver(&self, place: &mut RxPlace) {
+        if place.key.is_none() {
+            return;
+        }
+        // Acquire: pairs with the Release of `wake_receivers`; a count that
+        // moved means the drain that removed this waker is done, and the
+        // key stays stale (a later park makes a new one).
+        if self.rx_drains.load(Ordering::Acquire) != place.drains {
+            place.key = None;
+            return;
+        }
+        let old = self.wakers.lock().rx.remove(&mut place.key);
+        drop(old);
+    }
 }
 
 struct Wakers {
@@ -136,7 +179,14 @@ impl<T> Shared<T> {
     /// Wakes every receiver parked in `changed` (after a version bump or
     /// the close).
     fn wake_receivers(&self) {
-        let wake = self.wakers.lock().rx.take_all();
+        let mut wakers = self.wakers.lock();
+        let wake = wakers.rx.take_all();
+        // Release: pairs with the Acquire in `unpark_receiver`. Under the
+        // lock, so a receiver parking reads the count its entry belongs to.
+        let drains = self.rx_drains.load(Ordering::Relaxed);
+        self.rx_drains
+            .store(drains.wrapping_add(1), Ordering::Release);
+        drop(wakers);
         wake_all(wake);
     }
 }
@@ -284,6 +334,7 @@ impl<T> Sender<T> {
                     rx: WakerSet::new(),
                     tx: WakerSet::new(),
                 }),
+                rx_drains: AtomicUsize::new(0),
             }),
         }
     }
@@ -686,20 +737,24 @@ impl<T> Receiver<T> {
     }
 }
 
+#[cfg(loom)]
+impl<T> Receiver<T> {
+    /// How many receivers' wakers are parked (for the loom models).
+    pub(crate) fn parked_receivers(&self) -> usize {
+        self.shared.wakers.lock().rx.len()
+    }
+}
+
 /// Waits for a version other than `seen` (then stored into it), or for the
 /// close; a wait dropped while parked takes its waker out of the set.
 async fn changed<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), RecvError> {
-    struct Parked<'a, T>(&'a Shared<T>, Option<Key>);
+    struct Parked<'a, T>(&'a Shared<T>, RxPlace);
     impl<T> Drop for Parked<'_, T> {
         fn drop(&mut self) {
-            if self.1.is_some() {
-                // `let`: the lock is released before the waker is dropped.
-                let removed = self.0.wakers.lock().rx.remove(&mut self.1);
-                drop(removed);
-            }
+            self.0.unpark_receiver(&mut self.1);
         }
     }
-    let mut parked = Parked(shared, None);
+    let mut parked = Parked(shared, RxPlace::default());
     poll_fn(|cx| poll_changed(shared, seen, &mut parked.1, cx)).await
 }
 
@@ -708,7 +763,7 @@ async fn changed<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), RecvErro
 fn poll_changed<T>(
     shared: &Shared<T>,
     seen: &mut usize,
-    key: &mut Option<Key>,
+    place: &mut RxPlace,
     cx: &mut Context<'_>,
 ) -> Poll<Result<(), RecvError>> {
     let unit = ready!(coop::poll_proceed(cx));
@@ -724,21 +779,13 @@ fn poll_changed<T>(
         }
     };
     if let Some(result) = check(seen) {
-        if key.is_some() {
-            // `let`: the lock is released before the waker is dropped.
-            let old = shared.wakers.lock().rx.remove(key);
-            drop(old);
-        }
+        shared.unpark_receiver(place);
         unit.made_progress();
         return Poll::Ready(result);
     }
-    // `let`: the lock is released before the waker is dropped.
-    let old = shared.wakers.lock().rx.register(key, cx.waker());
-    drop(old);
+    shared.park_receiver(place, cx.waker());
     if let Some(result) = check(seen) {
-        // `let`: the lock is released before the waker is dropped.
-        let old = shared.wakers.lock().rx.remove(key);
-        drop(old);
+        shared.unpark_receiver(place);
         unit.made_progress();
         return Poll::Ready(result);
     }
