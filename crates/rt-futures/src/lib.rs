@@ -62,6 +62,7 @@
 #![forbid(unsafe_code)]
 
 mod join;
+mod maybe_done;
 mod pin;
 mod rand;
 mod select;
@@ -80,7 +81,9 @@ pub mod __private {
 
     pub use rt_macros::__select_clean_pattern as select_clean_pattern;
 
+    pub use crate::maybe_done::MaybeDone;
     pub use crate::rand::random_below;
+    pub use crate::select::{Choice, Disabled};
 
     /// `select!`'s check of the cooperative budget before it polls any
     /// branch: `Pending` (the task deferred, as any budgeted resource
@@ -114,5 +117,31 @@ macro_rules! __rt_futures_replace {
 macro_rules! __rt_futures_count {
     ($($t:tt)*) => {
         (0usize $(+ $crate::__rt_futures_replace!($t 1usize))*)
+    };
+}
+
+/// Wraps its tokens (after the list) in one `Choice::Next(..)` per token of
+/// the list: `(_ _) x` becomes `Next(Next(x))`, in an expression or a
+/// pattern (`select!`'s branch `i` is `Next` `i` times around
+/// `Chosen(output)`). Peels eight tokens per recursion where it can, so a
+/// 64th branch costs 7 + 7 levels of macro recursion, not 63, on top of
+/// `select!`'s own one per branch (the default limit is 128). Not public
+/// API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rt_futures_nest {
+    (() $($inner:tt)*) => {
+        $($inner)*
+    };
+    ((_ _ _ _ _ _ _ _ $($rest:tt)*) $($inner:tt)*) => {
+        $crate::__private::Choice::Next($crate::__private::Choice::Next(
+        $crate::__private::Choice::Next($crate::__private::Choice::Next(
+        $crate::__private::Choice::Next($crate::__private::Choice::Next(
+        $crate::__private::Choice::Next($crate::__private::Choice::Next(
+            $crate::__rt_futures_nest!(($($rest)*) $($inner)*)
+        ))))))))
+    };
+    ((_ $($rest:tt)*) $($inner:tt)*) => {
+        $crate::__private::Choice::Next($crate::__rt_futures_nest!(($($rest)*) $($inner)*))
     };
 }

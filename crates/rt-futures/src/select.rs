@@ -125,27 +125,30 @@ macro_rules! select {
         $( ( $($s:tt)* ) [$p:pat] [$f:expr] [$c:expr] [$h:expr] )+
     ) => {{
         const __N: usize = $crate::__rt_futures_count!($($all)*);
-        // Step 1: the conditions.
-        let mut __disabled = [false; __N];
+        // Step 1: the conditions (bit `i` set: branch `i` is disabled).
+        let mut __disabled: u64 = 0;
         $(
             if !$c {
-                __disabled[$crate::__rt_futures_count!($($s)*)] = true;
+                __disabled |= 1u64 << $crate::__rt_futures_count!($($s)*);
             }
         )+
-        let mut __outs = ( $( $crate::__rt_futures_replace!([$($s)*] $crate::__private::None), )+ );
-        let __chosen: $crate::__private::Option<usize> = {
+        #[allow(unused_mut)] // needed only by a `ref mut` binding
+        let mut __output = {
             // Step 2: the futures, evaluated as written first (so that a
             // temporary they borrow lives as long as `let` makes it), then
-            // pinned in place.
+            // stored once, in one tuple, and polled where they lie.
             let __init = ( $( $f, )+ );
             let mut __futs = ( $(
-                $crate::__private::pin!($crate::__private::IntoFuture::into_future({
+                $crate::__private::IntoFuture::into_future({
                     let ( $($s,)* __f, .. ) = __init;
                     __f
-                })),
+                }),
             )+ );
+            // From here on the tuple is reached only through this
+            // reference, moved into the poll closure (module docs, pinning).
+            let __futs = &mut __futs;
             // Step 3: choose.
-            let __chosen = $crate::__private::poll_fn(|__cx| {
+            $crate::__private::poll_fn(move |__cx| {
                 if $crate::__private::poll_budget_available(__cx).is_pending() {
                     return $crate::__private::Poll::Pending;
                 }
@@ -156,29 +159,35 @@ macro_rules! select {
                 for __pass in 0..2 {
                     $(
                         let __i = $crate::__rt_futures_count!($($s)*);
+                        let __bit = 1u64 << __i;
                         #[allow(unreachable_code)]
-                        if (__pass == 0) == (__i >= __start) && !__disabled[__i] {
+                        if (__pass == 0) == (__i >= __start) && __disabled & __bit == 0 {
                             '__branch: {
-                                let ( $($s,)* __fut, .. ) = &mut __futs;
+                                let ( $($s,)* __fut, .. ) = &mut *__futs;
+                                // SAFETY: the tuple is a local of the macro's
+                                // block, reached only through `__futs`, and
+                                // nothing moves it or its fields; it lives in
+                                // the awaiting future, which stays pinned
+                                // until it drops the tuple in place (module
+                                // docs, "pinning").
+                                let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
                                 // The `Pending` arm diverges, so an output
                                 // type nothing else names falls back as a
                                 // diverging one does (`poll_fn(|_| panic!())`
                                 // in a disabled branch).
-                                let __out = match $crate::__private::Future::poll(__fut.as_mut(), __cx) {
+                                let __out = match $crate::__private::Future::poll(__fut, __cx) {
                                     $crate::__private::Poll::Ready(__out) => __out,
                                     $crate::__private::Poll::Pending => {
                                         __pending = true;
                                         break '__branch;
                                     }
                                 };
-                                __disabled[__i] = true;
+                                __disabled |= __bit;
                                 match &__out {
                                     #[allow(unused_variables)]
                                     $crate::__private::select_clean_pattern!($p) => {
-                                        let ( $($s,)* __slot, .. ) = &mut __outs;
-                                        *__slot = $crate::__private::Some(__out);
                                         return $crate::__private::Poll::Ready(
-                                            $crate::__private::Some(__i),
+                                            $crate::__rt_futures_nest!(($($s)*) $crate::__private::Choice::Chosen(__out)),
                                         );
                                     }
                                     #[allow(unreachable_patterns)]
@@ -191,24 +200,24 @@ macro_rules! select {
                 if __pending {
                     $crate::__private::Poll::Pending
                 } else {
-                    $crate::__private::Poll::Ready($crate::__private::None)
+                    $crate::__private::Poll::Ready(
+                        $crate::__rt_futures_nest!(($($all)*) $crate::__private::Disabled),
+                    )
                 }
             })
-            .await;
-            __chosen
+            .await
             // Step 4: the futures drop here.
         };
         // Step 5: the handler, in the caller's code.
-        $(
-            if __chosen == $crate::__private::Some($crate::__rt_futures_count!($($s)*)) {
-                let ( $($s,)* __slot, .. ) = &mut __outs;
-                match __slot.take() {
-                    $crate::__private::Some($p) => $h,
-                    _ => ::core::unreachable!("select!: the chosen output no longer matches"),
-                }
-            } else
-        )+ {
-            $($else)*
+        match __output {
+            $(
+                $crate::__rt_futures_nest!(($($s)*) $crate::__private::Choice::Chosen($p)) => $h,
+            )+
+            $crate::__rt_futures_nest!(($($all)*) $crate::__private::Disabled) => {
+                $($else)*
+            }
+            #[allow(unreachable_patterns)]
+            _ => ::core::unreachable!("select!: the chosen output no longer matches"),
         }
     }};
 
@@ -264,3 +273,20 @@ macro_rules! select {
         $crate::select!(@parse [random] () [] $($branches)+)
     };
 }
+
+/// What `select!`'s poll returns: the chosen branch's output, nested as
+/// `Next(..(Next(Chosen(output))))` with one `Next` per branch before it,
+/// or `Next` once per branch around [`Disabled`] when no branch is left.
+/// One value as large as the largest output (plus tags), where one slot per
+/// branch would hold their sum. Not public API.
+#[derive(Debug)]
+pub enum Choice<T, Rest> {
+    /// This branch was chosen, with this output.
+    Chosen(T),
+    /// A later branch was chosen, or none.
+    Next(Rest),
+}
+
+/// The end of a [`Choice`] chain: every branch is disabled. Not public API.
+#[derive(Debug)]
+pub struct Disabled;
