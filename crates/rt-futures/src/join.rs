@@ -3,19 +3,24 @@
 //!
 //! # The expansion
 //!
-//! The futures are evaluated in order, each turned into a future
-//! (`IntoFuture`) and pinned in place inside an `Option` (`pin!(Some(f))`);
-//! beside them, one `Option` slot per output. One `poll_fn` is awaited;
-//! each poll visits every future that has not finished, in two passes: pass
-//! 0 from the *start* index to the end, pass 1 from the first future up to
-//! the start. The start moves one further on every poll and wraps around
-//! (`biased;`: always 0), so under steady load no future is always polled
-//! first. A future that returns `Ready` is dropped at once, in place
-//! (`Pin::set(None)`), and its output goes to its slot. When every slot is
-//! full, the slots are emptied into the output tuple.
+//! The expressions are evaluated in order, into a tuple; then each is
+//! turned into a future (`IntoFuture`) and moved into its `MaybeDone` slot
+//! (`maybe_done.rs`: the future, then its output, then nothing) in a second
+//! tuple, `futs`, where it stays until it is dropped. Only `&mut futs` is
+//! kept (crate docs, "Pinning"). One `poll_fn` is awaited; its closure owns
+//! `&mut futs` and, unless `biased;`, the next start index (that is all
+//! the state the `join!` keeps while it waits). Each poll visits every
+//! slot, in two passes: pass 0 from the *start* index to the end, pass 1
+//! from the first slot up to the start. The start moves one further on
+//! every poll and wraps around (`biased;`: always 0), so under steady load
+//! no future is always polled first. A slot whose future is still running
+//! polls it in place; one that returns `Ready` is dropped at once, in place
+//! (`Pin::set`), its output taking its place. When no slot has a running
+//! future left, the outputs are taken out, into the output tuple.
 //!
-//! `try_join!` differs in one place: an `Err` output ends the poll with that
-//! error, and the block holding the futures ends, dropping the others.
+//! `try_join!` differs in one place: an `Err` output is not kept (its slot
+//! is emptied) but ends the poll with that error, and the block holding the
+//! futures ends, dropping the others.
 //!
 //! Futures are numbered as in `select!`: a list of `_` tokens, one per
 //! earlier future, built while the input is munched (one recursion per
@@ -70,7 +75,7 @@ macro_rules! join {
             })),
         )+ );
         // From here on the tuple is reached only through this reference,
-        // moved into the poll closure: see the module docs (pinning).
+        // moved into the poll closure: see the crate docs ("Pinning").
         let __futs = &mut __futs;
         $crate::join!(@counter $start __next_start);
         $crate::__private::poll_fn(move |__cx| {
@@ -85,7 +90,7 @@ macro_rules! join {
                         // reached only through `__futs`, and nothing moves it
                         // or its fields; it lives in the awaiting future,
                         // which stays pinned until it drops the tuple in
-                        // place (module docs, "pinning").
+                        // place (crate docs, "Pinning").
                         let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
                         if __fut.poll_step(__cx).is_pending() {
                             __done = false;
@@ -207,7 +212,7 @@ macro_rules! try_join {
                         // reached only through `__futs`, and nothing moves it
                         // or its fields; it lives in the awaiting future,
                         // which stays pinned until it drops the tuple in
-                        // place (module docs, "pinning").
+                        // place (crate docs, "Pinning").
                         let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
                         match __fut.try_poll_step(__cx) {
                             $crate::__private::Poll::Ready($crate::__private::Ok(())) => {}

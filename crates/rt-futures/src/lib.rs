@@ -12,11 +12,14 @@
 //! task's locals. The crate depends on `rt-core` only for the cooperative
 //! budget, and on `rt-macros` for one hidden helper of `select!`.
 //!
-//! The macros are declarative and contain no `unsafe`. The futures they
-//! are given are pinned in place on the awaiting future's stack with
-//! `core::pin::pin!`, one pinned slot per future, and polled through those
-//! pins; none of them is moved or boxed. Outputs wait in `Option` slots
-//! beside the futures until the macro returns.
+//! The macros are declarative. Each keeps its futures *once*, in one tuple
+//! local to its expansion, and polls them where they lie (see "Pinning"
+//! below); none of them is moved or boxed. An output takes no room while
+//! the futures are pending: `join!` keeps each future and then its output in
+//! one `MaybeDone` slot, and `select!` carries the chosen output out of its
+//! poll as one nested `Choice` value. The `async` block around one of them
+//! is therefore exactly as large as it is around tokio's (tokio's tests
+//! assert those sizes; so do `tests/macros_{select,join,try_join}.rs`).
 //!
 //! - [`join!`] and [`try_join!`] poll every unfinished future on each poll,
 //!   starting one further along each time (so no future is always polled
@@ -34,6 +37,30 @@
 //!   swapped in before each poll and swapped out after it, by a guard, so a
 //!   panic restores the outer value too. The task may therefore move
 //!   between worker threads between polls.
+//!
+//! # Pinning
+//!
+//! The futures given to `select!`, `join!` and `try_join!` need not be
+//! `Unpin`, so they are polled through `Pin<&mut F>` made with
+//! `Pin::new_unchecked` on a field of the tuple, in the one `unsafe` block
+//! of each expansion (which lives in the user's crate; lints on the user's
+//! `unsafe` code do not apply to it, as to tokio's macros, and a crate
+//! with `#![forbid(unsafe_code)]` still uses them). What makes it sound:
+//!
+//! 1. The tuple is a local of the macro's block, built before the first
+//!    poll. The next statement shadows it with `&mut` to it, and that
+//!    reference is moved into the `poll_fn` closure: no code but the
+//!    closure can reach the tuple, and the closure never moves it or any
+//!    field out (it pins fields, polls them, and replaces a `MaybeDone`
+//!    with `Pin::set`, which drops the old value in place).
+//! 2. The tuple lives in the state of the future that awaits the macro
+//!    (an `async` block or fn), across the macro's one `.await`. That
+//!    future is pinned whenever it is polled, so the tuple stays at one
+//!    address from the first poll on, until it is dropped in place: when
+//!    the macro's block ends, or when the awaiting future is dropped
+//!    (cancellation) — never moved, never freed without its drop.
+//! 3. A `MaybeDone` is `#[repr(C)]`, so that reading its state never reads
+//!    the bytes of the future inside it (see `maybe_done.rs`).
 //!
 //! # Examples
 //!

@@ -5,28 +5,38 @@
 //! For `select! { p0 = f0, if c0 => h0, p1 = f1 => h1, else => e }`:
 //!
 //! 1. Every condition (`c0`; a branch without one has `true`) is evaluated,
-//!    in order; a false one disables its branch for this `select!`.
+//!    in order; a false one sets its branch's bit in the `disabled` mask
+//!    (a `u64`: at most 64 branches).
 //! 2. Every future expression (`f0`, `f1`) is evaluated, in order, disabled
-//!    branches' included, and pinned in place (after `IntoFuture`).
-//! 3. One `poll_fn` is awaited. Each poll first checks the cooperative
-//!    budget (spent: `Pending`, the task deferred, no branch polled, as a
-//!    budgeted resource does). It then polls each enabled branch once,
-//!    starting at a random branch and wrapping around (`biased;`: starting
-//!    at the first). A branch that completes is disabled; its output is
-//!    matched, by reference, against its pattern (binding modifiers
-//!    stripped by `rt-macros`' `__select_clean_pattern`): on a match the
-//!    output is moved into that branch's slot and the poll returns the
-//!    branch's index; on a mismatch polling goes on. If no branch is left
-//!    pending, the poll returns "none".
+//!    branches' included, into a tuple; then each is turned into a future
+//!    (`IntoFuture`) and moved into a second tuple, `futs`, where it stays
+//!    until it is dropped. Only `&mut futs` is kept (crate docs,
+//!    "Pinning").
+//! 3. One `poll_fn` is awaited; its closure owns `&mut futs` and the mask
+//!    (that is all the state the `select!` keeps while it waits). Each poll
+//!    first checks the cooperative budget (spent: `Pending`, the task
+//!    deferred, no branch polled, as a budgeted resource does). It then
+//!    polls each enabled branch once, in place, starting at a random branch
+//!    and wrapping around (`biased;`: starting at the first). A branch that
+//!    completes is disabled; its output is matched, by reference, against
+//!    its pattern (binding modifiers stripped by `rt-macros`'
+//!    `__select_clean_pattern`): on a match the poll returns the output
+//!    moved into a `Choice`, `Next(..Next(Chosen(output)))` with one
+//!    `Next` per earlier branch; on a mismatch polling goes on. If no branch
+//!    is left pending, the poll returns `Next` once per branch around
+//!    `Disabled`. The `Choice` is as large as the largest output (plus
+//!    tags), and exists only once the wait is over.
 //! 4. The futures are dropped (the block holding them ends).
-//! 5. Outside any closure or loop of the macro, the chosen branch's output
-//!    is taken from its slot and matched against its pattern, and the
-//!    handler runs; "none" runs `e` (without `else`: a panic).
+//! 5. Outside any closure or loop of the macro, the `Choice` is matched: arm
+//!    `i` is `Next` `i` times around `Chosen(p_i)` and runs handler `i`;
+//!    the all-`Next` arm runs `e` (without `else`: a panic).
 //!
 //! Branches are numbered by a list of `_` tokens, one per earlier branch,
 //! built while the input is normalised (one macro recursion per branch):
-//! the same list counts (the branch's index, `__rt_futures_count!`) and
-//! destructures the tuples of futures and of slots (`(_, _, fut, ..)`).
+//! the same list counts (the branch's index, `__rt_futures_count!`),
+//! destructures the tuples (`(_, _, fut, ..)`) and nests the `Choice`
+//! (`__rt_futures_nest!`, eight levels per recursion, so that 64 branches
+//! stay within the default recursion limit).
 
 /// Waits on several futures at once, in the current task, and runs the
 /// handler of the first branch whose future completes with a value that
@@ -145,7 +155,7 @@ macro_rules! select {
                 }),
             )+ );
             // From here on the tuple is reached only through this
-            // reference, moved into the poll closure (module docs, pinning).
+            // reference, moved into the poll closure (crate docs, "Pinning").
             let __futs = &mut __futs;
             // Step 3: choose.
             $crate::__private::poll_fn(move |__cx| {
@@ -169,7 +179,7 @@ macro_rules! select {
                                 // nothing moves it or its fields; it lives in
                                 // the awaiting future, which stays pinned
                                 // until it drops the tuple in place (module
-                                // docs, "pinning").
+                                // docs, "Pinning").
                                 let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
                                 // The `Pending` arm diverges, so an output
                                 // type nothing else names falls back as a
