@@ -107,3 +107,55 @@ async fn no_future_joins_to_unit() {
     let (only,) = rt::join!(async { 1 });
     assert_eq!(only, 1);
 }
+
+/// The future of an `async` block around `join!` is as large as tokio's
+/// (its own tests assert these sizes): each future, then its output, is
+/// kept once, in one place.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn join_keeps_each_future_once() {
+    use std::mem::size_of_val;
+
+    let one = async {
+        let ready1 = ready(0i32);
+        rt::join!(ready1)
+    };
+    assert_eq!(size_of_val(&one), 32);
+    let two = async {
+        let (ready1, ready2) = (ready(0i32), ready(0i32));
+        rt::join!(ready1, ready2)
+    };
+    assert_eq!(size_of_val(&two), 48);
+
+    // No rotating start to keep.
+    let one = async {
+        let ready1 = ready(0i32);
+        rt::join!(biased; ready1)
+    };
+    assert_eq!(size_of_val(&one), 24);
+    let two = async {
+        let (ready1, ready2) = (ready(0i32), ready(0i32));
+        rt::join!(biased; ready1, ready2)
+    };
+    assert_eq!(size_of_val(&two), 40);
+}
+
+#[rt::test]
+async fn futures_that_borrow_their_own_locals_across_awaits_are_joined() {
+    // Self-referential `async` blocks: each must be polled where it lies,
+    // and its output kept after it is gone.
+    async fn self_borrowing(text: &'static str, yields: usize) -> usize {
+        let owned = String::from(text);
+        let view = owned.as_str();
+        for _ in 0..yields {
+            rt::task::yield_now().await;
+        }
+        view.len()
+    }
+    let (a, b, c) = rt::join!(
+        self_borrowing("a", 3),
+        self_borrowing("bb", 1),
+        self_borrowing("ccc", 2)
+    );
+    assert_eq!((a, b, c), (1, 2, 3));
+}

@@ -323,3 +323,71 @@ async fn a_handler_may_use_what_the_branch_futures_borrowed() {
     assert_eq!(popped, Some(2));
     assert_eq!(stack, [1, 9]);
 }
+
+/// The future of an `async` block around `select!` is as large as tokio's
+/// (its own tests assert these sizes): every branch's future is kept once,
+/// and the chosen output leaves the poll as one value.
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn select_keeps_each_future_once() {
+    use std::mem::size_of_val;
+
+    let one = async {
+        let ready = ready(0i32);
+        rt::select! {
+            _ = ready => {}
+        }
+    };
+    assert_eq!(size_of_val(&one), 32);
+
+    let two = async {
+        let (ready1, ready2) = (ready(0i32), ready(0i32));
+        rt::select! {
+            _ = ready1 => {}
+            _ = ready2 => {}
+        }
+    };
+    assert_eq!(size_of_val(&two), 40);
+
+    let three = async {
+        let (ready1, ready2, ready3) = (ready(0i32), ready(0i32), ready(0i32));
+        rt::select! {
+            _ = ready1 => {}
+            _ = ready2 => {}
+            _ = ready3 => {}
+        }
+    };
+    assert_eq!(size_of_val(&three), 48);
+
+    // The outputs are not kept while the branches are pending (not one
+    // slot per branch): only the futures, which hold no output here.
+    let large_outputs = async {
+        rt::select! {
+            a = async { [1u8; 256] } => a[0],
+            b = async { [2u8; 256] } => b[0],
+        }
+    };
+    assert!(
+        size_of_val(&large_outputs) < 64,
+        "{}",
+        size_of_val(&large_outputs)
+    );
+}
+
+#[rt::test]
+async fn a_branch_future_may_borrow_its_own_locals_across_awaits() {
+    // An `async` block that holds a borrow of its own local across an
+    // await is self-referential: it must be polled where it lies.
+    let self_borrowing = async {
+        let text = String::from("pinned");
+        let view = text.as_str();
+        rt::task::yield_now().await;
+        rt::task::yield_now().await;
+        view.len()
+    };
+    let len = rt::select! {
+        n = self_borrowing => n,
+        _ = std::future::pending::<()>() => unreachable!(),
+    };
+    assert_eq!(len, 6);
+}

@@ -63,3 +63,37 @@ async fn no_future_is_ok_unit() {
     let joined: Result<(), ()> = rt::try_join!();
     assert_eq!(joined, Ok(()));
 }
+
+/// The future of an `async` block around `try_join!` is as large as
+/// tokio's (its own tests assert these sizes).
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn try_join_keeps_each_future_once() {
+    use std::mem::size_of_val;
+
+    fn ok(value: i32) -> Result<i32, ()> {
+        Ok(value)
+    }
+
+    let one = async {
+        let ready1 = ready(ok(0));
+        rt::try_join!(ready1)
+    };
+    assert_eq!(size_of_val(&one), 32);
+    let two = async {
+        let (ready1, ready2) = (ready(ok(0)), ready(ok(0)));
+        rt::try_join!(ready1, ready2)
+    };
+    assert_eq!(size_of_val(&two), 48);
+
+    let one = async {
+        let ready1 = ready(ok(0));
+        rt::try_join!(biased; ready1)
+    };
+    assert_eq!(size_of_val(&one), 24);
+    let two = async {
+        let (ready1, ready2) = (ready(ok(0)), ready(ok(0)));
+        rt::try_join!(biased; ready1, ready2)
+    };
+    assert_eq!(size_of_val(&two), 40);
+}

@@ -3,19 +3,24 @@
 //!
 //! # The expansion
 //!
-//! The futures are evaluated in order, each turned into a future
-//! (`IntoFuture`) and pinned in place inside an `Option` (`pin!(Some(f))`);
-//! beside them, one `Option` slot per output. One `poll_fn` is awaited;
-//! each poll visits every future that has not finished, in two passes: pass
-//! 0 from the *start* index to the end, pass 1 from the first future up to
-//! the start. The start moves one further on every poll and wraps around
-//! (`biased;`: always 0), so under steady load no future is always polled
-//! first. A future that returns `Ready` is dropped at once, in place
-//! (`Pin::set(None)`), and its output goes to its slot. When every slot is
-//! full, the slots are emptied into the output tuple.
+//! The expressions are evaluated in order, into a tuple; then each is
+//! turned into a future (`IntoFuture`) and moved into its `MaybeDone` slot
+//! (`maybe_done.rs`: the future, then its output, then nothing) in a second
+//! tuple, `futs`, where it stays until it is dropped. Only `&mut futs` is
+//! kept (crate docs, "Pinning"). One `poll_fn` is awaited; its closure owns
+//! `&mut futs` and, unless `biased;`, the next start index (that is all
+//! the state the `join!` keeps while it waits). Each poll visits every
+//! slot, in two passes: pass 0 from the *start* index to the end, pass 1
+//! from the first slot up to the start. The start moves one further on
+//! every poll and wraps around (`biased;`: always 0), so under steady load
+//! no future is always polled first. A slot whose future is still running
+//! polls it in place; one that returns `Ready` is dropped at once, in place
+//! (`Pin::set`), its output taking its place. When no slot has a running
+//! future left, the outputs are taken out, into the output tuple.
 //!
-//! `try_join!` differs in one place: an `Err` output ends the poll with that
-//! error, and the block holding the futures ends, dropping the others.
+//! `try_join!` differs in one place: an `Err` output is not kept (its slot
+//! is emptied) but ends the poll with that error, and the block holding the
+//! futures ends, dropping the others.
 //!
 //! Futures are numbered as in `select!`: a list of `_` tokens, one per
 //! earlier future, built while the input is munched (one recursion per
@@ -60,32 +65,35 @@
 macro_rules! join {
     (@emit $start:tt ($($all:tt)*) $( ( $($s:tt)* ) $e:expr, )+) => {{
         const __N: usize = $crate::__rt_futures_count!($($all)*);
+        // The expressions as written first, so that a temporary they borrow
+        // lives as long as `let` makes it; then each in its `MaybeDone`.
         let __init = ( $( $e, )+ );
         let mut __futs = ( $(
-            $crate::__private::pin!($crate::__private::Some($crate::__private::IntoFuture::into_future({
+            $crate::__private::MaybeDone::new($crate::__private::IntoFuture::into_future({
                 let ( $($s,)* __f, .. ) = __init;
                 __f
-            }))),
+            })),
         )+ );
-        let mut __outs = ( $( $crate::__rt_futures_replace!([$($s)*] $crate::__private::None), )+ );
-        let mut __next_start = 0usize;
-        let __joined = $crate::__private::poll_fn(|__cx| {
+        // From here on the tuple is reached only through this reference,
+        // moved into the poll closure: see the crate docs ("Pinning").
+        let __futs = &mut __futs;
+        $crate::join!(@counter $start __next_start);
+        $crate::__private::poll_fn(move |__cx| {
             let __start = $crate::join!(@start $start __next_start __N);
             let mut __done = true;
             for __pass in 0..2 {
                 $(
                     let __i = $crate::__rt_futures_count!($($s)*);
                     if (__pass == 0) == (__i >= __start) {
-                        let ( $($s,)* __fut, .. ) = &mut __futs;
-                        if let $crate::__private::Some(__running) = __fut.as_mut().as_pin_mut() {
-                            match $crate::__private::Future::poll(__running, __cx) {
-                                $crate::__private::Poll::Ready(__out) => {
-                                    __fut.set($crate::__private::None);
-                                    let ( $($s,)* __slot, .. ) = &mut __outs;
-                                    *__slot = $crate::__private::Some(__out);
-                                }
-                                $crate::__private::Poll::Pending => __done = false,
-                            }
+                        let ( $($s,)* __fut, .. ) = &mut *__futs;
+                        // SAFETY: the tuple is a local of the macro's block,
+                        // reached only through `__futs`, and nothing moves it
+                        // or its fields; it lives in the awaiting future,
+                        // which stays pinned until it drops the tuple in
+                        // place (crate docs, "Pinning").
+                        let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
+                        if __fut.poll_step(__cx).is_pending() {
+                            __done = false;
                         }
                     }
                 )+
@@ -95,20 +103,27 @@ macro_rules! join {
             }
             $crate::__private::Poll::Ready(( $(
                 {
-                    let ( $($s,)* __slot, .. ) = &mut __outs;
-                    __slot.take().expect("join!: polled after completion")
+                    let ( $($s,)* __fut, .. ) = &mut *__futs;
+                    // SAFETY: as above.
+                    let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
+                    __fut.take_output().expect("join!: polled after completion")
                 },
             )+ ))
         })
-        .await;
-        __joined
+        .await
     }};
 
+    // The rotating start's state, moved into the poll closure (none when
+    // biased, so that a biased join is no larger than it needs to be).
+    (@counter [biased] $next:ident) => {};
+    (@counter [rotate] $next:ident) => {
+        let mut $next = 0usize;
+    };
+
     // The index to start this poll at; moves the next one on.
-    (@start [biased] $next:ident $n:ident) => {{
-        let _ = &mut $next; // used by the rotating start only
+    (@start [biased] $next:ident $n:ident) => {
         0usize
-    }};
+    };
     (@start [rotate] $next:ident $n:ident) => {{
         let __start = $next;
         // Wrapping without `%` (clippy's `modulo_one` for one future
@@ -175,35 +190,36 @@ macro_rules! join {
 macro_rules! try_join {
     (@emit $start:tt ($($all:tt)*) $( ( $($s:tt)* ) $e:expr, )+) => {{
         const __N: usize = $crate::__rt_futures_count!($($all)*);
+        // As `join!` does (see there and the module docs).
         let __init = ( $( $e, )+ );
         let mut __futs = ( $(
-            $crate::__private::pin!($crate::__private::Some($crate::__private::IntoFuture::into_future({
+            $crate::__private::MaybeDone::new($crate::__private::IntoFuture::into_future({
                 let ( $($s,)* __f, .. ) = __init;
                 __f
-            }))),
+            })),
         )+ );
-        let mut __outs = ( $( $crate::__rt_futures_replace!([$($s)*] $crate::__private::None), )+ );
-        let mut __next_start = 0usize;
-        let __joined = $crate::__private::poll_fn(|__cx| {
+        let __futs = &mut __futs;
+        $crate::join!(@counter $start __next_start);
+        $crate::__private::poll_fn(move |__cx| {
             let __start = $crate::join!(@start $start __next_start __N);
             let mut __done = true;
             for __pass in 0..2 {
                 $(
                     let __i = $crate::__rt_futures_count!($($s)*);
                     if (__pass == 0) == (__i >= __start) {
-                        let ( $($s,)* __fut, .. ) = &mut __futs;
-                        if let $crate::__private::Some(__running) = __fut.as_mut().as_pin_mut() {
-                            match $crate::__private::Future::poll(__running, __cx) {
-                                $crate::__private::Poll::Ready($crate::__private::Ok(__out)) => {
-                                    __fut.set($crate::__private::None);
-                                    let ( $($s,)* __slot, .. ) = &mut __outs;
-                                    *__slot = $crate::__private::Some(__out);
-                                }
-                                $crate::__private::Poll::Ready($crate::__private::Err(__error)) => {
-                                    return $crate::__private::Poll::Ready($crate::__private::Err(__error));
-                                }
-                                $crate::__private::Poll::Pending => __done = false,
+                        let ( $($s,)* __fut, .. ) = &mut *__futs;
+                        // SAFETY: the tuple is a local of the macro's block,
+                        // reached only through `__futs`, and nothing moves it
+                        // or its fields; it lives in the awaiting future,
+                        // which stays pinned until it drops the tuple in
+                        // place (crate docs, "Pinning").
+                        let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
+                        match __fut.try_poll_step(__cx) {
+                            $crate::__private::Poll::Ready($crate::__private::Ok(())) => {}
+                            $crate::__private::Poll::Ready($crate::__private::Err(__error)) => {
+                                return $crate::__private::Poll::Ready($crate::__private::Err(__error));
                             }
+                            $crate::__private::Poll::Pending => __done = false,
                         }
                     }
                 )+
@@ -213,13 +229,17 @@ macro_rules! try_join {
             }
             $crate::__private::Poll::Ready($crate::__private::Ok(( $(
                 {
-                    let ( $($s,)* __slot, .. ) = &mut __outs;
-                    __slot.take().expect("try_join!: polled after completion")
+                    let ( $($s,)* __fut, .. ) = &mut *__futs;
+                    // SAFETY: as above.
+                    let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
+                    match __fut.take_output() {
+                        $crate::__private::Some($crate::__private::Ok(__value)) => __value,
+                        _ => ::core::panic!("try_join!: polled after completion"),
+                    }
                 },
             )+ )))
         })
-        .await;
-        __joined
+        .await
     }};
 
     (@munch $start:tt ($($n:tt)*) [$($done:tt)*] $e:expr, $($rest:tt)*) => {

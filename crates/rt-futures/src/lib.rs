@@ -12,11 +12,14 @@
 //! task's locals. The crate depends on `rt-core` only for the cooperative
 //! budget, and on `rt-macros` for one hidden helper of `select!`.
 //!
-//! The macros are declarative and contain no `unsafe`. The futures they
-//! are given are pinned in place on the awaiting future's stack with
-//! `core::pin::pin!`, one pinned slot per future, and polled through those
-//! pins; none of them is moved or boxed. Outputs wait in `Option` slots
-//! beside the futures until the macro returns.
+//! The macros are declarative. Each keeps its futures *once*, in one tuple
+//! local to its expansion, and polls them where they lie (see "Pinning"
+//! below); none of them is moved or boxed. An output takes no room while
+//! the futures are pending: `join!` keeps each future and then its output in
+//! one `MaybeDone` slot, and `select!` carries the chosen output out of its
+//! poll as one nested `Choice` value. The `async` block around one of them
+//! is therefore exactly as large as it is around tokio's (tokio's tests
+//! assert those sizes; so do `tests/macros_{select,join,try_join}.rs`).
 //!
 //! - [`join!`] and [`try_join!`] poll every unfinished future on each poll,
 //!   starting one further along each time (so no future is always polled
@@ -34,6 +37,30 @@
 //!   swapped in before each poll and swapped out after it, by a guard, so a
 //!   panic restores the outer value too. The task may therefore move
 //!   between worker threads between polls.
+//!
+//! # Pinning
+//!
+//! The futures given to `select!`, `join!` and `try_join!` need not be
+//! `Unpin`, so they are polled through `Pin<&mut F>` made with
+//! `Pin::new_unchecked` on a field of the tuple, in the one `unsafe` block
+//! of each expansion (which lives in the user's crate; lints on the user's
+//! `unsafe` code do not apply to it, as to tokio's macros, and a crate
+//! with `#![forbid(unsafe_code)]` still uses them). What makes it sound:
+//!
+//! 1. The tuple is a local of the macro's block, built before the first
+//!    poll. The next statement shadows it with `&mut` to it, and that
+//!    reference is moved into the `poll_fn` closure: no code but the
+//!    closure can reach the tuple, and the closure never moves it or any
+//!    field out (it pins fields, polls them, and replaces a `MaybeDone`
+//!    with `Pin::set`, which drops the old value in place).
+//! 2. The tuple lives in the state of the future that awaits the macro
+//!    (an `async` block or fn), across the macro's one `.await`. That
+//!    future is pinned whenever it is polled, so the tuple stays at one
+//!    address from the first poll on, until it is dropped in place: when
+//!    the macro's block ends, or when the awaiting future is dropped
+//!    (cancellation) — never moved, never freed without its drop.
+//! 3. A `MaybeDone` is `#[repr(C)]`, so that reading its state never reads
+//!    the bytes of the future inside it (see `maybe_done.rs`).
 //!
 //! # Examples
 //!
@@ -62,6 +89,7 @@
 #![forbid(unsafe_code)]
 
 mod join;
+mod maybe_done;
 mod pin;
 mod rand;
 mod select;
@@ -80,7 +108,9 @@ pub mod __private {
 
     pub use rt_macros::__select_clean_pattern as select_clean_pattern;
 
+    pub use crate::maybe_done::MaybeDone;
     pub use crate::rand::random_below;
+    pub use crate::select::{Choice, Disabled};
 
     /// `select!`'s check of the cooperative budget before it polls any
     /// branch: `Pending` (the task deferred, as any budgeted resource
@@ -114,5 +144,31 @@ macro_rules! __rt_futures_replace {
 macro_rules! __rt_futures_count {
     ($($t:tt)*) => {
         (0usize $(+ $crate::__rt_futures_replace!($t 1usize))*)
+    };
+}
+
+/// Wraps its tokens (after the list) in one `Choice::Next(..)` per token of
+/// the list: `(_ _) x` becomes `Next(Next(x))`, in an expression or a
+/// pattern (`select!`'s branch `i` is `Next` `i` times around
+/// `Chosen(output)`). Peels eight tokens per recursion where it can, so a
+/// 64th branch costs 7 + 7 levels of macro recursion, not 63, on top of
+/// `select!`'s own one per branch (the default limit is 128). Not public
+/// API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __rt_futures_nest {
+    (() $($inner:tt)*) => {
+        $($inner)*
+    };
+    ((_ _ _ _ _ _ _ _ $($rest:tt)*) $($inner:tt)*) => {
+        $crate::__private::Choice::Next($crate::__private::Choice::Next(
+        $crate::__private::Choice::Next($crate::__private::Choice::Next(
+        $crate::__private::Choice::Next($crate::__private::Choice::Next(
+        $crate::__private::Choice::Next($crate::__private::Choice::Next(
+            $crate::__rt_futures_nest!(($($rest)*) $($inner)*)
+        ))))))))
+    };
+    ((_ $($rest:tt)*) $($inner:tt)*) => {
+        $crate::__private::Choice::Next($crate::__rt_futures_nest!(($($rest)*) $($inner)*))
     };
 }

@@ -5,28 +5,38 @@
 //! For `select! { p0 = f0, if c0 => h0, p1 = f1 => h1, else => e }`:
 //!
 //! 1. Every condition (`c0`; a branch without one has `true`) is evaluated,
-//!    in order; a false one disables its branch for this `select!`.
+//!    in order; a false one sets its branch's bit in the `disabled` mask
+//!    (a `u64`: at most 64 branches).
 //! 2. Every future expression (`f0`, `f1`) is evaluated, in order, disabled
-//!    branches' included, and pinned in place (after `IntoFuture`).
-//! 3. One `poll_fn` is awaited. Each poll first checks the cooperative
-//!    budget (spent: `Pending`, the task deferred, no branch polled, as a
-//!    budgeted resource does). It then polls each enabled branch once,
-//!    starting at a random branch and wrapping around (`biased;`: starting
-//!    at the first). A branch that completes is disabled; its output is
-//!    matched, by reference, against its pattern (binding modifiers
-//!    stripped by `rt-macros`' `__select_clean_pattern`): on a match the
-//!    output is moved into that branch's slot and the poll returns the
-//!    branch's index; on a mismatch polling goes on. If no branch is left
-//!    pending, the poll returns "none".
+//!    branches' included, into a tuple; then each is turned into a future
+//!    (`IntoFuture`) and moved into a second tuple, `futs`, where it stays
+//!    until it is dropped. Only `&mut futs` is kept (crate docs,
+//!    "Pinning").
+//! 3. One `poll_fn` is awaited; its closure owns `&mut futs` and the mask
+//!    (that is all the state the `select!` keeps while it waits). Each poll
+//!    first checks the cooperative budget (spent: `Pending`, the task
+//!    deferred, no branch polled, as a budgeted resource does). It then
+//!    polls each enabled branch once, in place, starting at a random branch
+//!    and wrapping around (`biased;`: starting at the first). A branch that
+//!    completes is disabled; its output is matched, by reference, against
+//!    its pattern (binding modifiers stripped by `rt-macros`'
+//!    `__select_clean_pattern`): on a match the poll returns the output
+//!    moved into a `Choice`, `Next(..Next(Chosen(output)))` with one
+//!    `Next` per earlier branch; on a mismatch polling goes on. If no branch
+//!    is left pending, the poll returns `Next` once per branch around
+//!    `Disabled`. The `Choice` is as large as the largest output (plus
+//!    tags), and exists only once the wait is over.
 //! 4. The futures are dropped (the block holding them ends).
-//! 5. Outside any closure or loop of the macro, the chosen branch's output
-//!    is taken from its slot and matched against its pattern, and the
-//!    handler runs; "none" runs `e` (without `else`: a panic).
+//! 5. Outside any closure or loop of the macro, the `Choice` is matched: arm
+//!    `i` is `Next` `i` times around `Chosen(p_i)` and runs handler `i`;
+//!    the all-`Next` arm runs `e` (without `else`: a panic).
 //!
 //! Branches are numbered by a list of `_` tokens, one per earlier branch,
 //! built while the input is normalised (one macro recursion per branch):
-//! the same list counts (the branch's index, `__rt_futures_count!`) and
-//! destructures the tuples of futures and of slots (`(_, _, fut, ..)`).
+//! the same list counts (the branch's index, `__rt_futures_count!`),
+//! destructures the tuples (`(_, _, fut, ..)`) and nests the `Choice`
+//! (`__rt_futures_nest!`, eight levels per recursion, so that 64 branches
+//! stay within the default recursion limit).
 
 /// Waits on several futures at once, in the current task, and runs the
 /// handler of the first branch whose future completes with a value that
@@ -125,27 +135,30 @@ macro_rules! select {
         $( ( $($s:tt)* ) [$p:pat] [$f:expr] [$c:expr] [$h:expr] )+
     ) => {{
         const __N: usize = $crate::__rt_futures_count!($($all)*);
-        // Step 1: the conditions.
-        let mut __disabled = [false; __N];
+        // Step 1: the conditions (bit `i` set: branch `i` is disabled).
+        let mut __disabled: u64 = 0;
         $(
             if !$c {
-                __disabled[$crate::__rt_futures_count!($($s)*)] = true;
+                __disabled |= 1u64 << $crate::__rt_futures_count!($($s)*);
             }
         )+
-        let mut __outs = ( $( $crate::__rt_futures_replace!([$($s)*] $crate::__private::None), )+ );
-        let __chosen: $crate::__private::Option<usize> = {
+        #[allow(unused_mut)] // needed only by a `ref mut` binding
+        let mut __output = {
             // Step 2: the futures, evaluated as written first (so that a
             // temporary they borrow lives as long as `let` makes it), then
-            // pinned in place.
+            // stored once, in one tuple, and polled where they lie.
             let __init = ( $( $f, )+ );
             let mut __futs = ( $(
-                $crate::__private::pin!($crate::__private::IntoFuture::into_future({
+                $crate::__private::IntoFuture::into_future({
                     let ( $($s,)* __f, .. ) = __init;
                     __f
-                })),
+                }),
             )+ );
+            // From here on the tuple is reached only through this
+            // reference, moved into the poll closure (crate docs, "Pinning").
+            let __futs = &mut __futs;
             // Step 3: choose.
-            let __chosen = $crate::__private::poll_fn(|__cx| {
+            $crate::__private::poll_fn(move |__cx| {
                 if $crate::__private::poll_budget_available(__cx).is_pending() {
                     return $crate::__private::Poll::Pending;
                 }
@@ -156,29 +169,35 @@ macro_rules! select {
                 for __pass in 0..2 {
                     $(
                         let __i = $crate::__rt_futures_count!($($s)*);
+                        let __bit = 1u64 << __i;
                         #[allow(unreachable_code)]
-                        if (__pass == 0) == (__i >= __start) && !__disabled[__i] {
+                        if (__pass == 0) == (__i >= __start) && __disabled & __bit == 0 {
                             '__branch: {
-                                let ( $($s,)* __fut, .. ) = &mut __futs;
+                                let ( $($s,)* __fut, .. ) = &mut *__futs;
+                                // SAFETY: the tuple is a local of the macro's
+                                // block, reached only through `__futs`, and
+                                // nothing moves it or its fields; it lives in
+                                // the awaiting future, which stays pinned
+                                // until it drops the tuple in place (module
+                                // docs, "Pinning").
+                                let __fut = unsafe { $crate::__private::Pin::new_unchecked(__fut) };
                                 // The `Pending` arm diverges, so an output
                                 // type nothing else names falls back as a
                                 // diverging one does (`poll_fn(|_| panic!())`
                                 // in a disabled branch).
-                                let __out = match $crate::__private::Future::poll(__fut.as_mut(), __cx) {
+                                let __out = match $crate::__private::Future::poll(__fut, __cx) {
                                     $crate::__private::Poll::Ready(__out) => __out,
                                     $crate::__private::Poll::Pending => {
                                         __pending = true;
                                         break '__branch;
                                     }
                                 };
-                                __disabled[__i] = true;
+                                __disabled |= __bit;
                                 match &__out {
                                     #[allow(unused_variables)]
                                     $crate::__private::select_clean_pattern!($p) => {
-                                        let ( $($s,)* __slot, .. ) = &mut __outs;
-                                        *__slot = $crate::__private::Some(__out);
                                         return $crate::__private::Poll::Ready(
-                                            $crate::__private::Some(__i),
+                                            $crate::__rt_futures_nest!(($($s)*) $crate::__private::Choice::Chosen(__out)),
                                         );
                                     }
                                     #[allow(unreachable_patterns)]
@@ -191,24 +210,24 @@ macro_rules! select {
                 if __pending {
                     $crate::__private::Poll::Pending
                 } else {
-                    $crate::__private::Poll::Ready($crate::__private::None)
+                    $crate::__private::Poll::Ready(
+                        $crate::__rt_futures_nest!(($($all)*) $crate::__private::Disabled),
+                    )
                 }
             })
-            .await;
-            __chosen
+            .await
             // Step 4: the futures drop here.
         };
         // Step 5: the handler, in the caller's code.
-        $(
-            if __chosen == $crate::__private::Some($crate::__rt_futures_count!($($s)*)) {
-                let ( $($s,)* __slot, .. ) = &mut __outs;
-                match __slot.take() {
-                    $crate::__private::Some($p) => $h,
-                    _ => ::core::unreachable!("select!: the chosen output no longer matches"),
-                }
-            } else
-        )+ {
-            $($else)*
+        match __output {
+            $(
+                $crate::__rt_futures_nest!(($($s)*) $crate::__private::Choice::Chosen($p)) => $h,
+            )+
+            $crate::__rt_futures_nest!(($($all)*) $crate::__private::Disabled) => {
+                $($else)*
+            }
+            #[allow(unreachable_patterns)]
+            _ => ::core::unreachable!("select!: the chosen output no longer matches"),
         }
     }};
 
@@ -264,3 +283,20 @@ macro_rules! select {
         $crate::select!(@parse [random] () [] $($branches)+)
     };
 }
+
+/// What `select!`'s poll returns: the chosen branch's output, nested as
+/// `Next(..(Next(Chosen(output))))` with one `Next` per branch before it,
+/// or `Next` once per branch around [`Disabled`] when no branch is left.
+/// One value as large as the largest output (plus tags), where one slot per
+/// branch would hold their sum. Not public API.
+#[derive(Debug)]
+pub enum Choice<T, Rest> {
+    /// This branch was chosen, with this output.
+    Chosen(T),
+    /// A later branch was chosen, or none.
+    Next(Rest),
+}
+
+/// The end of a [`Choice`] chain: every branch is disabled. Not public API.
+#[derive(Debug)]
+pub struct Disabled;
