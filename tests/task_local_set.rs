@@ -352,3 +352,47 @@ fn join_set_spawns_local_tasks_into_the_current_or_a_given_set() {
         assert_eq!(total, 12);
     });
 }
+
+#[test]
+fn a_spawn_under_enter_wakes_the_idle_set() {
+    watchdog(LIMIT, || {
+        let rt = runtime(1);
+        let mut local = LocalSet::new();
+        let _guard = local.enter();
+        let spawned = Rc::new(Cell::new(false));
+        let s = spawned.clone();
+        // The set runs out of work and waits; then, on this thread but
+        // outside the set's run loop, a task is spawned into it.
+        let (tx, rx) = rt::sync::oneshot::channel::<()>();
+        local.spawn_local(async move { rx.await.unwrap() });
+        rt.block_on(async {
+            rt::join!(&mut local, async {
+                rt::task::yield_now().await;
+                rt::task::spawn_local(async move {
+                    s.set(true);
+                    tx.send(()).unwrap();
+                });
+            });
+        });
+        assert!(spawned.get());
+    });
+}
+
+#[test]
+fn remote_wakes_are_not_starved_by_a_busy_local_queue() {
+    watchdog(LIMIT, || {
+        let rt = runtime(1);
+        let local = LocalSet::new();
+        // A task that is always ready again: the local queue never empties.
+        local.spawn_local(async {
+            loop {
+                rt::task::yield_now().await;
+            }
+        });
+        let slot = Arc::new(Mutex::new(None));
+        let woken = local.spawn_local(wait_for_wake(slot.clone()));
+        let waker_thread = wake_from_another_thread(slot);
+        local.block_on(&rt, woken).unwrap();
+        waker_thread.join().unwrap();
+    });
+}
