@@ -91,12 +91,18 @@ fn a_wake_from_another_thread_runs_the_local_task() {
             async move {
                 wait_for_wake(slot).await;
                 m.set(true);
+                thread::current().id()
             }
         });
         let waker_thread = wake_from_another_thread(slot);
-        local.block_on(&rt, task).unwrap();
+        let ran_on = local.block_on(&rt, task).unwrap();
         waker_thread.join().unwrap();
         assert!(marker.get());
+        assert_eq!(
+            ran_on,
+            thread::current().id(),
+            "polled on the waker's thread"
+        );
     });
 }
 
@@ -355,27 +361,25 @@ fn join_set_spawns_local_tasks_into_the_current_or_a_given_set() {
 
 #[test]
 fn a_spawn_under_enter_wakes_the_idle_set() {
-    watchdog(LIMIT, || {
-        let rt = runtime(1);
-        let mut local = LocalSet::new();
-        let _guard = local.enter();
-        let spawned = Rc::new(Cell::new(false));
-        let s = spawned.clone();
-        // The set runs out of work and waits; then, on this thread but
-        // outside the set's run loop, a task is spawned into it.
-        let (tx, rx) = rt::sync::oneshot::channel::<()>();
-        local.spawn_local(async move { rx.await.unwrap() });
-        rt.block_on(async {
-            rt::join!(&mut local, async {
-                rt::task::yield_now().await;
-                rt::task::spawn_local(async move {
-                    s.set(true);
-                    tx.send(()).unwrap();
-                });
-            });
-        });
-        assert!(spawned.get());
-    });
+    let local = LocalSet::new();
+    local.spawn_local(pending::<()>());
+    let mut local = pin!(local);
+    let (tx, rx) = mpsc::channel();
+    let waker = Waker::from(Arc::new(WakeCount(Mutex::new(tx))));
+    let mut cx = Context::from_waker(&waker);
+    // The set runs out of work and waits, its waker registered.
+    assert!(local.as_mut().poll(&mut cx).is_pending());
+    assert!(rx.try_recv().is_err(), "an idle set does not ask to run");
+    // On this thread but outside the set's run loop, a task is spawned
+    // into it: whatever polls the set must be told.
+    let ran = Rc::new(Cell::new(false));
+    let r = ran.clone();
+    let guard = local.enter();
+    rt::task::spawn_local(async move { r.set(true) });
+    drop(guard);
+    assert!(rx.try_recv().is_ok(), "the spawn woke the set's driver");
+    assert!(local.as_mut().poll(&mut cx).is_pending());
+    assert!(ran.get());
 }
 
 #[test]
