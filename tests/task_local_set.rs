@@ -234,13 +234,18 @@ fn spawn_local_targets_the_entered_and_the_innermost_running_set() {
             assert_eq!(entered.await.unwrap(), "entered");
             let inner = LocalSet::new();
             let left_in_inner = inner
-                .run_until(async { rt::task::spawn_local(pending::<()>()) })
+                .run_until(async {
+                    let handle = rt::task::spawn_local(pending::<()>());
+                    rt::task::yield_now().await; // the inner set polls it once
+                    Some(handle) // boxed in an Option: returned, not awaited
+                })
                 .await;
             // Back in the outer set: spawns go to it again.
             assert_eq!(rt::task::spawn_local(async { 2 }).await.unwrap(), 2);
             // The pending task was the inner set's: dropping that set
             // cancels it (it would not be, had it gone to the outer set).
             drop(inner);
+            let left_in_inner = left_in_inner.unwrap();
             assert!(left_in_inner.await.unwrap_err().is_cancelled());
         });
     });

@@ -354,7 +354,7 @@ impl LocalSet {
                 .as_mut()
                 .and_then(VecDeque::pop_front)
         };
-        if tick % REMOTE_FIRST_INTERVAL == 0 {
+        if tick.is_multiple_of(REMOTE_FIRST_INTERVAL) {
             remote().or_else(local)
         } else {
             local().or_else(remote)
