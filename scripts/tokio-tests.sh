@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tokio's own tests for the modules rt mirrors (sync, select!/join!/try_join!/
+# tokio's own tests for the modules rt mirrors (sync, LocalSet, select!/join!/try_join!/
 # pin!, task_local!), built against rt as an external check of the API.
 #
 # Nothing of tokio's is kept in this repository: every run takes the test
@@ -49,6 +49,7 @@ else
     FILES=()
     for f in "$TOKIO_DIR"/tests/sync_*.rs; do FILES+=("$(basename "$f")"); done
     FILES+=(macros_select.rs macros_join.rs macros_try_join.rs macros_pin.rs task_local.rs)
+    FILES+=(task_local_set.rs rt_local.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------

@@ -17,7 +17,7 @@ use parking_lot::Mutex;
 use rt_core::coop;
 use rt_task::{JoinError, JoinHandle};
 
-use crate::Handle;
+use crate::{Handle, LocalSet};
 
 /// A collection of spawned tasks, awaited in the order they finish.
 /// Dropping the set aborts every task still in it.
@@ -68,7 +68,7 @@ impl Drop for DoneGuard {
     }
 }
 
-impl<T: Send + 'static> JoinSet<T> {
+impl<T: 'static> JoinSet<T> {
     /// An empty set.
     ///
     /// # Examples
@@ -152,6 +152,7 @@ impl<T: Send + 'static> JoinSet<T> {
     pub fn spawn<F>(&mut self, future: F) -> rt_task::AbortHandle
     where
         F: Future<Output = T> + Send + 'static,
+        T: Send,
     {
         self.spawn_on(future, &Handle::current())
     }
@@ -174,19 +175,97 @@ impl<T: Send + 'static> JoinSet<T> {
     pub fn spawn_on<F>(&mut self, future: F, handle: &Handle) -> rt_task::AbortHandle
     where
         F: Future<Output = T> + Send + 'static,
+        T: Send,
     {
+        let future = self.track(future);
+        self.insert(handle.spawn(future))
+    }
+
+    /// Spawns a `!Send` `future` into the current [`LocalSet`] (see
+    /// [`spawn_local`](crate::spawn_local)) and adds it to the set; returns
+    /// a handle that aborts that one task.
+    ///
+    /// # Panics
+    /// Outside a `LocalSet`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use rt::task::{JoinSet, LocalSet};
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// let local = LocalSet::new();
+    /// let total = local.block_on(&rt, async {
+    ///     let mut set = JoinSet::new();
+    ///     for i in 1..=3 {
+    ///         let i = Rc::new(i); // not Send
+    ///         set.spawn_local(async move { *i });
+    ///     }
+    ///     let mut total = 0;
+    ///     while let Some(out) = set.join_next().await {
+    ///         total += out.unwrap();
+    ///     }
+    ///     total
+    /// });
+    /// assert_eq!(total, 6);
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_local<F>(&mut self, future: F) -> rt_task::AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+    {
+        let future = self.track(future);
+        self.insert(crate::spawn_local(future))
+    }
+
+    /// Spawns a `!Send` `future` into `local` (see
+    /// [`LocalSet::spawn_local`]) and adds it to the set; the task runs
+    /// when `local` is driven.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use rt::task::{JoinSet, LocalSet};
+    ///
+    /// let rt = rt::Runtime::new()?;
+    /// let local = LocalSet::new();
+    /// let mut set = JoinSet::new();
+    /// let word = Rc::new("local"); // not Send
+    /// set.spawn_local_on(async move { word.len() }, &local);
+    /// let out = local.block_on(&rt, set.join_next());
+    /// assert_eq!(out.unwrap()?, 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn spawn_local_on<F>(&mut self, future: F, local: &LocalSet) -> rt_task::AbortHandle
+    where
+        F: Future<Output = T> + 'static,
+    {
+        let future = self.track(future);
+        self.insert(local.spawn_local(future))
+    }
+
+    /// `future`, wrapped with the guard that reports its end to this set
+    /// under the next key (see the module docs).
+    fn track<F: Future<Output = T>>(&mut self, future: F) -> impl Future<Output = T> + use<F, T> {
         let key = self.next_key;
         self.next_key += 1;
         let guard = DoneGuard {
             ready: self.ready.clone(),
             key,
         };
-        let handle = handle.spawn(async move {
+        async move {
             let _guard = guard;
             future.await
-        });
+        }
+    }
+
+    /// Adds the handle of the task `track` wrapped last.
+    fn insert(&mut self, handle: JoinHandle<T>) -> rt_task::AbortHandle {
         let abort = handle.abort_handle();
-        self.handles.insert(key, handle);
+        self.handles.insert(self.next_key - 1, handle);
         abort
     }
 
@@ -381,7 +460,7 @@ impl<T: Send + 'static> JoinSet<T> {
     }
 }
 
-impl<T: Send + 'static> Default for JoinSet<T> {
+impl<T: 'static> Default for JoinSet<T> {
     fn default() -> Self {
         JoinSet::new()
     }

@@ -49,8 +49,8 @@ impl<T> JoinHandle<T> {
     /// The handle of `cell`, holding a count of its own.
     pub(crate) fn new<F, S>(cell: &Arc<Cell<F, S>>) -> JoinHandle<T>
     where
-        F: Future<Output = T> + Send + 'static,
-        T: Send + 'static,
+        F: Future<Output = T> + 'static,
+        T: 'static,
         S: Schedule,
     {
         JoinHandle {

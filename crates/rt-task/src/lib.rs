@@ -33,6 +33,16 @@
 //!
 //! Whichever holder releases the last count frees the cell.
 //!
+//! **Local tasks.** A future that is not `Send` (`LocalSet`'s, in
+//! `rt-pool`) gets the same cell through the `unsafe`
+//! [`OwnedTasks::bind_local`]. Its handles stay `Send` — a waker or an
+//! `AbortHandle` used on another thread only queues the task — so the
+//! types no longer keep the future on one thread; the caller does, by
+//! running and shutting down the task only on the thread that owns its
+//! scheduler, and by giving up the owner list's counts there. The list's
+//! count is what makes a count released elsewhere never the last one of a
+//! future still in the cell.
+//!
 //! **Hand-offs keep their own reference.** A wake that queues the task
 //! gives the queue a *new* reference and keeps the one it was called with
 //! until `Schedule::schedule` has returned: the scheduler may run the task

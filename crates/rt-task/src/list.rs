@@ -56,6 +56,49 @@ impl OwnedTasks {
         F::Output: Send + 'static,
         S: Schedule,
     {
+        self.bind_inner(future, scheduler)
+    }
+
+    /// [`bind`](OwnedTasks::bind) for a future (and output) that need not
+    /// be `Send`: `LocalSet`'s tasks. The task's handles are still `Send`
+    /// (a waker or an `AbortHandle` may be used on any thread: they only
+    /// queue the task through `scheduler`), so nothing in the types stops
+    /// another thread from running it; the caller does.
+    ///
+    /// # Safety
+    /// The future is polled and dropped, and its output made, only on the
+    /// thread that owns the scheduler (the *owner*):
+    /// - this call is made on the owner (the future is there already, and
+    ///   the returned handle stays there if the output is not `Send`);
+    /// - every `Task` of this task — the one returned and each one
+    ///   `scheduler` receives through [`Schedule::schedule`] — is run or
+    ///   shut down only on the owner (it may be queued, moved and dropped
+    ///   anywhere: without `run` or `shutdown` it touches no future);
+    /// - this list's last reference to the task is given up on the owner:
+    ///   `close_and_shutdown_all` is called there before the list is
+    ///   dropped (or the list is dropped there), so no other thread's
+    ///   waker can be the future's last owner.
+    pub unsafe fn bind_local<F, S>(
+        &self,
+        future: F,
+        scheduler: S,
+    ) -> (Option<Task>, JoinHandle<F::Output>)
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+        S: Schedule,
+    {
+        self.bind_inner(future, scheduler)
+    }
+
+    /// `bind`'s body, with no `Send` bound: the public callers choose which
+    /// promise (`Send`, or `bind_local`'s contract) makes it sound.
+    fn bind_inner<F, S>(&self, future: F, scheduler: S) -> (Option<Task>, JoinHandle<F::Output>)
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+        S: Schedule,
+    {
         let id = Id::next();
         let cell = Cell::new(future, scheduler, id);
         let handle = JoinHandle::new(&cell);

@@ -67,11 +67,18 @@ pub(crate) struct TaskRef {
     ptr: NonNull<Header>,
 }
 
-// SAFETY: a `TaskRef` is only made from an `Arc<Cell<F, S>>` with
-// `F: Send`, `F::Output: Send` and `S: Schedule` (so `Send + Sync`), which
-// makes the cell `Send + Sync` (see the `Sync` impl on `Cell`); every
-// operation through it is one of the vtable's, each of which is safe to
-// call from any thread (the stage is guarded by the state word).
+// SAFETY: a `TaskRef` is made from an `Arc<Cell<F, S>>` with
+// `S: Schedule` (so `Send + Sync`) and either `F: Send`, `F::Output: Send`
+// (the safe constructors: the cell is then `Send + Sync`, see the `Sync`
+// impl on `Cell`), or a future that is not `Send`, through
+// `OwnedTasks::bind_local`, whose caller promises that every operation
+// that polls or drops the future or produces the output (`run`,
+// `shutdown`, the owner list's last release) happens on the one thread
+// that owns the scheduler. What may happen on any thread — adding and
+// releasing counts while the owner list still holds one, `wake`
+// (`to_notified` and `Schedule::schedule`), `abort` (`to_cancelled` and
+// `schedule`), reading the header — touches only atomics and the
+// `Send + Sync` scheduler, never the stage (guarded by the state word).
 unsafe impl Send for TaskRef {}
 // SAFETY: as for `Send`: `&TaskRef` only reads the header (atomics) and
 // calls the vtable's borrowing operations, all thread-safe.
@@ -81,8 +88,8 @@ impl TaskRef {
     /// Turn one count of `cell` into a `TaskRef`.
     pub(crate) fn new<F, S>(cell: Arc<Cell<F, S>>) -> TaskRef
     where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
+        F: Future + 'static,
+        F::Output: 'static,
         S: Schedule,
     {
         let ptr = Arc::into_raw(cell).cast_mut().cast::<Header>();
@@ -212,8 +219,8 @@ unsafe impl<F: Future + Send, S: Sync> Sync for Cell<F, S> where F::Output: Send
 
 impl<F, S> Cell<F, S>
 where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
+    F: Future + 'static,
+    F::Output: 'static,
     S: Schedule,
 {
     const VTABLE: Vtable = Vtable {

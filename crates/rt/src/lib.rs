@@ -276,6 +276,7 @@ pub mod task {
     pub use rt_pool::{
         spawn, spawn_blocking, yield_now, AbortHandle, Id, JoinError, JoinHandle, JoinSet, YieldNow,
     };
+    pub use rt_pool::{spawn_local, LocalEnterGuard, LocalSet};
 
     /// Task-related futures: [`TaskLocalFuture`](futures::TaskLocalFuture),
     /// returned by [`LocalKey::scope`](LocalKey::scope).
