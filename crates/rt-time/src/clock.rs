@@ -53,6 +53,8 @@ pub(crate) struct Clock {
 
 #[derive(Debug)]
 struct Inner {
+    /// The timer driver's tick 0 (see `pause`).
+    origin: std::time::Instant,
     base: std::time::Instant,
     /// When the clock last started running; `None` while paused.
     unfrozen: Option<std::time::Instant>,
@@ -62,6 +64,7 @@ impl Clock {
     pub(crate) fn new(origin: std::time::Instant) -> Clock {
         Clock {
             inner: Mutex::new(Inner {
+                origin,
                 base: origin,
                 unfrozen: Some(origin),
             }),
@@ -95,7 +98,14 @@ impl Clock {
         let Some(unfrozen) = inner.unfrozen.take() else {
             return Err("rt::time::pause: time is already paused");
         };
-        inner.base += unfrozen.elapsed();
+        // Frozen on a tick (a whole millisecond since the driver's tick 0),
+        // a jump forward of under 1 ms: then a deadline a whole number of
+        // milliseconds away falls on a tick too, and `advance` by that much
+        // fires it (deadlines round up to ticks).
+        let since = (inner.base + unfrozen.elapsed()).saturating_duration_since(inner.origin);
+        let ms = since.as_millis() + u128::from(!since.subsec_nanos().is_multiple_of(1_000_000));
+        let ms = u64::try_from(ms).unwrap_or(u64::MAX);
+        inner.base = inner.origin + Duration::from_millis(ms);
         // Release: pairs with the Acquire loads in `now` and `is_paused`.
         ANY_PAUSED.store(true, Release);
         self.paused.store(true, Release);
@@ -266,7 +276,7 @@ pub fn resume() {
 ///
 /// # Panics
 ///
-/// If time is not paused, or if called outside a runtime.
+/// When first polled: if time is not paused, or outside a runtime.
 ///
 /// # Examples
 ///
@@ -282,15 +292,14 @@ pub fn resume() {
 /// # });
 /// # std::io::Result::Ok(())
 /// ```
-#[track_caller]
-pub fn advance(duration: Duration) -> impl std::future::Future<Output = ()> {
+pub async fn advance(duration: Duration) {
     let timers = current();
     if let Err(msg) = timers.clock.advance(duration) {
         panic!("{msg}");
     }
     // The driver fires what is now due on its next turn.
     timers.unpark();
-    YieldOnce(false)
+    YieldOnce(false).await;
 }
 
 /// Returns `Pending` once (waking itself), so the runtime turns its
@@ -372,5 +381,99 @@ impl Timers {
             let _ = self.clock.advance(at - now);
         }
         true
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    use std::sync::Arc;
+    use std::task::Waker;
+    use std::time::Duration;
+
+    use super::super::timers::Armed;
+    use crate::Timers;
+
+    /// A driver that counts its `unpark` calls.
+    fn counted() -> (Timers, Arc<AtomicUsize>) {
+        let unparks = Arc::new(AtomicUsize::new(0));
+        let count = unparks.clone();
+        // Relaxed: read by this thread only, after the calls.
+        let timers = Timers::new(move || {
+            count.fetch_add(1, Relaxed);
+        });
+        (timers, unparks)
+    }
+
+    #[test]
+    fn paused_clock_stands_still_on_a_tick_and_moves_by_advance() {
+        let (timers, _) = counted();
+        std::thread::sleep(Duration::from_micros(1500));
+        timers.pause_clock();
+        let frozen = timers.now();
+        // On a whole millisecond since tick 0, at or after the system clock.
+        assert_eq!(
+            frozen
+                .duration_since(timers.instant_of(0).unwrap())
+                .subsec_nanos()
+                % 1_000_000,
+            0
+        );
+        std::thread::sleep(Duration::from_millis(3));
+        assert_eq!(timers.now(), frozen);
+        timers.clock.advance(Duration::from_secs(7)).unwrap();
+        assert_eq!(timers.now() - frozen, Duration::from_secs(7));
+        timers.clock.resume().unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(timers.now() - frozen >= Duration::from_secs(7) + Duration::from_millis(2));
+    }
+
+    #[test]
+    fn misuse_is_refused() {
+        let (timers, _) = counted();
+        assert!(timers.clock.resume().is_err());
+        assert!(timers.clock.advance(Duration::from_secs(1)).is_err());
+        timers.pause_clock();
+        assert!(timers.clock.pause().is_err());
+        assert!(timers.clock.advance(Duration::MAX).is_err());
+    }
+
+    #[test]
+    fn auto_advance_jumps_to_the_next_timer_unless_held() {
+        let (timers, unparks) = counted();
+        let tick = timers.tick_of(timers.now()) + 60_000;
+        assert!(matches!(
+            timers.arm(tick, Waker::noop().clone()),
+            Armed::Pending { .. }
+        ));
+        assert!(!timers.auto_advance(), "running clocks never jump");
+        timers.pause_clock();
+        timers.hold_auto_advance();
+        timers.hold_auto_advance();
+        assert!(!timers.auto_advance(), "held");
+        let before = unparks.load(Relaxed);
+        timers.release_auto_advance();
+        assert_eq!(unparks.load(Relaxed), before, "still held once");
+        timers.release_auto_advance();
+        assert_eq!(
+            unparks.load(Relaxed),
+            before + 1,
+            "the last release unparks"
+        );
+        // Each jump reaches the start of the next busy slot of the wheel,
+        // and cascading moves the timer down a level: at most one jump per
+        // level, never past the deadline.
+        let mut jumps = 0;
+        loop {
+            assert!(timers.auto_advance());
+            jumps += 1;
+            assert!(timers.now() <= timers.instant_of(tick).unwrap());
+            if timers.process_and_wake() == 1 {
+                break;
+            }
+            assert!(jumps < 6, "{jumps} jumps");
+        }
+        assert_eq!(timers.now(), timers.instant_of(tick).unwrap());
+        assert!(!timers.auto_advance(), "no timer left");
     }
 }
