@@ -9,6 +9,9 @@
 //! Until rt has a current-thread runtime, pausing needs a multi-thread
 //! runtime with one worker (the thread that parks in the drivers).
 
+mod support;
+
+use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
@@ -31,6 +34,12 @@ fn paused() -> Runtime {
         .unwrap()
 }
 
+/// Runs `body` on a paused runtime, failing instead of hanging (a broken
+/// auto-advance waits for an hour-long timer in real time).
+fn on_paused<F: Future<Output = ()> + 'static>(body: fn() -> F) {
+    support::watchdog(Duration::from_secs(60), move || paused().block_on(body()));
+}
+
 /// Yields (on the `block_on` thread, which keeps its hold on auto-advance
 /// since it never blocks) until `done`, for at most `AT_ONCE` of real time.
 async fn spin_until(mut done: impl FnMut() -> bool) -> bool {
@@ -47,7 +56,7 @@ async fn spin_until(mut done: impl FnMut() -> bool) -> bool {
 
 #[test]
 fn an_hour_long_sleep_completes_at_once() {
-    paused().block_on(async {
+    on_paused(|| async {
         let real = std::time::Instant::now();
         let start = Instant::now();
         sleep(HOUR).await;
@@ -77,7 +86,7 @@ async fn the_test_attribute_starts_paused() {
 
 #[test]
 fn advance_fires_exactly_the_timers_it_passes() {
-    paused().block_on(async {
+    on_paused(|| async {
         let armed = Arc::new(AtomicUsize::new(0));
         let fired = Arc::new(Mutex::new(Vec::new()));
         let start = Instant::now();
@@ -118,7 +127,7 @@ fn advance_fires_exactly_the_timers_it_passes() {
 
 #[test]
 fn auto_advance_fires_timers_in_deadline_order() {
-    paused().block_on(async {
+    on_paused(|| async {
         let order = Arc::new(Mutex::new(Vec::new()));
         let start = Instant::now();
         let tasks: Vec<_> = [300u64, 100, 3_600_000, 200, 100_000]
@@ -145,7 +154,7 @@ fn auto_advance_fires_timers_in_deadline_order() {
 
 #[test]
 fn a_running_blocking_job_holds_auto_advance_off() {
-    paused().block_on(async {
+    on_paused(|| async {
         let start = Instant::now();
         let woke = rt::spawn(async move {
             sleep(HOUR).await;
@@ -169,7 +178,7 @@ fn a_running_blocking_job_holds_auto_advance_off() {
 
 #[test]
 fn resume_runs_on_from_the_advanced_clock() {
-    paused().block_on(async {
+    on_paused(|| async {
         let start = Instant::now();
         advance(HOUR).await;
         resume();
