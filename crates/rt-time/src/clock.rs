@@ -269,8 +269,8 @@ pub fn resume() {
 
 /// Moves paused time forward by `duration` at once.
 ///
-/// Every timer due by the new clock reading fires (in no set order among
-/// themselves); this does not wait for the tasks they wake to run. To let
+/// Every timer due by the new clock reading fires before this returns (its
+/// task is woken); this does not wait for the tasks woken to run. To let
 /// a task run to its next timer instead, sleep and let auto-advance move
 /// the clock.
 ///
@@ -297,7 +297,11 @@ pub async fn advance(duration: Duration) {
     if let Err(msg) = timers.clock.advance(duration) {
         panic!("{msg}");
     }
-    // The driver fires what is now due on its next turn.
+    // What is now due fires here, before this returns, as the driver's
+    // holder would on its next turn (the wheel's locks make that safe from
+    // any thread; the holder then finds those timers gone). The holder is
+    // told too, so that it waits for the right timer next.
+    timers.process_and_wake();
     timers.unpark();
     YieldOnce(false).await;
 }

@@ -79,7 +79,9 @@
 //! [`Timers`]. Any thread arms, moves, re-wakers and cancels timers; the
 //! owner (the thread blocking for the runtime: in `rt-pool`, the worker
 //! that holds the reactor) calls `Timers::next_timeout` before it blocks and
-//! `Timers::process` after. Critical sections touch a few words (a whole
+//! `Timers::process` after. (So does [`advance`] on paused time, from the
+//! thread that advances: `process` takes each wheel's lock, and a second
+//! caller finds the due timers gone.) Critical sections touch a few words (a whole
 //! slot's list for `process`); wakers are never woken, cloned or dropped
 //! under the lock — `process` moves them into the owner's vector, which the
 //! owner wakes after releasing its locks. The owner-notification rule:
