@@ -125,6 +125,34 @@ fn advance_fires_exactly_the_timers_it_passes() {
     });
 }
 
+/// Counts its wakes.
+struct Flag(AtomicUsize);
+
+impl std::task::Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, SeqCst);
+    }
+}
+
+#[test]
+fn advance_wakes_what_it_passes_before_it_returns() {
+    on_paused(|| async {
+        let flag = Arc::new(Flag(AtomicUsize::new(0)));
+        let waker = std::task::Waker::from(flag.clone());
+        let mut cx = std::task::Context::from_waker(&waker);
+        let mut nap = std::pin::pin!(sleep(Duration::from_millis(1)));
+        assert!(nap.as_mut().poll(&mut cx).is_pending());
+        // Sub-tick steps: nothing until the whole millisecond has passed.
+        for _ in 0..3 {
+            advance(Duration::from_micros(250)).await;
+            assert_eq!(flag.0.load(SeqCst), 0);
+        }
+        advance(Duration::from_micros(250)).await;
+        assert_eq!(flag.0.load(SeqCst), 1, "not woken by advance");
+        assert!(nap.as_mut().poll(&mut cx).is_ready());
+    });
+}
+
 #[test]
 fn auto_advance_fires_timers_in_deadline_order() {
     on_paused(|| async {
