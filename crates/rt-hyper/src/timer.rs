@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 /// // hyper moves a deadline with `reset`: an hour becomes 10 ms.
 /// let mut nap = Timer.sleep(Duration::from_secs(3600));
 /// let deadline = Instant::now() + Duration::from_millis(10);
-/// Timer.reset(&mut nap, deadline);
+/// Timer.reset(&mut nap, deadline.into_std()); // hyper speaks std's Instant
 /// nap.await;
 /// assert!(Instant::now() >= deadline);
 /// # });
