@@ -175,6 +175,8 @@ impl Parker {
 
     /// Whether a token is waiting: the next `park` returns at once.
     pub(crate) fn is_notified(&self) -> bool {
+        // SeqCst: ordered with `unpark`'s swap, like every access here;
+        // `block_on` reads it after its own SeqCst store (see there).
         self.state.load(SeqCst) == NOTIFIED
     }
 
