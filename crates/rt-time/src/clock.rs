@@ -7,9 +7,10 @@
 //! while running and `base` while paused: `pause` folds the time run since
 //! `unfrozen` into `base` and clears `unfrozen`; `resume` sets `unfrozen`
 //! to the system's now; `advance` adds to `base`. A clock never paused has
-//! `base == unfrozen`, so it reads the system clock, and [`now`] skips the
-//! lock (and the thread-local) while no clock in the process has ever been
-//! paused (`ANY_PAUSED`).
+//! `base == unfrozen`, so it reads the system clock: `Clock::now` skips the
+//! lock until its clock is first paused (`ever_paused`), and [`now`] skips
+//! the thread-local too while no clock in the process has ever been paused
+//! (`ANY_PAUSED`).
 //!
 //! **Auto-advance.** When the runtime is idle and time is paused, the
 //! thread parked in the drivers moves the clock to the next timer's
@@ -44,6 +45,8 @@ pub(crate) struct Clock {
     /// Mirrors `inner.unfrozen.is_none()`, written under the lock, read
     /// without it by the driver on every park.
     paused: AtomicBool,
+    /// Set by the first `pause`: until then this clock is the system's.
+    ever_paused: AtomicBool,
     /// Holds on auto-advance (see "Auto-advance").
     holds: AtomicUsize,
     /// Whether this runtime may pause at all (its flavor; set by the
@@ -69,15 +72,16 @@ impl Clock {
                 unfrozen: Some(origin),
             }),
             paused: AtomicBool::new(false),
+            ever_paused: AtomicBool::new(false),
             holds: AtomicUsize::new(0),
             pause_allowed: AtomicBool::new(true),
         }
     }
 
     pub(crate) fn now(&self) -> std::time::Instant {
-        if !ANY_PAUSED.load(Acquire) {
-            // Acquire: pairs with the Release store in `pause`; before any
-            // pause, every clock reads the system's.
+        if !self.ever_paused.load(Acquire) {
+            // Acquire: pairs with the Release store in `pause`; a clock
+            // never paused reads the system's.
             return std::time::Instant::now();
         }
         let inner = self.inner.lock();
@@ -106,8 +110,10 @@ impl Clock {
         let ms = since.as_millis() + u128::from(!since.subsec_nanos().is_multiple_of(1_000_000));
         let ms = u64::try_from(ms).unwrap_or(u64::MAX);
         inner.base = inner.origin + Duration::from_millis(ms);
-        // Release: pairs with the Acquire loads in `now` and `is_paused`.
+        // Release: pairs with the Acquire loads in `now` (both) and
+        // `is_paused`.
         ANY_PAUSED.store(true, Release);
+        self.ever_paused.store(true, Release);
         self.paused.store(true, Release);
         Ok(())
     }
