@@ -307,8 +307,12 @@ macro_rules! assert_elapsed {
 }
 RS
 
-# tokio -> rt in one file (tokio_test, tokio_stream are left alone).
-port() { sed -E 's/\btokio::/rt::/g; s/\buse tokio;/use rt;/g' "$1" >"$2"; }
+# tokio -> rt in one file (tokio_test, tokio_stream are left alone). rand
+# 0.10 (the one cached) moved `random_range` from `Rng` to `RngExt`.
+port() {
+    sed -E 's/\btokio::/rt::/g; s/\buse tokio;/use rt;/g;
+        s/use rand::\{rngs::StdRng, Rng\};/use rand::{rngs::StdRng, RngExt};/' "$1" >"$2"
+}
 
 if [[ -d $TOKIO_DIR/tests/support ]]; then
     mkdir -p "$OUT/pkg/tests/support"
