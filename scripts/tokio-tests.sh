@@ -50,6 +50,7 @@ else
     for f in "$TOKIO_DIR"/tests/sync_*.rs; do FILES+=("$(basename "$f")"); done
     FILES+=(macros_select.rs macros_join.rs macros_try_join.rs macros_pin.rs task_local.rs)
     FILES+=(task_local_set.rs rt_local.rs)
+    FILES+=(time_pause.rs time_sleep.rs time_timeout.rs time_interval.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
@@ -261,10 +262,28 @@ macro_rules! assert_ready_err {
     ($e:expr) => { $crate::assert_err!($crate::assert_ready!($e)) };
     ($e:expr, $($msg:tt)+) => { $crate::assert_err!($crate::assert_ready!($e, $($msg)+), $($msg)+) };
 }
+
+/// `$start.elapsed()` is `$dur`, give or take the timer wheel's 1 ms tick
+/// (for paused time, where the clock only moves to deadlines).
+#[macro_export]
+macro_rules! assert_elapsed {
+    ($start:expr, $dur:expr) => {{
+        let took = $start.elapsed();
+        let want: ::std::time::Duration = $dur;
+        assert!(
+            took >= want && took <= want + ::std::time::Duration::from_millis(1),
+            "elapsed {:?}, expected {:?} (to 1 ms)", took, want
+        );
+    }};
+}
 RS
 
-# tokio -> rt in one file (tokio_test, tokio_stream are left alone).
-port() { sed -E 's/\btokio::/rt::/g; s/\buse tokio;/use rt;/g' "$1" >"$2"; }
+# tokio -> rt in one file (tokio_test, tokio_stream are left alone). rand
+# 0.10 (the one cached) moved `random_range` from `Rng` to `RngExt`.
+port() {
+    sed -E 's/\btokio::/rt::/g; s/\buse tokio;/use rt;/g;
+        s/use rand::\{rngs::StdRng, Rng\};/use rand::{rngs::StdRng, RngExt};/' "$1" >"$2"
+}
 
 if [[ -d $TOKIO_DIR/tests/support ]]; then
     mkdir -p "$OUT/pkg/tests/support"

@@ -142,7 +142,7 @@ fn one_round(rt: &Runtime, placement: Placement, server: SocketAddr, round: usiz
         let armed = armed.clone();
         rt.spawn(async move {
             armed.fetch_add(1, SeqCst);
-            rt::time::sleep_until(timer_deadline).await;
+            rt::time::sleep_until(timer_deadline.into()).await;
             Instant::now()
         })
     };

@@ -9,9 +9,10 @@
 
 mod io_support;
 
+use rt::time::Instant;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use io_support::{echo, runtime, tcp_pair, watchdog, Canary, Percentiles};
 use rt::io::{AsyncReadExt, AsyncWriteExt};

@@ -7,8 +7,9 @@
 
 mod io_support;
 
+use rt::time::Instant;
 use std::io::ErrorKind;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use io_support::{runtime, serial, tcp_pair, watchdog, Canary};
 use rt::io::{AsyncReadExt, AsyncWriteExt};

@@ -9,9 +9,10 @@
 
 mod io_support;
 
+use rt::time::Instant;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use io_support::{runtime, serial, watchdog, Canary, Percentiles, Rng};
 use rt::time::{interval, sleep_until};

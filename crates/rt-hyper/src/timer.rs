@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 /// // hyper moves a deadline with `reset`: an hour becomes 10 ms.
 /// let mut nap = Timer.sleep(Duration::from_secs(3600));
 /// let deadline = Instant::now() + Duration::from_millis(10);
-/// Timer.reset(&mut nap, deadline);
+/// Timer.reset(&mut nap, deadline.into_std()); // hyper speaks std's Instant
 /// nap.await;
 /// assert!(Instant::now() >= deadline);
 /// # });
@@ -61,13 +61,13 @@ impl hyper::rt::Timer for Timer {
 
     #[track_caller]
     fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn hyper::rt::Sleep>> {
-        Box::pin(Sleep(rt_time::sleep_until(deadline)))
+        Box::pin(Sleep(rt_time::sleep_until(deadline.into())))
     }
 
     fn reset(&self, sleep: &mut Pin<Box<dyn hyper::rt::Sleep>>, new_deadline: Instant) {
         match sleep.as_mut().downcast_mut_pin::<Sleep>() {
             // Ours: move the timer in place, no allocation.
-            Some(ours) => Pin::new(&mut ours.get_mut().0).reset(new_deadline),
+            Some(ours) => Pin::new(&mut ours.get_mut().0).reset(new_deadline.into()),
             // Another timer's sleep: replace it.
             None => *sleep = self.sleep_until(new_deadline),
         }

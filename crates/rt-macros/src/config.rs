@@ -4,7 +4,8 @@
 //!
 //! - `worker_threads = N`, `N` a positive integer literal;
 //! - `flavor = "multi_thread"` (the default) or `flavor = "current_thread"`,
-//!   the latter meaning one worker thread and excluding `worker_threads`.
+//!   the latter meaning one worker thread and excluding `worker_threads`;
+//! - `start_paused = true` or `false`: `Builder::start_paused`.
 //!
 //! Every misuse becomes a `syn::Error` spanned on the offending tokens; all
 //! of them are reported together, not only the first.
@@ -21,6 +22,9 @@ pub(crate) struct Config {
     /// The literal to pass to `Builder::worker_threads`, spanned on the
     /// user's tokens; `None` keeps the builder's default.
     pub(crate) worker_threads: Option<Literal>,
+    /// `start_paused = b`, to pass to `Builder::start_paused`, with the
+    /// span of the user's literal.
+    pub(crate) start_paused: Option<(bool, Span)>,
 }
 
 /// Parses the attribute's arguments (the tokens inside the parentheses).
@@ -30,6 +34,7 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Config> {
     let mut errors = Errors::default();
     let mut worker_threads: Option<(Span, Literal)> = None;
     let mut flavor: Option<(Span, Flavor)> = None;
+    let mut start_paused: Option<(bool, Span)> = None;
 
     for meta in metas {
         let MetaNameValue { path, value, .. } = match meta {
@@ -61,6 +66,22 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Config> {
                 Ok(f) => flavor = Some((path.span(), f)),
                 Err(e) => errors.push(e),
             }
+        } else if path.is_ident("start_paused") {
+            if start_paused.is_some() {
+                errors.push(syn::Error::new_spanned(
+                    &path,
+                    "duplicate `start_paused` argument",
+                ));
+            }
+            match &value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Bool(b), ..
+                }) => start_paused = Some((b.value, b.span())),
+                other => errors.push(syn::Error::new_spanned(
+                    other,
+                    "`start_paused` expects `true` or `false`",
+                )),
+            }
         } else {
             errors.push(unknown_argument(&path, path.span()));
         }
@@ -84,7 +105,10 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Config> {
     };
 
     errors.finish()?;
-    Ok(Config { worker_threads })
+    Ok(Config {
+        worker_threads,
+        start_paused,
+    })
 }
 
 /// The runtime flavors of tokio's attribute that rt understands.
@@ -158,7 +182,7 @@ fn unknown_argument(path: &syn::Path, span: Span) -> syn::Error {
         .map_or_else(|| quote::quote!(#path).to_string(), ToString::to_string);
     syn::Error::new(
         span,
-        format!("unknown argument `{name}`, expected `worker_threads = N` or `flavor = \"...\"`"),
+        format!("unknown argument `{name}`, expected `worker_threads = N`, `flavor = \"...\"` or `start_paused = bool`"),
     )
 }
 
@@ -213,6 +237,10 @@ mod tests {
         assert!(error(quote!(worker_threads = 1.5)).contains("positive integer literal"));
         assert!(error(quote!(threads = 2)).contains("unknown argument `threads`"));
         assert!(error(quote!(start_paused)).contains("unknown argument `start_paused`"));
+        assert!(error(quote!(start_paused = 1)).contains("expects `true` or `false`"));
+        assert!(error(quote!(start_paused = true, start_paused = true)).contains("duplicate"));
+        let config = parse(quote!(flavor = "current_thread", start_paused = true)).unwrap();
+        assert!(config.start_paused.unwrap().0);
         assert!(error(quote!(flavor = "local")).contains("unknown flavor `local`"));
         assert!(error(quote!(worker_threads = 1, worker_threads = 2)).contains("duplicate"));
         assert!(error(quote!(flavor = "current_thread", worker_threads = 2))

@@ -95,6 +95,10 @@ fn expand(kind: Kind, input: ItemFn, config: &Config) -> TokenStream {
         .worker_threads
         .as_ref()
         .map(|n| quote!(.worker_threads(#n)));
+    let start_paused = config
+        .start_paused
+        .map(|(b, span)| syn::LitBool::new(b, span))
+        .map(|b| quote!(.start_paused(#b)));
 
     // Spanned on the body's closing brace, so that a body whose value does
     // not match the return type is reported at the end of the body.
@@ -106,6 +110,7 @@ fn expand(kind: Kind, input: ItemFn, config: &Config) -> TokenStream {
         #[allow(clippy::expect_used)]
         let runtime = ::rt::runtime::Builder::new_multi_thread()
             #worker_threads
+            #start_paused
             .build()
             .expect("failed building the rt runtime");
         #block_on

@@ -7,6 +7,12 @@
 //! `max_blocking_threads`; beyond that jobs wait in the queue. An idle
 //! thread exits after `thread_keep_alive`. Shutdown cancels queued jobs,
 //! lets running ones finish and joins the threads.
+//!
+//! Paused time: a job holds auto-advance off from the moment it is queued
+//! until its run has returned (and so has woken its `JoinHandle`'s
+//! waiter), so a paused clock does not jump while it works
+//! (`rt_time::Timers::hold_auto_advance`). Every push on the queue takes a
+//! hold; every job taken off it (run or shut down) releases one.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -17,6 +23,8 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 use rt_task::{JoinHandle, Schedule, Task};
+
+use rt_time::Timers;
 
 use crate::builder::Config;
 use crate::Handle;
@@ -35,6 +43,9 @@ struct Inner {
     exited: Condvar,
     max_threads: usize,
     keep_alive: Duration,
+    /// The runtime's timer driver, whose auto-advance queued and running
+    /// jobs hold off (see the module docs).
+    timers: Arc<Timers>,
 }
 
 #[derive(Debug, Default)]
@@ -61,6 +72,7 @@ impl Schedule for BlockingSchedule {
             task.shutdown();
             return;
         }
+        self.0.timers.hold_auto_advance();
         state.queue.push_back(task);
         drop(state);
         self.0.condvar.notify_one();
@@ -85,7 +97,7 @@ impl<F: FnOnce() -> R, R> Future for BlockingTask<F> {
 }
 
 impl BlockingPool {
-    pub(crate) fn new(config: &Config) -> BlockingPool {
+    pub(crate) fn new(config: &Config, timers: Arc<Timers>) -> BlockingPool {
         BlockingPool {
             inner: Arc::new(Inner {
                 state: Mutex::new(State::default()),
@@ -93,6 +105,7 @@ impl BlockingPool {
                 exited: Condvar::new(),
                 max_threads: config.max_blocking_threads,
                 keep_alive: config.keep_alive,
+                timers,
             }),
         }
     }
@@ -112,6 +125,7 @@ impl BlockingPool {
             task.shutdown();
             return join;
         }
+        self.inner.timers.hold_auto_advance();
         state.queue.push_back(task);
         if state.idle > state.notified {
             state.notified += 1;
@@ -140,6 +154,7 @@ impl BlockingPool {
                         drop(state);
                         if let Some(t) = task {
                             t.shutdown();
+                            self.inner.timers.release_auto_advance();
                         }
                         eprintln!("rt: failed to spawn blocking thread {id}: {err}");
                     }
@@ -170,6 +185,7 @@ impl BlockingPool {
         drop(state);
         for task in queued {
             task.shutdown();
+            self.inner.timers.release_auto_advance();
         }
         if all_exited {
             for h in handles {
@@ -209,6 +225,8 @@ fn run(inner: Arc<Inner>, handle: Handle) {
         if let Some(task) = state.queue.pop_front() {
             drop(state);
             task.run();
+            // After the run, which woke the job's waiter (module docs).
+            inner.timers.release_auto_advance();
             state = inner.state.lock();
             continue;
         }

@@ -30,6 +30,8 @@ pub(crate) struct Config {
     pub(crate) event_interval: u32,
     pub(crate) max_blocking_threads: usize,
     pub(crate) keep_alive: Duration,
+    /// Start with time paused (`Builder::start_paused`).
+    pub(crate) start_paused: bool,
 }
 
 impl Config {
@@ -95,6 +97,7 @@ pub struct Builder {
     event_interval: u32,
     max_blocking_threads: usize,
     keep_alive: Duration,
+    start_paused: bool,
 }
 
 impl Builder {
@@ -119,6 +122,7 @@ impl Builder {
             event_interval: DEFAULT_EVENT_INTERVAL,
             max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
             keep_alive: DEFAULT_KEEP_ALIVE,
+            start_paused: false,
         }
     }
 
@@ -400,6 +404,38 @@ impl Builder {
         self
     }
 
+    /// Starts the runtime with time paused, as if its first act were
+    /// [`rt::time::pause()`](rt_time::pause): timers are then driven by
+    /// auto-advance and `rt::time::advance`, for tests. Default: false.
+    ///
+    /// # Panics
+    ///
+    /// `build` panics if the runtime cannot pause: tokio pauses only its
+    /// current-thread runtime; rt, for now, a multi-thread runtime with
+    /// exactly one worker (`worker_threads(1)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::time::{sleep, Duration, Instant};
+    ///
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(1)
+    ///     .enable_all()
+    ///     .start_paused(true)
+    ///     .build()?;
+    /// rt.block_on(async {
+    ///     let start = Instant::now();
+    ///     sleep(Duration::from_secs(24 * 3600)).await; // at once
+    ///     assert!(start.elapsed() >= Duration::from_secs(24 * 3600));
+    /// });
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn start_paused(&mut self, start_paused: bool) -> &mut Self {
+        self.start_paused = start_paused;
+        self
+    }
+
     /// Starts the runtime's threads with these settings. The builder can
     /// build again.
     ///
@@ -432,6 +468,7 @@ impl Builder {
             event_interval: self.event_interval,
             max_blocking_threads: self.max_blocking_threads,
             keep_alive: self.keep_alive,
+            start_paused: self.start_paused,
         }
     }
 }
@@ -451,6 +488,7 @@ impl fmt::Debug for Builder {
             .field("event_interval", &self.event_interval)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("thread_keep_alive", &self.keep_alive)
+            .field("start_paused", &self.start_paused)
             .finish_non_exhaustive()
     }
 }

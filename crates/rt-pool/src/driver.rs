@@ -9,9 +9,25 @@
 //! ready sources' tasks; fire the due timers; release the lock. A timer
 //! armed earlier than the wait's deadline notifies the reactor (the
 //! `unpark` given to `Timers::new`), which ends the wait.
+//!
+//! # Paused time
+//!
+//! With the clock paused (`rt::time::pause`, `Builder::start_paused`) a
+//! park does not wait for a timer's deadline: the holder polls the
+//! reactor with a zero timeout, and if that woke nothing, no `unpark`
+//! came since the turn began (`woken`: no task became runnable; a parker
+//! publishes `PARKED_DRIVER` only after the turn began, see `park`), and
+//! nothing holds auto-advance off (a `spawn_blocking` job, a `block_on`
+//! thread at work: `rt_time::Timers::hold_auto_advance`), it moves the
+//! clock to the next timer (`Timers::auto_advance`) and fires it. Otherwise it
+//! waits as usual, for at most the paused clock's distance to the next
+//! timer, in real time; a released hold or an `advance` unparks it.
+//!
+//! Only a runtime driven by one thread may pause ([`time_may_pause`]):
+//! with two, one could jump the clock while the other runs a task.
 
 use std::io;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use std::sync::Arc;
 use std::task::Waker;
 use std::time::Duration;
@@ -20,7 +36,16 @@ use parking_lot::Mutex;
 use rt_reactor::Reactor;
 use rt_time::Timers;
 
+use crate::builder::Config;
 use crate::park::Driver;
+
+/// The flavor check for paused time: whether a runtime built with `config`
+/// may pause its clock. tokio allows only its current-thread runtime;
+/// until rt has one, a multi-thread runtime with exactly one worker,
+/// whose only task-running thread is the one that parks in the drivers.
+pub(crate) fn time_may_pause(config: &Config) -> bool {
+    config.worker_threads == 1
+}
 
 /// The I/O and timer drivers of one runtime.
 #[derive(Debug)]
@@ -32,6 +57,9 @@ pub(crate) struct Drivers {
     fired: Mutex<Vec<Waker>>,
     /// Turns so far (see `Driver::turns`); written by the holder only.
     turns: AtomicU64,
+    /// Set by `Driver::unpark` (a worker was given work); cleared by the
+    /// holder as a turn begins. Paused time reads it: see the module docs.
+    woken: AtomicBool,
 }
 
 impl Drivers {
@@ -48,7 +76,28 @@ impl Drivers {
             time,
             fired: Mutex::new(Vec::new()),
             turns: AtomicU64::new(0),
+            woken: AtomicBool::new(false),
         })
+    }
+
+    /// Applies the runtime's time settings: whether it may pause (the
+    /// flavor check), and `start_paused`.
+    ///
+    /// # Panics
+    ///
+    /// If `start_paused` is asked of a runtime that may not pause.
+    pub(crate) fn configure_clock(&self, config: &Config) {
+        let allowed = time_may_pause(config);
+        self.time.set_pause_allowed(allowed);
+        if config.start_paused {
+            assert!(
+                allowed,
+                "start_paused(true) needs a runtime driven by a single thread \
+                 (tokio's current-thread flavor; in rt for now, a multi-thread runtime \
+                 with worker_threads(1))"
+            );
+            self.time.pause_clock();
+        }
     }
 
     /// The runtime stopped: every task waiting on I/O or a timer is woken
@@ -73,17 +122,34 @@ impl Driver for Drivers {
         // for sleepers, never used to reach memory.
         self.turns
             .store(self.turns.load(Relaxed).wrapping_add(1), Relaxed);
+        let parks = timeout.is_none();
+        // SeqCst: pairs with the store in `unpark`; before `arm`, so an
+        // unpark after the parker's state is published is never missed.
+        self.woken.store(false, SeqCst);
         let mut timeout = timeout;
         if !arm(&mut timeout) {
             return Some(0);
         }
         // `next_timeout` records the deadline this wait ends by, so that a
         // timer armed earlier from now on notifies the reactor.
-        let timeout = match (timeout, self.time.next_timeout()) {
-            (Some(caller), Some(timer)) => Some(caller.min(timer)),
-            (caller, timer) => caller.or(timer),
-        };
-        let mut woken = lock.turn(timeout);
+        let timer = self.time.next_timeout();
+        let mut woken = 0;
+        let mut wait = true;
+        if self.time.is_paused() && parks && timeout.is_none() && timer != Some(Duration::ZERO) {
+            // Paused time (see the module docs): is the runtime idle? The
+            // zero-timeout poll may consume an unpark's notification, so
+            // `woken` is what tells that a task became runnable.
+            woken = lock.turn(Some(Duration::ZERO));
+            // SeqCst: see above.
+            wait = woken == 0 && !self.woken.load(SeqCst) && !self.time.auto_advance();
+        }
+        if wait {
+            let timeout = match (timeout, timer) {
+                (Some(caller), Some(timer)) => Some(caller.min(timer)),
+                (caller, timer) => caller.or(timer),
+            };
+            woken += lock.turn(timeout);
+        }
         let mut fired = self.fired.lock();
         self.time.process(&mut fired);
         woken += fired.len();
@@ -93,6 +159,8 @@ impl Driver for Drivers {
     }
 
     fn unpark(&self) {
+        // SeqCst: pairs with the load in `try_turn` (paused time).
+        self.woken.store(true, SeqCst);
         self.io.notify();
     }
 

@@ -179,7 +179,11 @@ impl Handle {
             );
         };
         let _guard = context::set_current(self);
-        crate::block_on::block_on(future)
+        // A runtime that may pause its time counts this thread's work as
+        // a hold on auto-advance (see `block_on`).
+        let timers = crate::driver::time_may_pause(&self.shared.config)
+            .then(|| self.shared.drivers.time.clone());
+        crate::block_on::block_on(future, timers)
     }
 
     /// Enters this runtime's context on the calling thread until the guard

@@ -95,6 +95,7 @@ impl Runtime {
 
     pub(crate) fn start(config: Config) -> io::Result<Runtime> {
         let drivers = Arc::new(crate::driver::Drivers::new(config.worker_threads)?);
+        drivers.configure_clock(&config);
         let (shared, locals) = Shared::new(config, drivers);
         let handle = Handle { shared };
         let rt = Runtime {

@@ -62,6 +62,7 @@ impl Shared {
     ) -> (SharedArc<Shared>, Vec<Local>) {
         let n = config.worker_threads;
         let (queues, locals) = Queues::new(n, config.global_queue_interval);
+        let blocking = BlockingPool::new(&config, drivers.time.clone());
         let shared = SharedArc::new(Shared {
             queues,
             idle: Idle::new(n),
@@ -71,7 +72,7 @@ impl Shared {
             owned: OwnedTasks::new(),
             drivers,
             driver,
-            blocking: BlockingPool::new(&config),
+            blocking,
             config,
             shutdown: AtomicBool::new(false),
             exited: Mutex::new(0),

@@ -60,6 +60,17 @@ impl Drop for EnterGuard {
     }
 }
 
+/// Runs `f` with the current thread's timer driver, without cloning it.
+pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Timers>) -> R) -> R {
+    let mut f = Some(f);
+    let out = CURRENT.try_with(|current| (f.take().unwrap())(current.borrow().as_deref()));
+    match out {
+        Ok(out) => out,
+        // During thread-local destruction: no driver.
+        Err(_) => (f.take().unwrap())(None),
+    }
+}
+
 impl Timers {
     /// The current thread's timer driver (set by [`enter`]), or `None`
     /// outside a runtime.

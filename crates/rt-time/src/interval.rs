@@ -3,7 +3,9 @@
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::Instant;
 
 use super::sleep::{deadline_after, sleep_until, Sleep};
 

@@ -6,8 +6,9 @@
 //! few milliseconds after it; [`Timeout`] yields `Err(`[`Elapsed`]`)` when
 //! its deadline passes first; an [`Interval`] keeps its period (each deadline
 //! is the previous one plus the period) and handles missed ticks as its
-//! [`MissedTickBehavior`] says. [`Instant`] and [`Duration`] are
-//! `std::time`'s, re-exported: no newtype to convert.
+//! [`MissedTickBehavior`] says. [`Instant`] is rt's own, a reading of the
+//! runtime's clock, which tests may pause ([`pause`], [`advance`],
+//! [`resume`]; see `clock.rs`); [`Duration`] is `std::time`'s.
 //!
 //! This crate knows nothing of I/O or threads: the runtime (`rt-pool`)
 //! makes a [`Timers`] current on its threads ([`enter`]), and the worker
@@ -78,7 +79,9 @@
 //! [`Timers`]. Any thread arms, moves, re-wakers and cancels timers; the
 //! owner (the thread blocking for the runtime: in `rt-pool`, the worker
 //! that holds the reactor) calls `Timers::next_timeout` before it blocks and
-//! `Timers::process` after. Critical sections touch a few words (a whole
+//! `Timers::process` after. (So does [`advance`] on paused time, from the
+//! thread that advances: `process` takes each wheel's lock, and a second
+//! caller finds the due timers gone.) Critical sections touch a few words (a whole
 //! slot's list for `process`); wakers are never woken, cloned or dropped
 //! under the lock — `process` moves them into the owner's vector, which the
 //! owner wakes after releasing its locks. The owner-notification rule:
@@ -98,8 +101,10 @@
 //! no lock; else the waker is swapped in place, not re-armed. Dropped while
 //! armed: cancelled. `reset`: the entry moves, keeping its waker.
 
+mod clock;
 mod context;
 mod error;
+mod instant;
 mod interval;
 mod sleep;
 mod timeout;
@@ -111,10 +116,12 @@ mod wheel;
 #[cfg(all(test, not(loom)))]
 mod tests;
 
+pub use clock::{advance, pause, resume};
 pub use context::{enter, EnterGuard};
 pub use error::Elapsed;
+pub use instant::Instant;
 pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
 pub use sleep::{sleep, sleep_until, Sleep};
-pub use std::time::{Duration, Instant};
+pub use std::time::Duration;
 pub use timeout::{timeout, timeout_at, Timeout};
 pub use timers::Timers;

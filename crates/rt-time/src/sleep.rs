@@ -5,7 +5,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::Instant;
 
 use rt_core::coop;
 
@@ -180,7 +182,7 @@ impl Sleep {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn is_elapsed(&self) -> bool {
-        Instant::now() >= self.deadline
+        self.timers.now() >= self.deadline
     }
 
     /// Moves the deadline to `deadline`, before or after this future has
@@ -213,7 +215,7 @@ impl Sleep {
             return; // Not armed: the next poll arms at the new deadline.
         };
         let timers = &*this.timers;
-        if deadline <= Instant::now() {
+        if deadline <= timers.now() {
             // Already due: wake now rather than when the owner's wheel
             // (which may lag by a turn) reaches the tick.
             if let Some(timer) = this.timer.take() {
@@ -290,7 +292,7 @@ impl Future for Sleep {
         // The clock decides, not the wheel: a fired timer means the deadline
         // has passed (see `Timers::tick_of`), and this also completes a
         // `Sleep` whose timer the owner has not processed yet.
-        if Instant::now() >= this.deadline {
+        if this.timers.now() >= this.deadline {
             // Exhausted: `Pending`, still armed if it was; polled again later.
             ready!(consume_budget(cx));
             this.disarm();

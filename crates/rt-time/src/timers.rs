@@ -31,12 +31,14 @@ use std::fmt;
 use std::mem;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::task::Waker;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossbeam_utils::CachePadded;
 use parking_lot::Mutex;
 
+use super::clock::Clock;
 use super::wheel::{Key, Reset, Wheel};
+use crate::Instant;
 
 /// Longest wait handed to the owner when a deadline overflows `Instant`.
 const FAR_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -82,8 +84,10 @@ const NO_DEADLINE: u64 = u64::MAX;
 /// # use std::future::Future;
 /// ```
 pub struct Timers {
-    /// Tick 0; tick `t` is `origin + t ms`.
+    /// Tick 0; tick `t` is `origin + t ms` on `clock`.
     origin: Instant,
+    /// The runtime's clock: the system's, or paused (see `clock`).
+    pub(crate) clock: Clock,
     /// One wheel per shard (see "Shards"); padded so two workers' locks
     /// never share a cache line.
     shards: Box<[CachePadded<Mutex<State>>]>,
@@ -147,9 +151,11 @@ impl Timers {
     /// [`Timers::new`] with `shards` wheels (see "Shards" in the module
     /// docs): a runtime asks for one per worker. At least one.
     pub fn with_shards(shards: usize, unpark: impl Fn() + Send + Sync + 'static) -> Timers {
+        let origin = std::time::Instant::now();
         Timers {
             unpark: Box::new(unpark),
-            origin: Instant::now(),
+            origin: Instant::from_std(origin),
+            clock: Clock::new(origin),
             shards: (0..shards.max(1))
                 .map(|_| {
                     CachePadded::new(Mutex::new(State {
@@ -207,8 +213,20 @@ impl Timers {
     /// (`None`: no timer armed; zero: one is due now). Records the deadline
     /// the owner now waits for, so that a timer armed earlier notifies it.
     pub fn next_timeout(&self) -> Option<Duration> {
-        let next = self
-            .shards
+        let next = self.next_tick()?;
+        let now = self.now();
+        Some(match self.instant_of(next) {
+            Some(at) => at.saturating_duration_since(now),
+            // Beyond what `Instant` can hold (centuries away): look again in
+            // a year rather than hand the poller an overflowing timeout.
+            None => FAR_WAIT,
+        })
+    }
+
+    /// The earliest armed timer's tick over the shards, recording in each
+    /// shard the deadline the owner now waits for (see `next_timeout`).
+    pub(crate) fn next_tick(&self) -> Option<u64> {
+        self.shards
             .iter()
             .filter_map(|shard| {
                 let mut state = shard.lock();
@@ -217,14 +235,12 @@ impl Timers {
                 state.owner_deadline = next.unwrap_or(NO_DEADLINE);
                 next
             })
-            .min()?;
-        let now = Instant::now();
-        Some(match self.instant_of(next) {
-            Some(at) => at.saturating_duration_since(now),
-            // Beyond what `Instant` can hold (centuries away): look again in
-            // a year rather than hand the poller an overflowing timeout.
-            None => FAR_WAIT,
-        })
+            .min()
+    }
+
+    /// This driver's clock reading (paused or not).
+    pub fn now(&self) -> Instant {
+        Instant::from_std(self.clock.now())
     }
 
     /// Moves the wakers of every timer due now into `wakers`, in deadline
@@ -331,11 +347,11 @@ impl Timers {
 
     /// The current tick, rounded down (a tick is due once it has fully begun).
     fn now_tick(&self) -> u64 {
-        let ms = self.origin.elapsed().as_millis();
+        let ms = self.now().duration_since(self.origin).as_millis();
         u64::try_from(ms).unwrap_or(u64::MAX)
     }
 
-    fn instant_of(&self, tick: u64) -> Option<Instant> {
+    pub(crate) fn instant_of(&self, tick: u64) -> Option<Instant> {
         self.origin.checked_add(Duration::from_millis(tick))
     }
 }

@@ -117,7 +117,10 @@ pub use rt_sync as sync;
 ///
 /// A [`Sleep`](time::Sleep) completes no earlier than its deadline and
 /// usually within a few milliseconds after (the wheel's tick is 1 ms).
-/// [`Instant`](time::Instant) and [`Duration`](time::Duration) are
+/// [`Instant`](time::Instant) is rt's own, a reading of the runtime's
+/// clock, which a test may pause ([`pause`](time::pause),
+/// [`advance`](time::advance), [`resume`](time::resume),
+/// `Builder::start_paused`); [`Duration`](time::Duration) is
 /// `std::time`'s. Timers need a runtime: making one outside a runtime
 /// panics, and polling one after its runtime shut down panics.
 ///
@@ -142,8 +145,8 @@ pub use rt_sync as sync;
 /// ```
 pub mod time {
     pub use rt_time::{
-        interval, interval_at, sleep, sleep_until, timeout, timeout_at, Duration, Elapsed, Instant,
-        Interval, MissedTickBehavior, Sleep, Timeout,
+        advance, interval, interval_at, pause, resume, sleep, sleep_until, timeout, timeout_at,
+        Duration, Elapsed, Instant, Interval, MissedTickBehavior, Sleep, Timeout,
     };
 
     /// Time's errors: [`Elapsed`], returned by a
