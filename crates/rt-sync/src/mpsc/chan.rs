@@ -46,6 +46,12 @@ pub(crate) struct Batch<T>(VecDeque<T>);
 // holds it needs `T: Send`.
 unsafe impl<T: Send> Sync for Batch<T> {}
 
+// A receive either moves a value out of the batch or leaves it as it was:
+// unwinding out of one leaves nothing half done, as for `Chan` above. So a
+// receiver stays unwind-safe whatever `T` is, as tokio's is.
+impl<T> std::panic::UnwindSafe for Batch<T> {}
+impl<T> std::panic::RefUnwindSafe for Batch<T> {}
+
 impl<T> Batch<T> {
     pub(crate) fn new() -> Batch<T> {
         Batch(VecDeque::new())
