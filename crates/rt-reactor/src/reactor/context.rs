@@ -32,7 +32,12 @@ rt_core::loom::thread_local! {
 /// # std::io::Result::Ok(())
 /// ```
 pub fn enter(reactor: &Arc<Reactor>) -> EnterGuard {
-    let previous = CURRENT.with(|current| current.replace(Some(reactor.clone())));
+    // During thread-local destruction (a runtime dropped by another
+    // thread-local's destructor) the slot may be gone: nothing is entered,
+    // and the guard restores nothing.
+    let previous = CURRENT
+        .try_with(|current| current.replace(Some(reactor.clone())))
+        .unwrap_or(None);
     EnterGuard {
         previous,
         _not_send: PhantomData,
