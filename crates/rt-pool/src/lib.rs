@@ -94,7 +94,7 @@ use std::future::Future;
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use join_set::JoinSet;
-pub use rt_task::{AbortHandle, Id, JoinError, JoinHandle};
+pub use rt_task::{id, try_id, AbortHandle, Id, JoinError, JoinHandle};
 pub use runtime::Runtime;
 pub use yield_now::{yield_now, YieldNow};
 

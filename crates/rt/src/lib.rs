@@ -274,7 +274,8 @@ pub mod task {
     pub use rt_core::coop::{consume_budget, unconstrained, Unconstrained};
     pub use rt_futures::{AccessError, LocalKey};
     pub use rt_pool::{
-        spawn, spawn_blocking, yield_now, AbortHandle, Id, JoinError, JoinHandle, JoinSet, YieldNow,
+        id, spawn, spawn_blocking, try_id, yield_now, AbortHandle, Id, JoinError, JoinHandle,
+        JoinSet, YieldNow,
     };
 
     /// Task-related futures: [`TaskLocalFuture`](futures::TaskLocalFuture),
