@@ -30,6 +30,8 @@ pub(crate) struct Config {
     pub(crate) event_interval: u32,
     pub(crate) max_blocking_threads: usize,
     pub(crate) keep_alive: Duration,
+    /// `Builder::name`'s (`Handle::name`).
+    pub(crate) name: Option<String>,
 }
 
 impl Config {
@@ -95,6 +97,7 @@ pub struct Builder {
     event_interval: u32,
     max_blocking_threads: usize,
     keep_alive: Duration,
+    name: Option<String>,
 }
 
 impl Builder {
@@ -119,7 +122,30 @@ impl Builder {
             event_interval: DEFAULT_EVENT_INTERVAL,
             max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
             keep_alive: DEFAULT_KEEP_ALIVE,
+            name: None,
         }
+    }
+
+    /// A name for the runtime, given back by
+    /// [`Handle::name`](crate::Handle::name) (for logs and metrics; threads
+    /// are named by [`thread_name`](Builder::thread_name)). Default: none.
+    ///
+    /// # Panics
+    /// If `name` is empty or only whitespace.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread().name("api").build()?;
+    /// assert_eq!(rt.handle().name(), Some("api"));
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
+        let name = name.into();
+        assert!(!name.trim().is_empty(), "a runtime's name cannot be empty");
+        self.name = Some(name);
+        self
     }
 
     /// Number of worker threads. Default: the number of CPUs
@@ -432,6 +458,7 @@ impl Builder {
             event_interval: self.event_interval,
             max_blocking_threads: self.max_blocking_threads,
             keep_alive: self.keep_alive,
+            name: self.name.clone(),
         }
     }
 }
@@ -451,6 +478,7 @@ impl fmt::Debug for Builder {
             .field("event_interval", &self.event_interval)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("thread_keep_alive", &self.keep_alive)
+            .field("name", &self.name)
             .finish_non_exhaustive()
     }
 }

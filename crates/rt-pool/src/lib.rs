@@ -78,6 +78,7 @@ mod builder;
 mod context;
 mod driver;
 mod handle;
+mod id;
 mod idle;
 mod join_set;
 mod park;
@@ -93,6 +94,7 @@ use std::future::Future;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use id::{worker_index, Id as RuntimeId};
 pub use join_set::JoinSet;
 pub use rt_task::{id, try_id, AbortHandle, Id, JoinError, JoinHandle};
 pub use runtime::Runtime;

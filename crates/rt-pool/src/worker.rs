@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) driver: Option<Arc<dyn Driver>>,
     pub(crate) blocking: BlockingPool,
     pub(crate) config: Config,
+    /// This runtime's id (`Handle::id`).
+    pub(crate) id: crate::id::Id,
     shutdown: AtomicBool,
     /// How many worker threads have left their loop (for shutdown_timeout).
     exited: Mutex<usize>,
@@ -73,6 +75,7 @@ impl Shared {
             driver,
             blocking: BlockingPool::new(&config),
             config,
+            id: crate::id::Id::next(),
             shutdown: AtomicBool::new(false),
             exited: Mutex::new(0),
             exited_cv: Condvar::new(),

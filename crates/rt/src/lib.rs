@@ -232,7 +232,10 @@ pub mod io {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub mod runtime {
-    pub use rt_pool::{Builder, EnterGuard, Handle, Runtime, TryCurrentError};
+    pub use rt_pool::{
+        worker_index, Builder, EnterGuard, Handle, Runtime, RuntimeId as Id, TryCurrentError,
+    };
+    pub use rt_reactor::is_shutdown_error as is_rt_shutdown_err;
 }
 
 /// Tasks: spawning, joining, aborting, yielding, and the cooperative
