@@ -32,6 +32,9 @@ pub(crate) struct Drivers {
     fired: Mutex<Vec<Waker>>,
     /// Turns so far (see `Driver::turns`); written by the holder only.
     turns: AtomicU64,
+    /// Tasks the I/O driver has woken (`RuntimeMetrics::io_driver_ready_count`);
+    /// written by the holder only.
+    io_ready: AtomicU64,
 }
 
 impl Drivers {
@@ -48,7 +51,14 @@ impl Drivers {
             time,
             fired: Mutex::new(Vec::new()),
             turns: AtomicU64::new(0),
+            io_ready: AtomicU64::new(0),
         })
+    }
+
+    /// How many tasks the I/O driver has woken so far.
+    pub(crate) fn io_ready_count(&self) -> u64 {
+        // Relaxed: a statistic (see the store in `try_turn`).
+        self.io_ready.load(Relaxed)
     }
 
     /// The runtime stopped: every task waiting on I/O or a timer is woken
@@ -84,6 +94,12 @@ impl Driver for Drivers {
             (caller, timer) => caller.or(timer),
         };
         let mut woken = lock.turn(timeout);
+        // Relaxed, a load and a store: only the lock's holder writes it,
+        // and readers (metrics) synchronise on nothing through it.
+        self.io_ready.store(
+            self.io_ready.load(Relaxed).wrapping_add(woken as u64),
+            Relaxed,
+        );
         let mut fired = self.fired.lock();
         self.time.process(&mut fired);
         woken += fired.len();
