@@ -50,6 +50,9 @@ else
     FILES=()
     for f in "$TOKIO_DIR"/tests/sync_*.rs; do FILES+=("$(basename "$f")"); done
     FILES+=(macros_select.rs macros_join.rs macros_try_join.rs macros_pin.rs task_local.rs)
+    # Issue 12, ids, names, metrics and JoinSet:
+    FILES+=(task_id.rs rt_metrics.rs task_join_set.rs task_abort.rs rt_handle.rs)
+    FILES+=(rt_shutdown_err.rs rt_worker_index.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------

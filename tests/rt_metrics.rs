@@ -237,3 +237,16 @@ fn overflow_is_always_zero_and_a_bad_index_panics() {
     assert!(bad.is_err());
     assert_eq!(rt.handle().metrics().num_workers(), 2);
 }
+
+#[test]
+fn busy_time_includes_a_poll_cut_short_by_shutdown() {
+    let rt = runtime(1);
+    let metrics = rt.metrics();
+    let _running = rt.spawn(async {
+        std::thread::sleep(Duration::from_millis(50));
+    });
+    eventually("the poll started", || metrics.worker_poll_count(0) == 1);
+    // Shutdown waits for the poll; the worker never parks after it.
+    drop(rt);
+    assert!(metrics.worker_total_busy_duration(0) >= Duration::from_millis(50));
+}

@@ -93,6 +93,12 @@ impl WorkerMetrics {
     pub(crate) fn parking(&self, busy_since: Instant) {
         add(&self.park_count, 1);
         add(&self.park_unpark_count, 1);
+        self.busy_until_now(busy_since);
+    }
+
+    /// The worker ends a busy period that began at `busy_since` (it
+    /// parks, or leaves its loop at shutdown).
+    pub(crate) fn busy_until_now(&self, busy_since: Instant) {
         let busy = busy_since.elapsed().as_nanos();
         add(&self.busy_nanos, u64::try_from(busy).unwrap_or(u64::MAX));
     }

@@ -337,6 +337,9 @@ impl Worker<'_> {
             }
             self.park();
         }
+        // The last busy period, from the last unpark to shutdown.
+        let counters = self.shared.metrics.worker(self.cx.local.index());
+        counters.busy_until_now(self.busy_since);
     }
 
     fn run_task(&mut self, task: Task) {
