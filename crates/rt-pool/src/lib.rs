@@ -25,6 +25,10 @@
 //! ever waits on them; the pool grows up to `max_blocking_threads` and its
 //! idle threads exit after `thread_keep_alive`.
 //!
+//! Each worker counts what it does (polls, steals, parks, busy time) in
+//! counters of its own, which only it writes (`metrics`);
+//! [`RuntimeMetrics`] reads them.
+//!
 //! Parking (`park`) and waking (`idle`) are the protocols that must never
 //! lose a wake-up; both are documented in their modules and model-checked
 //! with loom (`RUSTFLAGS="--cfg loom" cargo test -p rt-pool --lib`). An idle

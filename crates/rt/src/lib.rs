@@ -210,6 +210,9 @@ pub mod io {
 /// with the defaults and blocks on `main`; [`Builder`](runtime::Builder)
 /// changes the settings (each documents its default), and a
 /// [`Handle`](runtime::Handle) reaches the runtime from other threads.
+/// [`RuntimeMetrics`](runtime::RuntimeMetrics) reports what the workers
+/// did (polls, steals, parks, busy time, queue depths); each runtime has
+/// an [`Id`](runtime::Id) and, if its builder gave one, a name.
 ///
 /// # Examples
 ///
