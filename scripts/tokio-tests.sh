@@ -51,6 +51,9 @@ else
     FILES+=(macros_select.rs macros_join.rs macros_try_join.rs macros_pin.rs task_local.rs)
     FILES+=(task_local_set.rs rt_local.rs)
     FILES+=(time_pause.rs time_sleep.rs time_timeout.rs time_interval.rs)
+    # Issue 12, ids, names, metrics and JoinSet:
+    FILES+=(task_id.rs rt_metrics.rs task_join_set.rs task_abort.rs rt_handle.rs)
+    FILES+=(rt_shutdown_err.rs rt_worker_index.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------

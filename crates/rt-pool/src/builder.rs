@@ -32,6 +32,8 @@ pub(crate) struct Config {
     pub(crate) keep_alive: Duration,
     /// Start with time paused (`Builder::start_paused`).
     pub(crate) start_paused: bool,
+    /// `Builder::name`'s (`Handle::name`).
+    pub(crate) name: Option<String>,
 }
 
 impl Config {
@@ -98,6 +100,7 @@ pub struct Builder {
     max_blocking_threads: usize,
     keep_alive: Duration,
     start_paused: bool,
+    name: Option<String>,
 }
 
 impl Builder {
@@ -123,7 +126,30 @@ impl Builder {
             max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
             keep_alive: DEFAULT_KEEP_ALIVE,
             start_paused: false,
+            name: None,
         }
+    }
+
+    /// A name for the runtime, given back by
+    /// [`Handle::name`](crate::Handle::name) (for logs and metrics; threads
+    /// are named by [`thread_name`](Builder::thread_name)). Default: none.
+    ///
+    /// # Panics
+    /// If `name` is empty or only whitespace.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::runtime::Builder::new_multi_thread().name("api").build()?;
+    /// assert_eq!(rt.handle().name(), Some("api"));
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
+        let name = name.into();
+        assert!(!name.trim().is_empty(), "a runtime's name cannot be empty");
+        self.name = Some(name);
+        self
     }
 
     /// Number of worker threads. Default: the number of CPUs
@@ -469,6 +495,7 @@ impl Builder {
             max_blocking_threads: self.max_blocking_threads,
             keep_alive: self.keep_alive,
             start_paused: self.start_paused,
+            name: self.name.clone(),
         }
     }
 }
@@ -489,6 +516,7 @@ impl fmt::Debug for Builder {
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("thread_keep_alive", &self.keep_alive)
             .field("start_paused", &self.start_paused)
+            .field("name", &self.name)
             .finish_non_exhaustive()
     }
 }

@@ -130,7 +130,7 @@ pub(crate) struct WorkerGuard(rt_core::context::AsyncContextGuard);
 pub(crate) fn enter_worker(cx: &WorkerContext) -> WorkerGuard {
     WORKER.with(|w| w.set(cx));
     rt_core::context::set_worker_index(Some(cx.local.index()));
-    rt_core::coop::set_defer(Some(defer));
+    rt_core::coop::set_defer(Some(defer_exhausted));
     WorkerGuard(rt_core::context::enter_async_context())
 }
 
@@ -140,6 +140,18 @@ impl Drop for WorkerGuard {
         rt_core::context::set_worker_index(None);
         WORKER.with(|w| w.set(std::ptr::null()));
     }
+}
+
+/// The cooperative budget's hook on a worker: count the forced yield
+/// (`metrics`), then [`defer`] the task.
+fn defer_exhausted(waker: &Waker) {
+    with_worker(|w| {
+        if let Some(w) = w {
+            let shared = &w.handle.shared;
+            shared.metrics.worker(w.local.index()).forced_yield();
+        }
+    });
+    defer(waker);
 }
 
 /// Defer a yielding task's wake-up (see `yield_now`; also a task out of

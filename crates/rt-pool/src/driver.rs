@@ -60,6 +60,9 @@ pub(crate) struct Drivers {
     /// Set by `Driver::unpark` (a worker was given work); cleared by the
     /// holder as a turn begins. Paused time reads it: see the module docs.
     woken: AtomicBool,
+    /// Tasks the I/O driver has woken (`RuntimeMetrics::io_driver_ready_count`);
+    /// written by the holder only.
+    io_ready: AtomicU64,
 }
 
 impl Drivers {
@@ -77,7 +80,14 @@ impl Drivers {
             fired: Mutex::new(Vec::new()),
             turns: AtomicU64::new(0),
             woken: AtomicBool::new(false),
+            io_ready: AtomicU64::new(0),
         })
+    }
+
+    /// How many tasks the I/O driver has woken so far.
+    pub(crate) fn io_ready_count(&self) -> u64 {
+        // Relaxed: a statistic (see the store in `try_turn`).
+        self.io_ready.load(Relaxed)
     }
 
     /// Applies the runtime's time settings: whether it may pause (the
@@ -150,6 +160,12 @@ impl Driver for Drivers {
             };
             woken += lock.turn(timeout);
         }
+        // Relaxed, a load and a store: only the lock's holder writes it,
+        // and readers (metrics) synchronise on nothing through it.
+        self.io_ready.store(
+            self.io_ready.load(Relaxed).wrapping_add(woken as u64),
+            Relaxed,
+        );
         let mut fired = self.fired.lock();
         self.time.process(&mut fired);
         woken += fired.len();

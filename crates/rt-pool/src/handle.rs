@@ -259,6 +259,12 @@ impl Schedule for Handle {
     }
 }
 
+// As tokio's `Handle`: a panic that unwinds past a handle leaves the
+// runtime usable (its shared state is guarded against unwinding user code),
+// so the handle may cross `catch_unwind`.
+impl std::panic::UnwindSafe for Handle {}
+impl std::panic::RefUnwindSafe for Handle {}
+
 impl std::fmt::Debug for Handle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Handle")

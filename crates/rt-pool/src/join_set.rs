@@ -15,7 +15,7 @@ use std::task::{ready, Context, Poll};
 use atomic_waker::AtomicWaker;
 use parking_lot::Mutex;
 use rt_core::coop;
-use rt_task::{JoinError, JoinHandle};
+use rt_task::{Id, JoinError, JoinHandle};
 
 use crate::{Handle, LocalSet};
 
@@ -45,8 +45,9 @@ pub struct JoinSet<T> {
     next_key: u64,
     ready: Arc<Ready>,
     /// Keys whose future finished but whose handle was not ready yet (the
-    /// guard fires just before the task completes).
-    waiting: Vec<u64>,
+    /// guard fires just before the task completes), in the order they
+    /// finished.
+    waiting: VecDeque<u64>,
 }
 
 #[derive(Default)]
@@ -82,7 +83,7 @@ impl<T: 'static> JoinSet<T> {
             handles: HashMap::new(),
             next_key: 0,
             ready: Arc::default(),
-            waiting: Vec::new(),
+            waiting: VecDeque::new(),
         }
     }
 
@@ -151,8 +152,8 @@ impl<T: 'static> JoinSet<T> {
     #[track_caller]
     pub fn spawn<F>(&mut self, future: F) -> rt_task::AbortHandle
     where
-        F: Future<Output = T> + Send + 'static,
         T: Send,
+        F: Future<Output = T> + Send + 'static,
     {
         self.spawn_on(future, &Handle::current())
     }
@@ -174,11 +175,15 @@ impl<T: 'static> JoinSet<T> {
     /// ```
     pub fn spawn_on<F>(&mut self, future: F, handle: &Handle) -> rt_task::AbortHandle
     where
-        F: Future<Output = T> + Send + 'static,
         T: Send,
+        F: Future<Output = T> + Send + 'static,
     {
-        let future = self.track(future);
-        self.insert(handle.spawn(future))
+        let (key, guard) = self.next_guard();
+        let handle = handle.spawn(async move {
+            let _guard = guard;
+            future.await
+        });
+        self.insert(key, handle)
     }
 
     /// Spawns a `!Send` `future` into the current [`LocalSet`] (see
@@ -216,8 +221,12 @@ impl<T: 'static> JoinSet<T> {
     where
         F: Future<Output = T> + 'static,
     {
-        let future = self.track(future);
-        self.insert(crate::spawn_local(future))
+        let (key, guard) = self.next_guard();
+        let handle = crate::spawn_local(async move {
+            let _guard = guard;
+            future.await
+        });
+        self.insert(key, handle)
     }
 
     /// Spawns a `!Send` `future` into `local` (see
@@ -243,29 +252,89 @@ impl<T: 'static> JoinSet<T> {
     where
         F: Future<Output = T> + 'static,
     {
-        let future = self.track(future);
-        self.insert(local.spawn_local(future))
+        let (key, guard) = self.next_guard();
+        let handle = local.spawn_local(async move {
+            let _guard = guard;
+            future.await
+        });
+        self.insert(key, handle)
     }
 
-    /// `future`, wrapped with the guard that reports its end to this set
-    /// under the next key (see the module docs).
-    fn track<F: Future<Output = T>>(&mut self, future: F) -> impl Future<Output = T> + use<F, T> {
+    /// Runs the blocking closure `f` on the current runtime's blocking pool
+    /// (see [`spawn_blocking`](crate::spawn_blocking)) and adds it to the
+    /// set. Aborting it cancels it only if it has not started.
+    ///
+    /// # Panics
+    /// Outside a runtime (use [`JoinSet::spawn_blocking_on`] there).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// for i in 1..=3u64 {
+    ///     set.spawn_blocking(move || {
+    ///         std::thread::sleep(std::time::Duration::from_millis(i)); // may block
+    ///         i * 10
+    ///     });
+    /// }
+    /// let mut outputs = set.join_all().await;
+    /// outputs.sort();
+    /// assert_eq!(outputs, [10, 20, 30]);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F>(&mut self, f: F) -> rt_task::AbortHandle
+    where
+        T: Send,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        self.spawn_blocking_on(f, &Handle::current())
+    }
+
+    /// Runs the blocking closure `f` on `handle`'s runtime's blocking pool
+    /// and adds it to the set; usable outside the runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = rt::Runtime::new()?;
+    /// let mut set = rt::task::JoinSet::new();
+    /// set.spawn_blocking_on(|| "done", rt.handle());
+    /// assert_eq!(rt.block_on(set.join_next()).unwrap()?, "done");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn spawn_blocking_on<F>(&mut self, f: F, handle: &Handle) -> rt_task::AbortHandle
+    where
+        T: Send,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let (key, guard) = self.next_guard();
+        // The guard goes with the closure: it reports when the closure has
+        // run, or when it is dropped unrun (aborted, or the runtime shut
+        // down).
+        let handle = handle.spawn_blocking(move || {
+            let _guard = guard;
+            f()
+        });
+        self.insert(key, handle)
+    }
+
+    /// A fresh key and the guard that reports it.
+    fn next_guard(&mut self) -> (u64, DoneGuard) {
         let key = self.next_key;
         self.next_key += 1;
         let guard = DoneGuard {
             ready: self.ready.clone(),
             key,
         };
-        async move {
-            let _guard = guard;
-            future.await
-        }
+        (key, guard)
     }
 
-    /// Adds the handle of the task `track` wrapped last.
-    fn insert(&mut self, handle: JoinHandle<T>) -> rt_task::AbortHandle {
+    fn insert(&mut self, key: u64, handle: JoinHandle<T>) -> rt_task::AbortHandle {
         let abort = handle.abort_handle();
-        self.handles.insert(self.next_key - 1, handle);
+        self.handles.insert(key, handle);
         abort
     }
 
@@ -296,6 +365,58 @@ impl<T: 'static> JoinSet<T> {
         poll_fn(|cx| self.poll_join_next(cx)).await
     }
 
+    /// [`JoinSet::join_next`], with the [`Id`] of the task that finished
+    /// (an error carries it: [`JoinError::id`]). Cancel-safe.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// let id = set.spawn(async { "out" }).id();
+    /// let (finished, output) = set.join_next_with_id().await.unwrap()?;
+    /// assert_eq!((finished, output), (id, "out"));
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        poll_fn(|cx| self.poll_join_next_with_id(cx)).await
+    }
+
+    /// Waits for every task and returns their outputs, in the order they
+    /// finished.
+    ///
+    /// # Panics
+    /// If a task panicked, this panics with its payload (the other tasks
+    /// are aborted as the set drops); if a task was aborted, this panics
+    /// with the [`JoinError`]. Use [`JoinSet::join_next`] in a loop to
+    /// handle failures.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::task::JoinSet;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let set: JoinSet<u32> = (1..=4).map(|i| async move { i * i }).collect();
+    /// let mut squares = set.join_all().await;
+    /// squares.sort();
+    /// assert_eq!(squares, [1, 4, 9, 16]);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn join_all(mut self) -> Vec<T> {
+        let mut outputs = Vec::with_capacity(self.len());
+        while let Some(output) = self.join_next().await {
+            match output {
+                Ok(value) => outputs.push(value),
+                Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+                Err(err) => panic!("a task of `JoinSet::join_all` failed: {err}"),
+            }
+        }
+        outputs
+    }
+
     /// The output of a task that already finished, without waiting.
     ///
     /// It cannot yield, so it ignores the cooperative budget (as tokio's).
@@ -318,9 +439,34 @@ impl<T: 'static> JoinSet<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
+        self.try_join_next_with_id()
+            .map(|out| out.map(|(_, value)| value))
+    }
+
+    /// [`JoinSet::try_join_next`], with the [`Id`] of the task that
+    /// finished.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// let id = set.spawn(async { 1 }).id();
+    /// let finished = loop {
+    ///     match set.try_join_next_with_id() {
+    ///         Some(output) => break output?,
+    ///         None => rt::task::yield_now().await,
+    ///     }
+    /// };
+    /// assert_eq!(finished, (id, 1));
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
         let waker = std::task::Waker::noop();
-        let polled =
-            coop::with_unconstrained(|| self.poll_join_next(&mut Context::from_waker(waker)));
+        let polled = coop::with_unconstrained(|| {
+            self.poll_join_next_with_id(&mut Context::from_waker(waker))
+        });
         match polled {
             Poll::Ready(out) => out,
             Poll::Pending => None,
@@ -348,6 +494,31 @@ impl<T: 'static> JoinSet<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+        self.poll_join_next_with_id(cx)
+            .map(|out| out.map(|out| out.map(|(_, value)| value)))
+    }
+
+    /// Poll for the next finished task, with its [`Id`] (see
+    /// [`JoinSet::join_next_with_id`]); budgeted as
+    /// [`JoinSet::poll_join_next`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let mut set = rt::task::JoinSet::new();
+    /// let id = set.spawn(async { 5 }).id();
+    /// let output = poll_fn(|cx| set.poll_join_next_with_id(cx)).await;
+    /// assert_eq!(output.unwrap()?, (id, 5));
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn poll_join_next_with_id(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(Id, T), JoinError>>> {
         if self.handles.is_empty() {
             return Poll::Ready(None);
         }
@@ -367,18 +538,21 @@ impl<T: 'static> JoinSet<T> {
     }
 
     /// Poll the handles of tasks that finished, returning the first output.
-    fn poll_waiting(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+    fn poll_waiting(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<(Id, T), JoinError>>> {
         let mut i = 0;
         while i < self.waiting.len() {
             let key = self.waiting[i];
             let Some(handle) = self.handles.get_mut(&key) else {
-                self.waiting.swap_remove(i);
+                self.waiting.remove(i);
                 continue;
             };
-            if let Poll::Ready(out) = Pin::new(handle).poll(cx) {
-                self.waiting.swap_remove(i);
+            if let Poll::Ready(out) = Pin::new(&mut *handle).poll(cx) {
+                let id = handle.id();
+                // `remove`, not a swap: the rest stay in the order they
+                // finished (usually `i` is 0, which is O(1) here).
+                self.waiting.remove(i);
                 self.handles.remove(&key);
-                return Poll::Ready(Some(out));
+                return Poll::Ready(Some(out.map(|value| (id, value))));
             }
             i += 1;
         }
@@ -457,6 +631,67 @@ impl<T: 'static> JoinSet<T> {
     pub async fn shutdown(&mut self) {
         self.abort_all();
         while self.join_next().await.is_some() {}
+    }
+}
+
+/// Spawns each future of the iterator on the current runtime, into a new
+/// set.
+///
+/// # Panics
+/// Outside a runtime (as [`JoinSet::spawn`]).
+///
+/// # Examples
+///
+/// ```
+/// use rt::task::JoinSet;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let set: JoinSet<_> = ["a", "b"].into_iter().map(|s| async move { s.len() }).collect();
+/// assert_eq!(set.join_all().await, [1, 1]);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
+impl<T, F> FromIterator<F> for JoinSet<T>
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> Self {
+        let mut set = JoinSet::new();
+        set.extend(iter);
+        set
+    }
+}
+
+/// Spawns each future of the iterator on the current runtime, into this
+/// set.
+///
+/// # Panics
+/// Outside a runtime (as [`JoinSet::spawn`]).
+///
+/// # Examples
+///
+/// ```
+/// # rt::Runtime::new()?.block_on(async {
+/// let mut set = rt::task::JoinSet::new();
+/// set.spawn(async { 1 });
+/// set.extend((2..=3).map(|i| async move { i }));
+/// assert_eq!(set.len(), 3);
+/// let mut all = set.join_all().await;
+/// all.sort();
+/// assert_eq!(all, [1, 2, 3]);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
+impl<T, F> Extend<F> for JoinSet<T>
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    fn extend<I: IntoIterator<Item = F>>(&mut self, iter: I) {
+        for future in iter {
+            self.spawn(future);
+        }
     }
 }
 

@@ -25,6 +25,10 @@
 //! ever waits on them; the pool grows up to `max_blocking_threads` and its
 //! idle threads exit after `thread_keep_alive`.
 //!
+//! Each worker counts what it does (polls, steals, parks, busy time) in
+//! counters of its own, which only it writes (`metrics`);
+//! [`RuntimeMetrics`] reads them.
+//!
 //! Parking (`park`) and waking (`idle`) are the protocols that must never
 //! lose a wake-up; both are documented in their modules and model-checked
 //! with loom (`RUSTFLAGS="--cfg loom" cargo test -p rt-pool --lib`). An idle
@@ -78,9 +82,11 @@ mod builder;
 mod context;
 mod driver;
 mod handle;
+mod id;
 mod idle;
 mod join_set;
 mod local;
+mod metrics;
 mod park;
 mod rescue;
 mod runtime;
@@ -94,9 +100,11 @@ use std::future::Future;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use id::{worker_index, Id as RuntimeId};
 pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
-pub use rt_task::{AbortHandle, Id, JoinError, JoinHandle};
+pub use metrics::RuntimeMetrics;
+pub use rt_task::{id, try_id, AbortHandle, Id, JoinError, JoinHandle};
 pub use runtime::Runtime;
 pub use yield_now::{yield_now, YieldNow};
 

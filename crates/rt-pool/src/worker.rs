@@ -41,6 +41,10 @@ pub(crate) struct Shared {
     pub(crate) driver: Option<Arc<dyn Driver>>,
     pub(crate) blocking: BlockingPool,
     pub(crate) config: Config,
+    /// This runtime's id (`Handle::id`).
+    pub(crate) id: crate::id::Id,
+    /// The workers' counters (`metrics`).
+    pub(crate) metrics: crate::metrics::Counters,
     shutdown: AtomicBool,
     /// How many worker threads have left their loop (for shutdown_timeout).
     exited: Mutex<usize>,
@@ -74,6 +78,8 @@ impl Shared {
             driver,
             blocking,
             config,
+            id: crate::id::Id::next(),
+            metrics: crate::metrics::Counters::new(n),
             shutdown: AtomicBool::new(false),
             exited: Mutex::new(0),
             exited_cv: Condvar::new(),
@@ -176,6 +182,9 @@ impl Handle {
         context::with_worker(|worker| match worker {
             Some(w) if SharedArc::ptr_eq(&w.handle.shared, &self.shared) => {
                 let me = w.local.index();
+                if origin == Origin::Spawn {
+                    self.shared.metrics.worker(me).spawned();
+                }
                 if w.local_only.get() {
                     // Woken by this worker's reactor turn: it runs the task
                     // itself when the turn returns (see `Worker::park`).
@@ -201,6 +210,10 @@ impl Handle {
                 self.shared.notify_parked(Some(me));
             }
             _ => match self.shared.queues.push_remote(task) {
+                Ok(()) if origin == Origin::Spawn => {
+                    self.shared.metrics.spawned_remotely();
+                    self.shared.notify_parked(None);
+                }
                 Ok(()) => self.shared.notify_parked(None),
                 // Shut down: the owner list cancels the task; this queue
                 // reference just goes.
@@ -231,6 +244,8 @@ struct Worker<'a> {
     rescue: Rescue,
     /// A park ended since the last rescue check.
     rescue_due: bool,
+    /// When this worker last left a park (or started): its busy period.
+    busy_since: std::time::Instant,
 }
 
 /// Counts a worker's exit when dropped, so that shutdown (which waits for
@@ -267,6 +282,7 @@ pub(crate) fn run(handle: Handle, local: Local) {
             owe_handoff: false,
             rescue: Rescue::new(shared.config.worker_threads),
             rescue_due: false,
+            busy_since: std::time::Instant::now(),
         }
         .run();
         // Drop the queue references and deferred wakers this worker still
@@ -288,7 +304,13 @@ impl Worker<'_> {
                 self.searching = self.shared.idle.transition_worker_to_searching();
             }
             if self.searching {
-                if let Some(task) = self.cx.local.steal(&self.shared.queues) {
+                let counters = self.shared.metrics.worker(self.cx.local.index());
+                let mut stolen = |n| counters.stole(n);
+                if let Some(task) = self
+                    .cx
+                    .local
+                    .steal_counted(&self.shared.queues, &mut stolen)
+                {
                     self.run_task(task);
                     continue;
                 }
@@ -316,6 +338,9 @@ impl Worker<'_> {
             }
             self.park();
         }
+        // The last busy period, from the last unpark to shutdown.
+        let counters = self.shared.metrics.worker(self.cx.local.index());
+        counters.busy_until_now(self.busy_since);
     }
 
     fn run_task(&mut self, task: Task) {
@@ -330,6 +355,7 @@ impl Worker<'_> {
                 self.shared.notify_parked_maybe_work(self.cx.local.index());
             }
         }
+        self.shared.metrics.worker(self.cx.local.index()).polled();
         self.cx.polling.set(true);
         // A fresh cooperative budget for this poll (`rt_core::coop`); an
         // exhausted task is deferred through the hook `enter_worker` set.
@@ -425,6 +451,8 @@ impl Worker<'_> {
 
     fn park(&mut self) {
         let me = self.cx.local.index();
+        let counters = self.shared.metrics.worker(me);
+        counters.parking(self.busy_since);
         let was_last = self
             .shared
             .idle
@@ -447,6 +475,8 @@ impl Worker<'_> {
             // Held the driver: if a task runs next, a sleeper takes over.
             self.owe_handoff = in_driver;
         }
+        counters.unparked();
+        self.busy_since = std::time::Instant::now();
         self.rescue_due = true;
         if !self.shared.idle.unpark_worker_by_id(me) {
             // A producer popped us: we count as a searcher.

@@ -85,4 +85,4 @@ mod async_fd;
 mod reactor;
 
 pub use async_fd::Async;
-pub use reactor::{enter, shutdown_error, EnterGuard, Reactor, ReactorLock};
+pub use reactor::{enter, is_shutdown_error, shutdown_error, EnterGuard, Reactor, ReactorLock};

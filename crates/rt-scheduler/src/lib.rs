@@ -162,6 +162,20 @@ impl Queues {
         self.remotes[victim].take()
     }
 
+    /// How many tasks the injector holds (a snapshot, for metrics).
+    pub fn remote_len(&self) -> usize {
+        self.injector.len()
+    }
+
+    /// How many tasks worker `worker`'s deque holds, its LIFO slot
+    /// excluded (a snapshot, for metrics).
+    ///
+    /// # Panics
+    /// If `worker` is not below [`Queues::workers`].
+    pub fn local_len(&self, worker: usize) -> usize {
+        self.stealers[worker].len()
+    }
+
     /// How many workers these queues serve.
     pub fn workers(&self) -> usize {
         self.stealers.len()
@@ -276,6 +290,13 @@ impl Local {
     /// Take half of a random victim's deque (returning one task and keeping
     /// the rest here), then a batch from the injector.
     pub fn steal(&self, queues: &Queues) -> Option<Task> {
+        self.steal_counted(queues, &mut |_| {})
+    }
+
+    /// [`Local::steal`], telling `stolen` how many tasks it took from a
+    /// sibling (the one returned included) when it took any; tasks from
+    /// the injector are not steals.
+    pub fn steal_counted(&self, queues: &Queues, stolen: &mut dyn FnMut(usize)) -> Option<Task> {
         let n = queues.stealers.len();
         let start = self.next_rand() as usize % n;
         for i in 0..n {
@@ -283,9 +304,16 @@ impl Local {
             if victim == self.index {
                 continue;
             }
+            let before = self.deque.len();
             loop {
                 match queues.stealers[victim].steal_batch_and_pop(&self.deque) {
-                    Steal::Success(task) => return Some(task),
+                    Steal::Success(task) => {
+                        // Only this worker pushes to its deque, so what it
+                        // gained is what it took (siblings may steal some
+                        // back meanwhile: then fewer are counted).
+                        stolen(1 + self.deque.len().saturating_sub(before));
+                        return Some(task);
+                    }
                     Steal::Empty => break,
                     Steal::Retry => {}
                 }

@@ -85,6 +85,12 @@
 //! Who owns the output: `complete` and the `JoinHandle`'s drop race on one
 //! RMW each; whoever comes second sees the other's bit and drops it.
 //!
+//! # The current task
+//!
+//! While a task runs user code of its own (its poll, the drops of its
+//! future and output), its [`Id`] is this thread's current task id
+//! ([`id`], [`try_id`]; the protocol is in `current`).
+//!
 //! # Cooperative scheduling
 //!
 //! A [`JoinHandle`] consumes one unit of the per-poll budget
@@ -134,6 +140,7 @@
 //! # use std::future::Future;
 //! ```
 
+mod current;
 mod join;
 mod list;
 mod raw;
@@ -148,6 +155,7 @@ use std::num::NonZeroU64;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+pub use current::{enter, id, try_id, CurrentGuard};
 pub use join::{AbortHandle, JoinError, JoinHandle};
 pub use list::OwnedTasks;
 

@@ -336,6 +336,9 @@ where
     }
 
     fn run(me: Arc<Self>) {
+        // This task's id is current for all the user code it runs here:
+        // the poll, and the drops of its future and output (`current`).
+        let _current = crate::current::enter(Some(me.header.id));
         match me.header.state.to_running() {
             ToRunning::Gone => return,
             ToRunning::Cancel => return Self::cancel(&me),
@@ -427,6 +430,7 @@ where
         // SAFETY: the caller's obligations, passed on.
         let me = unsafe { Self::from_header(ptr) };
         if me.header.state.to_shutdown() {
+            let _current = crate::current::enter(Some(me.header.id));
             Self::cancel(&me);
         }
     }
@@ -456,6 +460,8 @@ where
             // interest, so the handle owned the output; it is being dropped
             // now and nobody else touches the stage.
             let stage = unsafe { &mut *me.stage.get() };
+            // The output's drop is the task's code: its id is current.
+            let _current = crate::current::enter(Some(me.header.id));
             let _ = catch_unwind(AssertUnwindSafe(|| *stage = Stage::Consumed));
         }
     }

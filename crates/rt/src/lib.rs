@@ -213,6 +213,9 @@ pub mod io {
 /// with the defaults and blocks on `main`; [`Builder`](runtime::Builder)
 /// changes the settings (each documents its default), and a
 /// [`Handle`](runtime::Handle) reaches the runtime from other threads.
+/// [`RuntimeMetrics`](runtime::RuntimeMetrics) reports what the workers
+/// did (polls, steals, parks, busy time, queue depths); each runtime has
+/// an [`Id`](runtime::Id) and, if its builder gave one, a name.
 ///
 /// # Examples
 ///
@@ -235,7 +238,11 @@ pub mod io {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub mod runtime {
-    pub use rt_pool::{Builder, EnterGuard, Handle, Runtime, TryCurrentError};
+    pub use rt_pool::{
+        worker_index, Builder, EnterGuard, Handle, Runtime, RuntimeId as Id, RuntimeMetrics,
+        TryCurrentError,
+    };
+    pub use rt_reactor::is_shutdown_error as is_rt_shutdown_err;
 }
 
 /// Tasks: spawning, joining, aborting, yielding, and the cooperative
@@ -277,7 +284,8 @@ pub mod task {
     pub use rt_core::coop::{consume_budget, unconstrained, Unconstrained};
     pub use rt_futures::{AccessError, LocalKey};
     pub use rt_pool::{
-        spawn, spawn_blocking, yield_now, AbortHandle, Id, JoinError, JoinHandle, JoinSet, YieldNow,
+        id, spawn, spawn_blocking, try_id, yield_now, AbortHandle, Id, JoinError, JoinHandle,
+        JoinSet, YieldNow,
     };
     pub use rt_pool::{spawn_local, LocalEnterGuard, LocalSet};
 

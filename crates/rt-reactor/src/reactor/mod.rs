@@ -442,10 +442,53 @@ impl fmt::Debug for ReactorLock<'_> {
 }
 
 /// The error of an I/O operation on a source whose reactor was shut down
-/// (its runtime stopped): kind `Other`.
+/// (its runtime stopped): kind `Other`, recognised by
+/// [`is_shutdown_error`].
 pub fn shutdown_error() -> io::Error {
-    io::Error::other(
-        "the rt runtime that drives this I/O resource has shut down \
-         (it was registered with a runtime that has since been dropped)",
-    )
+    io::Error::other(RuntimeShutDown)
 }
+
+/// Whether `err` is the error an I/O resource returns because the runtime
+/// that drove it has shut down (a socket used after its runtime was
+/// dropped), as opposed to an error of the operating system or of the
+/// peer. Any other error, even one with the same text, is not.
+///
+/// # Examples
+///
+/// ```
+/// use rt::net::TcpListener;
+/// use rt::runtime::is_rt_shutdown_err;
+///
+/// let first = rt::Runtime::new()?;
+/// let listener = first.block_on(TcpListener::bind("127.0.0.1:0"))?;
+/// drop(first); // the listener's reactor is gone
+///
+/// rt::Runtime::new()?.block_on(async {
+///     let err = listener.accept().await.unwrap_err();
+///     assert!(is_rt_shutdown_err(&err));
+/// });
+/// assert!(!is_rt_shutdown_err(&std::io::Error::other("something else")));
+/// # std::io::Result::Ok(())
+/// ```
+pub fn is_shutdown_error(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::Other
+        && err
+            .get_ref()
+            .is_some_and(|inner| inner.is::<RuntimeShutDown>())
+}
+
+/// The payload of [`shutdown_error`]: a type of its own, so that
+/// [`is_shutdown_error`] tells it from any other error by type, not text.
+#[derive(Debug)]
+struct RuntimeShutDown;
+
+impl fmt::Display for RuntimeShutDown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "the rt runtime that drives this I/O resource has shut down \
+             (it was registered with a runtime that has since been dropped)",
+        )
+    }
+}
+
+impl std::error::Error for RuntimeShutDown {}
