@@ -9,7 +9,7 @@ use crate::park::{Handoff, Parker};
 
 /// A thread's parker as a waker: waking unparks the thread.
 #[derive(Debug)]
-struct ThreadWaker(Parker);
+pub(crate) struct ThreadWaker(pub(crate) Parker);
 
 impl Wake for ThreadWaker {
     fn wake(self: Arc<Self>) {
@@ -26,14 +26,21 @@ thread_local! {
     static PARKER: Arc<ThreadWaker> = Arc::new(ThreadWaker(Parker::new(None)));
 }
 
+/// This thread's parker, as a waker (also the current-thread runtime's,
+/// for a thread waiting for its core).
+pub(crate) fn thread_parker() -> Arc<ThreadWaker> {
+    PARKER.with(Arc::clone)
+}
+
 /// Poll `future` on this thread until it is ready, parking in between.
+/// Each poll gets a fresh cooperative budget, as a task's poll does.
 pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    let parker = PARKER.with(Arc::clone);
+    let parker = thread_parker();
     let waker = Waker::from(parker.clone());
     let mut cx = Context::from_waker(&waker);
     let mut future = pin!(future);
     loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+        if let Poll::Ready(out) = rt_core::coop::budget(|| future.as_mut().poll(&mut cx)) {
             return out;
         }
         // A parker with no driver never asks for one: the flag is unused.

@@ -76,6 +76,7 @@ mod block_on;
 mod blocking;
 mod builder;
 mod context;
+mod current_thread;
 mod driver;
 mod handle;
 mod idle;

@@ -297,7 +297,7 @@ fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
         let config = Builder::new_multi_thread().worker_threads(workers).config();
         let drivers = StdArc::new(crate::driver::Drivers::new(workers).expect("a reactor"));
         let (shared, locals) = Shared::with_driver(config, drivers, None);
-        let handle = Handle { shared };
+        let handle = Handle::multi_thread(shared.clone());
         let threads: Vec<_> = locals
             .into_iter()
             .map(|local| {
@@ -311,14 +311,14 @@ fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
         while !join.is_finished() {
             thread::yield_now();
         }
-        handle.shared.begin_shutdown();
+        shared.begin_shutdown();
         for t in threads {
             t.join().unwrap();
         }
         assert!(ran.load(SeqCst));
         // The rest of `Runtime::shutdown`'s steps that hold references.
-        drop(handle.shared.queues.close_remote());
-        handle.shared.owned.close_and_shutdown_all();
+        drop(shared.queues.close_remote());
+        shared.owned.close_and_shutdown_all();
     });
 }
 

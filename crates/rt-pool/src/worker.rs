@@ -168,12 +168,16 @@ pub(crate) enum Origin {
     Yield,
 }
 
-impl Handle {
+impl Shared {
     /// Queue `task`: on this runtime's worker, into its own queues (the LIFO
     /// slot for a task woken by the running task); elsewhere, the injector.
-    pub(crate) fn schedule_task(&self, task: Task, origin: Origin) {
+    pub(crate) fn schedule_task(self: &SharedArc<Self>, task: Task, origin: Origin) {
         context::with_worker(|worker| match worker {
-            Some(w) if SharedArc::ptr_eq(&w.handle.shared, &self.shared) => {
+            Some(w)
+                if w.handle
+                    .as_multi_thread()
+                    .is_some_and(|s| SharedArc::ptr_eq(s, self)) =>
+            {
                 let me = w.local.index();
                 if w.local_only.get() {
                     // Woken by this worker's reactor turn: it runs the task
@@ -187,8 +191,8 @@ impl Handle {
                         // Only the LIFO task: it runs next, here — unless
                         // this poll goes on for long; the driver's holder
                         // watches for that (`rescue`), if told to.
-                        if self.shared.watch.ensure_watched() {
-                            if let Some(driver) = &self.shared.driver {
+                        if self.watch.ensure_watched() {
+                            if let Some(driver) = &self.driver {
                                 driver.unpark();
                             }
                         }
@@ -197,10 +201,10 @@ impl Handle {
                 } else {
                     w.local.push(task);
                 }
-                self.shared.notify_parked(Some(me));
+                self.notify_parked(Some(me));
             }
-            _ => match self.shared.queues.push_remote(task) {
-                Ok(()) => self.shared.notify_parked(None),
+            _ => match self.queues.push_remote(task) {
+                Ok(()) => self.notify_parked(None),
                 // Shut down: the owner list cancels the task; this queue
                 // reference just goes.
                 Err(task) => drop(task),
@@ -251,7 +255,10 @@ pub(crate) fn run(handle: Handle, local: Local) {
         local_only: Cell::new(false),
         deferred: RefCell::new(Vec::new()),
     };
-    let shared: &Shared = &cx.handle.shared;
+    let shared: &Shared = cx
+        .handle
+        .as_multi_thread()
+        .expect("a worker runs a multi-thread runtime");
     let _exit = ExitGuard(shared);
     let _current = context::set_current(&cx.handle);
     {
