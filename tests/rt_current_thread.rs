@@ -49,22 +49,16 @@ fn a_spawn_from_another_thread_runs() {
         let rt = current_thread();
         let handle = rt.handle().clone();
         let here = thread::current().id();
-        let (ran_on, task_count) = rt.block_on(async move {
-            // Spawned while the block_on thread waits for it.
-            let remote = thread::spawn(move || {
-                thread::sleep(Duration::from_millis(20));
-                handle.spawn(async { thread::current().id() })
-            });
-            let (tx, mut rx) = channel();
-            rt::spawn(async move { tx.send(()) });
-            rx.recv().await;
-            let task = rt::task::spawn_blocking(move || remote.join().unwrap())
-                .await
-                .unwrap();
-            (task.await.unwrap(), 1)
+        let (tx, mut rx) = channel();
+        // Spawned while the block_on thread is parked: only the spawn's
+        // wake-up can get the task run.
+        let remote = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(50));
+            drop(handle.spawn(async move { tx.send(thread::current().id()) }));
         });
-        assert_eq!(ran_on, here);
-        assert_eq!(task_count, 1);
+        let ran_on = rt.block_on(rx.recv());
+        remote.join().unwrap();
+        assert_eq!(ran_on, Some(here));
     });
 }
 
@@ -146,6 +140,7 @@ fn two_block_on_callers_share_the_runtime() {
     watchdog(LIMIT, || {
         let rt = Arc::new(current_thread());
         let (release_tx, mut release_rx) = channel::<()>();
+        let (returned_tx, mut returned_rx) = channel::<()>();
         let (started_tx, started_rx) = std::sync::mpsc::channel();
         let first = {
             let rt = rt.clone();
@@ -154,6 +149,8 @@ fn two_block_on_callers_share_the_runtime() {
                     started_tx.send(()).unwrap();
                     release_rx.recv().await;
                 });
+                // From a thread outside the runtime, once it let the core go.
+                returned_tx.send(());
                 thread::current().id()
             })
         };
@@ -162,18 +159,14 @@ fn two_block_on_callers_share_the_runtime() {
         let (while_held, after) = rt.block_on(async move {
             // The first caller holds the core: it runs this task.
             let while_held = rt::spawn(async { thread::current().id() }).await.unwrap();
+            // This one can finish only after the first caller returned:
+            // then this thread, woken as a waiter for the core, runs it.
+            let after = rt::spawn(async move {
+                returned_rx.recv().await;
+                thread::current().id()
+            });
             release_tx.send(());
-            drop(release_tx);
-            // Once the first caller returns, this thread takes over.
-            let mut after = while_held;
-            for _ in 0..1_000 {
-                after = rt::spawn(async { thread::current().id() }).await.unwrap();
-                if after == second_id {
-                    break;
-                }
-                rt::time::sleep(Duration::from_millis(1)).await;
-            }
-            (while_held, after)
+            (while_held, after.await.unwrap())
         });
         let first_id = first.join().unwrap();
         assert_eq!(while_held, first_id);
