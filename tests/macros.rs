@@ -67,7 +67,9 @@ async fn a_multi_thread_test_runs_its_tasks_on_workers() {
 
 #[rt::main(flavor = "current_thread")]
 async fn main_on_the_current_thread() -> std::thread::ThreadId {
-    rt::spawn(async { std::thread::current().id() }).await.unwrap()
+    rt::spawn(async { std::thread::current().id() })
+        .await
+        .unwrap()
 }
 
 #[test]

@@ -221,8 +221,14 @@ mod tests {
     #[test]
     fn worker_threads_alone_means_multi_thread() {
         assert_eq!(flavor(quote!()), None);
-        assert_eq!(flavor(quote!(worker_threads = 2)), Some(Flavor::MultiThread));
-        assert_eq!(flavor(quote!(flavor = "multi_thread")), Some(Flavor::MultiThread));
+        assert_eq!(
+            flavor(quote!(worker_threads = 2)),
+            Some(Flavor::MultiThread)
+        );
+        assert_eq!(
+            flavor(quote!(flavor = "multi_thread")),
+            Some(Flavor::MultiThread)
+        );
         assert_eq!(
             flavor(quote!(flavor = "current_thread")),
             Some(Flavor::CurrentThread)
