@@ -367,3 +367,73 @@ fn a_slotted_task_is_watched_or_the_holder_woken() {
         );
     });
 }
+
+/// The current-thread runtime's wake-ups (`current_thread`, "Protocol"):
+/// the real `block_on` holds the core, finds nothing to run and parks (on
+/// its condvar: no driver under loom), while another thread spawns onto it
+/// (`wake` false) or wakes its future (`wake` true). Either the holder's
+/// checks see the task or the wake, or the park returns on the token the
+/// other thread left: a lost wake-up is a deadlock here.
+fn current_thread_block_on_sees_a_remote(wake: bool) {
+    use std::future::poll_fn;
+    use std::sync::Arc as StdArc;
+    use std::task::{Poll, Waker};
+
+    use crate::current_thread::{self, Shared};
+    use crate::{Builder, Handle};
+
+    loom::model(move || {
+        let config = Builder::new_current_thread().config();
+        let drivers = StdArc::new(crate::driver::Drivers::new(1).expect("a reactor"));
+        let shared = Shared::with_driver(config, drivers, None);
+        let handle = Handle::current_thread(shared.clone());
+        // What the block_on future waits for, and its waker (a correct
+        // waker protocol: set the flag, then take the waker under the lock).
+        let fired = Arc::new(AtomicBool::new(false));
+        let slot = Arc::new(loom::sync::Mutex::new(None::<Waker>));
+        let fire = {
+            let (fired, slot) = (fired.clone(), slot.clone());
+            move || {
+                fired.store(true, SeqCst);
+                let waker = slot.lock().unwrap().take();
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            }
+        };
+        let other = thread::spawn(move || {
+            if wake {
+                fire();
+            } else {
+                // The task runs on the block_on thread and fires there.
+                drop(handle.spawn(async move { fire() }));
+            }
+        });
+        current_thread::block_on(
+            &shared,
+            poll_fn(|cx| {
+                if fired.load(SeqCst) {
+                    return Poll::Ready(());
+                }
+                *slot.lock().unwrap() = Some(cx.waker().clone());
+                if fired.load(SeqCst) {
+                    return Poll::Ready(());
+                }
+                Poll::Pending
+            }),
+        );
+        other.join().unwrap();
+        drop(slot.lock().unwrap().take());
+        shared.shutdown(None);
+    });
+}
+
+#[test]
+fn current_thread_remote_spawn_is_never_lost() {
+    current_thread_block_on_sees_a_remote(false);
+}
+
+#[test]
+fn current_thread_remote_wake_of_block_on_is_never_lost() {
+    current_thread_block_on_sees_a_remote(true);
+}

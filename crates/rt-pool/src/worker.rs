@@ -171,12 +171,12 @@ pub(crate) enum Origin {
 impl Shared {
     /// Queue `task`: on this runtime's worker, into its own queues (the LIFO
     /// slot for a task woken by the running task); elsewhere, the injector.
-    pub(crate) fn schedule_task(self: &SharedArc<Self>, task: Task, origin: Origin) {
+    pub(crate) fn schedule_task(&self, task: Task, origin: Origin) {
         context::with_worker(|worker| match worker {
             Some(w)
                 if w.handle
                     .as_multi_thread()
-                    .is_some_and(|s| SharedArc::ptr_eq(s, self)) =>
+                    .is_some_and(|s| std::ptr::eq::<Shared>(&**s, self)) =>
             {
                 let me = w.local.index();
                 if w.local_only.get() {
