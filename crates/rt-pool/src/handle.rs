@@ -285,6 +285,26 @@ impl Handle {
         }
     }
 
+    /// Which scheduler the runtime runs its tasks with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::runtime::{Builder, RuntimeFlavor};
+    ///
+    /// let rt = Builder::new_current_thread().build()?;
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    /// let rt = Builder::new_multi_thread().build()?;
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn runtime_flavor(&self) -> RuntimeFlavor {
+        match self.inner {
+            Scheduler::MultiThread(_) => RuntimeFlavor::MultiThread,
+            Scheduler::CurrentThread(_) => RuntimeFlavor::CurrentThread,
+        }
+    }
+
     /// How many worker threads the runtime has (1 on the current-thread
     /// runtime: the thread in `block_on`).
     ///
@@ -363,6 +383,28 @@ impl std::fmt::Debug for Handle {
 pub struct EnterGuard<'a> {
     _guard: context::SetCurrentGuard,
     _handle: std::marker::PhantomData<&'a Handle>,
+}
+
+/// The scheduler of a runtime ([`Handle::runtime_flavor`]).
+///
+/// # Examples
+///
+/// ```
+/// use rt::runtime::{Handle, RuntimeFlavor};
+///
+/// #[rt::main(flavor = "current_thread")]
+/// async fn main() {
+///     assert_eq!(Handle::current().runtime_flavor(), RuntimeFlavor::CurrentThread);
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuntimeFlavor {
+    /// `Builder::new_current_thread`: the thread in `block_on` runs the
+    /// tasks.
+    CurrentThread,
+    /// `Builder::new_multi_thread`: worker threads run the tasks.
+    MultiThread,
 }
 
 /// [`Handle::try_current`] was called outside a runtime.

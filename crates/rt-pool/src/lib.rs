@@ -98,7 +98,7 @@ mod loom_tests;
 use std::future::Future;
 
 pub use builder::Builder;
-pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
 pub use join_set::JoinSet;
 pub use rt_task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use runtime::Runtime;

@@ -232,7 +232,7 @@ pub mod io {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub mod runtime {
-    pub use rt_pool::{Builder, EnterGuard, Handle, Runtime, TryCurrentError};
+    pub use rt_pool::{Builder, EnterGuard, Handle, Runtime, RuntimeFlavor, TryCurrentError};
 }
 
 /// Tasks: spawning, joining, aborting, yielding, and the cooperative
