@@ -236,3 +236,51 @@ fn no_worker_thread_is_started() {
     drop(rt);
     assert_eq!(thread_count(), before);
 }
+
+/// The rest of the runtime API on this flavor: `Handle::current`, `enter`,
+/// `JoinSet`, `spawn_blocking`, and `shutdown_timeout` not waiting for a
+/// blocking job past its deadline.
+#[test]
+fn the_runtime_api_works_and_shutdown_timeout_does_not_wait_past_its_deadline() {
+    watchdog(LIMIT, || {
+        let rt = current_thread();
+        let guard = rt.enter();
+        let early = rt::spawn(async { 1 });
+        drop(guard);
+        let total = rt.block_on(async {
+            let handle = rt::runtime::Handle::current();
+            assert_eq!(
+                handle.runtime_flavor(),
+                rt::runtime::RuntimeFlavor::CurrentThread
+            );
+            let mut set = rt::task::JoinSet::new();
+            for i in 0..10 {
+                set.spawn(async move { i });
+            }
+            let mut total = early.await.unwrap();
+            while let Some(out) = set.join_next().await {
+                total += out.unwrap();
+            }
+            total + rt::task::spawn_blocking(|| 100).await.unwrap()
+        });
+        assert_eq!(total, 146);
+        // A job that would keep a plain drop waiting for a minute.
+        rt.spawn_blocking(|| thread::sleep(Duration::from_secs(60)));
+        let start = std::time::Instant::now();
+        rt.shutdown_timeout(Duration::from_millis(100));
+        assert!(start.elapsed() < Duration::from_secs(30));
+    });
+}
+
+#[test]
+fn shutdown_background_works_inside_another_runtime() {
+    watchdog(LIMIT, || {
+        let inner = current_thread();
+        let task = inner.spawn(std::future::pending::<()>());
+        current_thread().block_on(async move {
+            // This thread runs tasks: a plain drop would panic here.
+            inner.shutdown_background();
+        });
+        assert!(task.is_finished());
+    });
+}
