@@ -49,6 +49,34 @@ async fn current_thread_flavor_runs_tasks() {
     assert!(rt::spawn(async { true }).await.unwrap());
 }
 
+/// As in tokio, a test's runtime is a current-thread one unless it asks
+/// for workers: its tasks run on the test's own thread.
+#[rt::test]
+async fn a_test_runs_its_tasks_on_its_own_thread_by_default() {
+    let test_thread = std::thread::current().id();
+    let task = rt::spawn(async { std::thread::current().id() });
+    assert_eq!(task.await.unwrap(), test_thread);
+}
+
+#[rt::test(flavor = "multi_thread")]
+async fn a_multi_thread_test_runs_its_tasks_on_workers() {
+    let test_thread = std::thread::current().id();
+    let task = rt::spawn(async { std::thread::current().id() });
+    assert_ne!(task.await.unwrap(), test_thread);
+}
+
+#[rt::main(flavor = "current_thread")]
+async fn main_on_the_current_thread() -> std::thread::ThreadId {
+    rt::spawn(async { std::thread::current().id() })
+        .await
+        .unwrap()
+}
+
+#[test]
+fn main_with_the_current_thread_flavor_runs_tasks_on_the_calling_thread() {
+    assert_eq!(main_on_the_current_thread(), std::thread::current().id());
+}
+
 #[rt::test]
 async fn a_test_may_return_a_result() -> Result<(), rt::task::JoinError> {
     let value = rt::spawn(async { 1 }).await?;

@@ -26,8 +26,7 @@ const HOUR: Duration = Duration::from_secs(3600);
 const AT_ONCE: Duration = Duration::from_secs(10);
 
 fn paused() -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(1)
+    Builder::new_current_thread()
         .enable_all()
         .start_paused(true)
         .build()
@@ -261,18 +260,19 @@ fn misuse_panics() {
     let msg = panic_message(resume);
     assert!(msg.contains("outside an rt runtime"), "{msg}");
 
-    // The flavor check: more than one worker cannot pause.
-    let two = Builder::new_multi_thread()
-        .worker_threads(2)
+    // The flavor check: a multi-thread runtime cannot pause, even with
+    // one worker (as in tokio).
+    let one = Builder::new_multi_thread()
+        .worker_threads(1)
         .build()
         .unwrap();
-    let msg = panic_message(|| two.block_on(async { pause() }));
-    assert!(msg.contains("single thread"), "{msg}");
+    let msg = panic_message(|| one.block_on(async { pause() }));
+    assert!(msg.contains("current-thread runtime"), "{msg}");
     let msg = panic_message(|| {
         let _ = Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(1)
             .start_paused(true)
             .build();
     });
-    assert!(msg.contains("single thread"), "{msg}");
+    assert!(msg.contains("current-thread runtime"), "{msg}");
 }

@@ -91,3 +91,38 @@ fn yield_now_in_block_on_returns() {
     });
     assert_eq!(out, 7);
 }
+
+/// On the current-thread runtime a task that yields runs again only after
+/// the drivers were polled: a task whose socket became readable meanwhile
+/// runs first.
+#[test]
+fn a_yield_on_the_current_thread_runtime_lets_the_drivers_run_first() {
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::sync::Arc;
+
+    watchdog(LIMIT, || {
+        let rt = rt::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(async {
+            let receiver = rt::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+            let to = receiver.local_addr().unwrap();
+            let received = Arc::new(AtomicBool::new(false));
+            let flag = received.clone();
+            let reader = rt::spawn(async move {
+                let mut buf = [0u8; 8];
+                receiver.recv_from(&mut buf).await.unwrap();
+                flag.store(true, SeqCst);
+            });
+            // Let the reader find its socket empty and wait for readiness.
+            yield_now().await;
+            let yielder = rt::spawn(async move {
+                let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+                sender.send_to(b"ready", to).unwrap();
+                // Only a driver poll can see the datagram and wake the reader.
+                yield_now().await;
+                received.load(SeqCst)
+            });
+            assert!(yielder.await.unwrap(), "the yielder ran before the reader");
+            reader.await.unwrap();
+        });
+    });
+}

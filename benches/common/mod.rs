@@ -71,6 +71,13 @@ pub trait BenchRuntime: Sized + 'static {
 #[derive(Debug)]
 pub struct Unwrap<H>(H);
 
+impl<H> Unwrap<H> {
+    /// Wraps a runtime's `JoinHandle` (for benches with their own trait).
+    pub fn new(handle: H) -> Unwrap<H> {
+        Unwrap(handle)
+    }
+}
+
 impl<H, T, E> Future for Unwrap<H>
 where
     H: Future<Output = Result<T, E>> + Unpin,

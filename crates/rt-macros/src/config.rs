@@ -3,8 +3,11 @@
 //! Accepted, in any order, each at most once:
 //!
 //! - `worker_threads = N`, `N` a positive integer literal;
-//! - `flavor = "multi_thread"` (the default) or `flavor = "current_thread"`,
-//!   the latter meaning one worker thread and excluding `worker_threads`;
+//! - `flavor = "multi_thread"` or `flavor = "current_thread"` (the
+//!   current-thread runtime, which excludes `worker_threads`).
+//!
+//! Without a flavor, `worker_threads` means the multi-thread runtime, and
+//! otherwise the attribute's default applies (see `expand`).
 //! - `start_paused = true` or `false`: `Builder::start_paused`.
 //!
 //! Every misuse becomes a `syn::Error` spanned on the offending tokens; all
@@ -19,6 +22,9 @@ use syn::{Expr, ExprLit, Lit, LitInt, LitStr, Meta, MetaNameValue, Token};
 /// What the attribute asked for.
 #[derive(Debug, Default)]
 pub(crate) struct Config {
+    /// The flavor asked for (`worker_threads` alone asks for
+    /// `MultiThread`); `None`: the attribute's default.
+    pub(crate) flavor: Option<Flavor>,
     /// The literal to pass to `Builder::worker_threads`, spanned on the
     /// user's tokens; `None` keeps the builder's default.
     pub(crate) worker_threads: Option<Literal>,
@@ -87,33 +93,34 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Config> {
         }
     }
 
-    let worker_threads = match (flavor, worker_threads) {
+    let (flavor, worker_threads) = match (flavor, worker_threads) {
         (Some((_, Flavor::CurrentThread)), Some((span, _))) => {
             errors.push(syn::Error::new(
                 span,
                 "`worker_threads` cannot be used with `flavor = \"current_thread\"`, \
-                 which always runs one worker thread",
+                 which runs every task on the thread in `block_on`; use \
+                 `flavor = \"multi_thread\"`",
             ));
-            None
+            (Some(Flavor::CurrentThread), None)
         }
-        (Some((span, Flavor::CurrentThread)), None) => {
-            let mut one = Literal::usize_unsuffixed(1);
-            one.set_span(span);
-            Some(one)
-        }
-        (_, n) => n.map(|(_, n)| n),
+        (flavor, Some((_, n))) => (
+            Some(flavor.map_or(Flavor::MultiThread, |(_, f)| f)),
+            Some(n),
+        ),
+        (flavor, None) => (flavor.map(|(_, f)| f), None),
     };
 
     errors.finish()?;
     Ok(Config {
+        flavor,
         worker_threads,
         start_paused,
     })
 }
 
 /// The runtime flavors of tokio's attribute that rt understands.
-#[derive(Debug, Clone, Copy)]
-enum Flavor {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
     MultiThread,
     CurrentThread,
 }
@@ -212,6 +219,10 @@ mod tests {
         parse(args).unwrap().worker_threads.map(|n| n.to_string())
     }
 
+    fn flavor(args: TokenStream) -> Option<Flavor> {
+        parse(args).unwrap().flavor
+    }
+
     fn error(args: TokenStream) -> String {
         parse(args).unwrap_err().to_string()
     }
@@ -226,7 +237,24 @@ mod tests {
             threads(quote!(flavor = "multi_thread", worker_threads = 4)),
             Some("4".into())
         );
-        assert_eq!(threads(quote!(flavor = "current_thread")), Some("1".into()));
+        assert_eq!(threads(quote!(flavor = "current_thread")), None);
+    }
+
+    #[test]
+    fn worker_threads_alone_means_multi_thread() {
+        assert_eq!(flavor(quote!()), None);
+        assert_eq!(
+            flavor(quote!(worker_threads = 2)),
+            Some(Flavor::MultiThread)
+        );
+        assert_eq!(
+            flavor(quote!(flavor = "multi_thread")),
+            Some(Flavor::MultiThread)
+        );
+        assert_eq!(
+            flavor(quote!(flavor = "current_thread")),
+            Some(Flavor::CurrentThread)
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::{Attribute, Item, ItemFn, Meta};
 
-use crate::config::{self, Config};
+use crate::config::{self, Config, Flavor};
 
 /// Which attribute is being expanded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,16 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// The flavor without a `flavor` or `worker_threads` argument: as in
+    /// tokio, the multi-thread runtime for `main`, the current-thread one
+    /// for a test.
+    fn default_flavor(self) -> Flavor {
+        match self {
+            Kind::Main => Flavor::MultiThread,
+            Kind::Test => Flavor::CurrentThread,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Kind::Main => "#[rt::main]",
@@ -99,6 +109,10 @@ fn expand(kind: Kind, input: ItemFn, config: &Config) -> TokenStream {
         .start_paused
         .map(|(b, span)| syn::LitBool::new(b, span))
         .map(|b| quote!(.start_paused(#b)));
+    let builder = match config.flavor.unwrap_or(kind.default_flavor()) {
+        Flavor::MultiThread => quote!(new_multi_thread),
+        Flavor::CurrentThread => quote!(new_current_thread),
+    };
 
     // Spanned on the body's closing brace, so that a body whose value does
     // not match the return type is reported at the end of the body.
@@ -108,7 +122,7 @@ fn expand(kind: Kind, input: ItemFn, config: &Config) -> TokenStream {
         // The user's crate may deny `clippy::expect_used`; the lint is
         // about code they wrote, not about this expansion.
         #[allow(clippy::expect_used)]
-        let runtime = ::rt::runtime::Builder::new_multi_thread()
+        let runtime = ::rt::runtime::Builder::#builder()
             #worker_threads
             #start_paused
             .build()
@@ -181,11 +195,24 @@ mod tests {
         let out = expand_str(Kind::Test, quote!(), quote! { async fn t() {} });
         assert!(out.starts_with(&quote!(#[::core::prelude::v1::test] fn t()).to_string()));
         assert!(!out.contains("worker_threads"));
+        assert!(out.contains("new_current_thread"), "{out}");
 
         for attr in [quote!(#[test]), quote!(#[::core::prelude::v1::test])] {
             let out = expand_str(Kind::Test, quote!(), quote!(#attr async fn t() {}));
             assert_eq!(out.matches("test").count(), 1, "{out}");
         }
+    }
+
+    #[test]
+    fn flavors() {
+        let main = |args| expand_str(Kind::Main, args, quote! { async fn main() {} });
+        let test = |args| expand_str(Kind::Test, args, quote! { async fn t() {} });
+        assert!(main(quote!()).contains("new_multi_thread"));
+        assert!(main(quote!(flavor = "current_thread")).contains("new_current_thread"));
+        assert!(test(quote!()).contains("new_current_thread"));
+        assert!(test(quote!(flavor = "multi_thread")).contains("new_multi_thread"));
+        let out = test(quote!(worker_threads = 2));
+        assert!(out.contains("new_multi_thread") && out.contains("worker_threads"));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! see `select.rs`.)
 //!
 //! Both attributes turn an `async fn` into a plain fn that builds a
-//! multi-threaded runtime and blocks on the original body. For
+//! runtime and blocks on the original body: by default, as in tokio, a
+//! multi-thread runtime for `#[rt::main]` and a current-thread runtime for
+//! `#[rt::test]`. For
 //!
 //! ```text
 //! #[rt::main(worker_threads = 2)]
@@ -31,11 +33,15 @@
 //!
 //! Both attributes take the same optional, comma-separated arguments:
 //!
+//! - `flavor = "multi_thread"` (`Builder::new_multi_thread`) or
+//!   `flavor = "current_thread"` (`Builder::new_current_thread`: every task
+//!   runs on the thread in `block_on`). Default: `multi_thread` for
+//!   `#[rt::main]`, `current_thread` for `#[rt::test]`.
 //! - `worker_threads = N`: the number of worker threads, a positive integer
-//!   literal. Default: the `Builder`'s (one per core).
-//! - `flavor = "multi_thread"` (the default) or `flavor = "current_thread"`,
-//!   accepted for compatibility with tokio's attributes. `current_thread`
-//!   means `worker_threads = 1` and cannot be combined with `worker_threads`.
+//!   literal. Default: the `Builder`'s (one per core). It needs the
+//!   multi-thread runtime: without a `flavor` it selects it (tokio asks
+//!   for `flavor = "multi_thread"` too), and with `current_thread` it is an
+//!   error.
 //!
 //! # Errors
 //!
@@ -68,7 +74,7 @@ mod select;
 
 use expand::Kind;
 
-/// Runs an `async fn main` on a multi-threaded rt runtime.
+/// Runs an `async fn main` on an rt runtime (multi-thread by default).
 ///
 /// Takes `worker_threads = N` and `flavor = "multi_thread" | "current_thread"`
 /// (see the [crate docs](crate)). The runtime is built when `main` starts
@@ -99,17 +105,30 @@ use expand::Kind;
 ///     assert!(rt::spawn(async { true }).await.unwrap());
 /// }
 /// ```
+///
+/// On the current-thread runtime, where tasks run on the main thread:
+///
+/// ```
+/// #[rt::main(flavor = "current_thread")]
+/// async fn main() {
+///     let main_thread = std::thread::current().id();
+///     let task = rt::spawn(async { std::thread::current().id() });
+///     assert_eq!(task.await.unwrap(), main_thread);
+/// }
+/// ```
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::entry(Kind::Main, args.into(), item.into()).into()
 }
 
-/// Runs an `async fn` test on its own multi-threaded rt runtime.
+/// Runs an `async fn` test on its own rt runtime: a current-thread one by
+/// default, as in tokio.
 ///
 /// The same expansion as [`macro@main`], plus `#[test]` (not added twice if
-/// the fn already has it). Takes the same arguments; without any, the
-/// runtime has the `Builder`'s default number of worker threads. The test
-/// may return a `Result`, like any `#[test]`.
+/// the fn already has it). Takes the same arguments; a test that needs
+/// tasks to run in parallel (or to block one thread while others go on)
+/// asks for `flavor = "multi_thread"` or `worker_threads = N`. The test may
+/// return a `Result`, like any `#[test]`.
 ///
 /// # Panics
 ///
@@ -119,9 +138,20 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # Examples
 ///
 /// ```
-/// #[rt::test(worker_threads = 1)]
+/// #[rt::test]
 /// async fn spawn_returns_the_value() {
 ///     assert_eq!(rt::spawn(async { 1 + 1 }).await.unwrap(), 2);
+/// }
+/// ```
+///
+/// A test whose tasks must run on several threads:
+///
+/// ```
+/// #[rt::test(flavor = "multi_thread", worker_threads = 2)]
+/// async fn a_blocked_task_does_not_stop_the_others() {
+///     let blocked = rt::spawn(async { std::thread::sleep(std::time::Duration::from_millis(50)) });
+///     assert_eq!(rt::spawn(async { 1 + 1 }).await.unwrap(), 2);
+///     blocked.await.unwrap();
 /// }
 /// ```
 #[proc_macro_attribute]

@@ -136,7 +136,7 @@ impl BlockingPool {
             let id = state.threads;
             let inner = self.inner.clone();
             let h = handle.clone();
-            let config = &handle.shared.config;
+            let config = &handle.config();
             let mut builder = std::thread::Builder::new().name((config.thread_name)());
             if let Some(size) = config.thread_stack_size {
                 builder = builder.stack_size(size);
@@ -219,7 +219,7 @@ fn run(inner: Arc<Inner>, handle: Handle) {
         counted: true,
     };
     let _current = crate::context::set_current(&handle);
-    handle.shared.config.thread_started();
+    handle.config().thread_started();
     let mut state = inner.state.lock();
     loop {
         if let Some(task) = state.queue.pop_front() {
@@ -249,5 +249,5 @@ fn run(inner: Arc<Inner>, handle: Handle) {
     state.threads -= 1;
     place.counted = false;
     drop(state);
-    handle.shared.config.thread_stopped();
+    handle.config().thread_stopped();
 }

@@ -18,9 +18,19 @@ pub(crate) const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
 type Callback = Arc<dyn Fn() + Send + Sync + 'static>;
 type NameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
 
+/// Which scheduler a runtime runs its tasks with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    /// Worker threads with work stealing (`worker`).
+    MultiThread,
+    /// The thread in `block_on` runs every task (`current_thread`).
+    CurrentThread,
+}
+
 /// The settings a runtime was built with.
 #[derive(Clone)]
 pub(crate) struct Config {
+    pub(crate) flavor: Flavor,
     pub(crate) worker_threads: usize,
     pub(crate) thread_name: NameFn,
     pub(crate) thread_stack_size: Option<usize>,
@@ -60,6 +70,7 @@ fn call_hook(hook: Option<&Callback>) {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
+            .field("flavor", &self.flavor)
             .field("worker_threads", &self.worker_threads)
             .field("thread_stack_size", &self.thread_stack_size)
             .field("global_queue_interval", &self.global_queue_interval)
@@ -90,6 +101,7 @@ impl fmt::Debug for Config {
 /// # std::io::Result::Ok(())
 /// ```
 pub struct Builder {
+    flavor: Flavor,
     worker_threads: Option<usize>,
     thread_name: NameFn,
     thread_stack_size: Option<usize>,
@@ -104,8 +116,8 @@ pub struct Builder {
 }
 
 impl Builder {
-    /// A builder for the multi-threaded, work-stealing runtime (the only
-    /// flavor rt has), with every setting at its default.
+    /// A builder for the multi-threaded, work-stealing runtime, with every
+    /// setting at its default.
     ///
     /// # Examples
     ///
@@ -116,6 +128,7 @@ impl Builder {
     /// ```
     pub fn new_multi_thread() -> Builder {
         Builder {
+            flavor: Flavor::MultiThread,
             worker_threads: None,
             thread_name: Arc::new(|| "rt-worker".to_string()),
             thread_stack_size: None,
@@ -127,6 +140,35 @@ impl Builder {
             keep_alive: DEFAULT_KEEP_ALIVE,
             start_paused: false,
             name: None,
+        }
+    }
+
+    /// A builder for the current-thread runtime: no worker threads; the
+    /// thread in [`Runtime::block_on`] runs every task, between polls of
+    /// its own future, and blocks in the I/O and timer drivers when there
+    /// is nothing to run. Tasks spawned while no thread is in `block_on`
+    /// wait for the next one. The blocking pool is the same as the
+    /// multi-thread runtime's. The global queue and event intervals
+    /// default to 31 and 61 ticks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::runtime::Builder;
+    ///
+    /// let rt = Builder::new_current_thread().enable_all().build()?;
+    /// let here = std::thread::current().id();
+    /// let ran_on = rt.block_on(async {
+    ///     rt::spawn(async { std::thread::current().id() }).await
+    /// })?;
+    /// assert_eq!(ran_on, here); // the task ran on the block_on thread
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new_current_thread() -> Builder {
+        Builder {
+            flavor: Flavor::CurrentThread,
+            global_queue_interval: crate::current_thread::DEFAULT_GLOBAL_QUEUE_INTERVAL,
+            ..Builder::new_multi_thread()
         }
     }
 
@@ -153,7 +195,8 @@ impl Builder {
     }
 
     /// Number of worker threads. Default: the number of CPUs
-    /// (`num_cpus::get()`).
+    /// (`num_cpus::get()`). The current-thread runtime has none and
+    /// ignores it.
     ///
     /// # Panics
     /// If `n` is zero.
@@ -297,7 +340,8 @@ impl Builder {
     }
 
     /// Every `n`-th tick a worker takes from the global queue before its
-    /// own. Default: 61.
+    /// own. Default: 61 (31 on the current-thread runtime, where the
+    /// global queue holds the tasks woken from other threads).
     ///
     /// A lower value serves tasks spawned from outside the workers sooner,
     /// at the cost of the locality of each worker's own queue.
@@ -436,17 +480,15 @@ impl Builder {
     ///
     /// # Panics
     ///
-    /// `build` panics if the runtime cannot pause: tokio pauses only its
-    /// current-thread runtime; rt, for now, a multi-thread runtime with
-    /// exactly one worker (`worker_threads(1)`).
+    /// `build` panics if the runtime cannot pause: as in tokio, only the
+    /// current-thread runtime ([`Builder::new_current_thread`]) can.
     ///
     /// # Examples
     ///
     /// ```
     /// use rt::time::{sleep, Duration, Instant};
     ///
-    /// let rt = rt::runtime::Builder::new_multi_thread()
-    ///     .worker_threads(1)
+    /// let rt = rt::runtime::Builder::new_current_thread()
     ///     .enable_all()
     ///     .start_paused(true)
     ///     .build()?;
@@ -484,8 +526,14 @@ impl Builder {
 
     /// The settings, resolved (`build` starts a runtime with them).
     pub(crate) fn config(&self) -> Config {
+        let worker_threads = match self.flavor {
+            Flavor::MultiThread => self.worker_threads.unwrap_or_else(num_cpus::get).max(1),
+            // One thread at a time runs the tasks (the `block_on` caller).
+            Flavor::CurrentThread => 1,
+        };
         Config {
-            worker_threads: self.worker_threads.unwrap_or_else(num_cpus::get).max(1),
+            flavor: self.flavor,
+            worker_threads,
             thread_name: self.thread_name.clone(),
             thread_stack_size: self.thread_stack_size,
             on_thread_start: self.on_thread_start.clone(),
@@ -509,6 +557,7 @@ impl Default for Builder {
 impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
+            .field("flavor", &self.flavor)
             .field("worker_threads", &self.worker_threads)
             .field("thread_stack_size", &self.thread_stack_size)
             .field("global_queue_interval", &self.global_queue_interval)

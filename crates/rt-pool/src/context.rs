@@ -56,8 +56,8 @@ pub(crate) fn set_current(handle: &Handle) -> SetCurrentGuard {
         d.set(d.get() + 1);
         d.get()
     });
-    let reactor = rt_reactor::enter(&handle.shared.drivers.io);
-    let timers = rt_time::enter(&handle.shared.drivers.time);
+    let reactor = rt_reactor::enter(&handle.drivers().io);
+    let timers = rt_time::enter(&handle.drivers().time);
     SetCurrentGuard {
         prev,
         depth,
@@ -147,16 +147,18 @@ impl Drop for WorkerGuard {
 fn defer_exhausted(waker: &Waker) {
     with_worker(|w| {
         if let Some(w) = w {
-            let shared = &w.handle.shared;
-            shared.metrics.worker(w.local.index()).forced_yield();
+            if let Some(shared) = w.handle.as_multi_thread() {
+                shared.metrics.worker(w.local.index()).forced_yield();
+            }
         }
     });
     defer(waker);
 }
 
 /// Defer a yielding task's wake-up (see `yield_now`; also a task out of
-/// cooperative budget): on a worker, until the worker's queue is drained
-/// and the reactor turned; elsewhere, now.
+/// cooperative budget): on a worker (or the thread running a
+/// current-thread runtime's tasks), until its queue is drained and the
+/// reactor turned; elsewhere, now.
 pub(crate) fn defer(waker: &Waker) {
     with_worker(|w| match w {
         Some(w) => {
@@ -167,6 +169,11 @@ pub(crate) fn defer(waker: &Waker) {
                 deferred.push(waker.clone());
             }
         }
-        None => waker.wake_by_ref(),
+        // The current-thread runtime's core holder defers too.
+        None => {
+            if !crate::current_thread::defer(waker) {
+                waker.wake_by_ref();
+            }
+        }
     });
 }

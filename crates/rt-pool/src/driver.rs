@@ -40,11 +40,11 @@ use crate::builder::Config;
 use crate::park::Driver;
 
 /// The flavor check for paused time: whether a runtime built with `config`
-/// may pause its clock. tokio allows only its current-thread runtime;
-/// until rt has one, a multi-thread runtime with exactly one worker,
-/// whose only task-running thread is the one that parks in the drivers.
+/// may pause its clock. As in tokio, only the current-thread runtime, whose
+/// one task-running thread is the one that parks in the drivers (so it is
+/// idle whenever it parks there, and may auto-advance then).
 pub(crate) fn time_may_pause(config: &Config) -> bool {
-    config.worker_threads == 1
+    config.flavor == crate::builder::Flavor::CurrentThread
 }
 
 /// The I/O and timer drivers of one runtime.
@@ -102,9 +102,8 @@ impl Drivers {
         if config.start_paused {
             assert!(
                 allowed,
-                "start_paused(true) needs a runtime driven by a single thread \
-                 (tokio's current-thread flavor; in rt for now, a multi-thread runtime \
-                 with worker_threads(1))"
+                "start_paused(true) needs the current-thread runtime \
+                 (Builder::new_current_thread), as in tokio"
             );
             self.time.pause_clock();
         }

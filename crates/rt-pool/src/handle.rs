@@ -5,7 +5,11 @@ use std::future::Future;
 
 use rt_task::{JoinHandle, Schedule, Task};
 
+use crate::blocking::BlockingPool;
+use crate::builder::Config;
 use crate::context;
+use crate::current_thread;
+use crate::driver::Drivers;
 use crate::worker::{Origin, Shared};
 
 /// A handle to a runtime: spawn onto it, or block on it, from any thread.
@@ -35,10 +39,69 @@ use crate::worker::{Origin, Shared};
 /// ```
 #[derive(Clone)]
 pub struct Handle {
-    pub(crate) shared: Arc<Shared>,
+    pub(crate) inner: Scheduler,
+}
+
+/// The runtime a [`Handle`] points at, by flavor.
+#[derive(Clone, Debug)]
+pub(crate) enum Scheduler {
+    /// Worker threads (`worker`).
+    MultiThread(Arc<Shared>),
+    /// The `block_on` thread runs the tasks (`current_thread`).
+    CurrentThread(Arc<current_thread::Shared>),
 }
 
 impl Handle {
+    pub(crate) fn multi_thread(shared: Arc<Shared>) -> Handle {
+        Handle {
+            inner: Scheduler::MultiThread(shared),
+        }
+    }
+
+    pub(crate) fn current_thread(shared: Arc<current_thread::Shared>) -> Handle {
+        Handle {
+            inner: Scheduler::CurrentThread(shared),
+        }
+    }
+
+    /// The multi-thread runtime's shared state, if this is one.
+    pub(crate) fn as_multi_thread(&self) -> Option<&Arc<Shared>> {
+        match &self.inner {
+            Scheduler::MultiThread(shared) => Some(shared),
+            Scheduler::CurrentThread(_) => None,
+        }
+    }
+
+    /// The settings the runtime was built with.
+    pub(crate) fn config(&self) -> &Config {
+        match &self.inner {
+            Scheduler::MultiThread(s) => &s.config,
+            Scheduler::CurrentThread(s) => &s.config,
+        }
+    }
+
+    /// The runtime's I/O and timer drivers.
+    pub(crate) fn drivers(&self) -> &Drivers {
+        match &self.inner {
+            Scheduler::MultiThread(s) => &s.drivers,
+            Scheduler::CurrentThread(s) => &s.drivers,
+        }
+    }
+
+    pub(crate) fn blocking(&self) -> &BlockingPool {
+        match &self.inner {
+            Scheduler::MultiThread(s) => &s.blocking,
+            Scheduler::CurrentThread(s) => &s.blocking,
+        }
+    }
+
+    pub(crate) fn owned(&self) -> &rt_task::OwnedTasks {
+        match &self.inner {
+            Scheduler::MultiThread(s) => &s.owned,
+            Scheduler::CurrentThread(s) => &s.owned,
+        }
+    }
+
     /// The handle of the runtime this thread is in.
     ///
     /// # Panics
@@ -93,7 +156,8 @@ impl Handle {
 
     /// Spawns a task onto this runtime, from any thread. From a worker of
     /// this runtime the task goes to that worker's queue; from any other
-    /// thread, to the global injector.
+    /// thread, to the global injector. On a current-thread runtime it runs
+    /// on the thread in `block_on` (at the next `block_on` if none is).
     ///
     /// # Examples
     ///
@@ -111,9 +175,15 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (task, join) = self.shared.owned.bind(future, self.clone());
+        let (task, join) = self.owned().bind(future, self.clone());
         if let Some(task) = task {
-            self.schedule_task(task, Origin::Spawn);
+            match &self.inner {
+                Scheduler::MultiThread(s) => s.schedule_task(task, Origin::Spawn),
+                Scheduler::CurrentThread(s) => {
+                    s.metrics.spawned_remotely();
+                    current_thread::schedule(s, task);
+                }
+            }
         }
         join
     }
@@ -136,7 +206,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.shared.blocking.spawn(self, f)
+        self.blocking().spawn(self, f)
     }
 
     /// Run `future` on the calling thread, inside this runtime's context.
@@ -179,11 +249,10 @@ impl Handle {
             );
         };
         let _guard = context::set_current(self);
-        // A runtime that may pause its time counts this thread's work as
-        // a hold on auto-advance (see `block_on`).
-        let timers = crate::driver::time_may_pause(&self.shared.config)
-            .then(|| self.shared.drivers.time.clone());
-        crate::block_on::block_on(future, timers)
+        match &self.inner {
+            Scheduler::MultiThread(_) => crate::block_on::block_on(future),
+            Scheduler::CurrentThread(s) => current_thread::block_on(s, future),
+        }
     }
 
     /// Enters this runtime's context on the calling thread until the guard
@@ -219,7 +288,28 @@ impl Handle {
         }
     }
 
-    /// How many worker threads the runtime has.
+    /// Which scheduler the runtime runs its tasks with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::runtime::{Builder, RuntimeFlavor};
+    ///
+    /// let rt = Builder::new_current_thread().build()?;
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    /// let rt = Builder::new_multi_thread().build()?;
+    /// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn runtime_flavor(&self) -> RuntimeFlavor {
+        match self.inner {
+            Scheduler::MultiThread(_) => RuntimeFlavor::MultiThread,
+            Scheduler::CurrentThread(_) => RuntimeFlavor::CurrentThread,
+        }
+    }
+
+    /// How many worker threads the runtime has (1 on the current-thread
+    /// runtime: the thread in `block_on`).
     ///
     /// # Examples
     ///
@@ -229,7 +319,7 @@ impl Handle {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn num_workers(&self) -> usize {
-        self.shared.config.worker_threads
+        self.config().worker_threads
     }
 
     /// How many tasks are alive (spawned and not yet completed).
@@ -244,18 +334,23 @@ impl Handle {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn num_alive_tasks(&self) -> usize {
-        self.shared.owned.len()
+        self.owned().len()
     }
 }
 
 impl Schedule for Handle {
     fn schedule(&self, task: Task, yielded: bool) {
-        let origin = if yielded { Origin::Yield } else { Origin::Wake };
-        self.schedule_task(task, origin);
+        match &self.inner {
+            Scheduler::MultiThread(s) => {
+                let origin = if yielded { Origin::Yield } else { Origin::Wake };
+                s.schedule_task(task, origin);
+            }
+            Scheduler::CurrentThread(s) => current_thread::schedule(s, task),
+        }
     }
 
     fn release(&self, task: &Task) -> Option<Task> {
-        self.shared.owned.remove(task)
+        self.owned().remove(task)
     }
 }
 
@@ -268,7 +363,8 @@ impl std::panic::RefUnwindSafe for Handle {}
 impl std::fmt::Debug for Handle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Handle")
-            .field("workers", &self.shared.config.worker_threads)
+            .field("flavor", &self.config().flavor)
+            .field("workers", &self.config().worker_threads)
             .finish_non_exhaustive()
     }
 }
@@ -296,6 +392,28 @@ impl std::fmt::Debug for Handle {
 pub struct EnterGuard<'a> {
     _guard: context::SetCurrentGuard,
     _handle: std::marker::PhantomData<&'a Handle>,
+}
+
+/// The scheduler of a runtime ([`Handle::runtime_flavor`]).
+///
+/// # Examples
+///
+/// ```
+/// use rt::runtime::{Handle, RuntimeFlavor};
+///
+/// #[rt::main(flavor = "current_thread")]
+/// async fn main() {
+///     assert_eq!(Handle::current().runtime_flavor(), RuntimeFlavor::CurrentThread);
+/// }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuntimeFlavor {
+    /// `Builder::new_current_thread`: the thread in `block_on` runs the
+    /// tasks.
+    CurrentThread,
+    /// `Builder::new_multi_thread`: worker threads run the tasks.
+    MultiThread,
 }
 
 /// [`Handle::try_current`] was called outside a runtime.

@@ -58,7 +58,10 @@ impl Handle {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn id(&self) -> Id {
-        self.shared.id
+        match &self.inner {
+            crate::handle::Scheduler::MultiThread(s) => s.id,
+            crate::handle::Scheduler::CurrentThread(s) => s.id,
+        }
     }
 
     /// The name given with [`Builder::name`](crate::Builder::name), if any.
@@ -74,7 +77,7 @@ impl Handle {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn name(&self) -> Option<&str> {
-        self.shared.config.name.as_deref()
+        self.config().name.as_deref()
     }
 }
 

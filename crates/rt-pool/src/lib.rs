@@ -17,8 +17,13 @@
 //! units): the worker sets it before `Task::run` and restores it after, and
 //! a task whose sockets, timers or joins use it up is deferred like one
 //! that called [`yield_now`] — it runs again after the worker's other
-//! queued tasks and a turn of the reactor. `block_on`'s future is not
-//! budgeted (it runs on a thread that is not a worker).
+//! queued tasks and a turn of the reactor. `block_on` polls its future
+//! with a fresh budget too.
+//!
+//! [`Builder::new_current_thread`] builds the other flavor
+//! (`current_thread`): no worker threads; the thread in `block_on` runs the
+//! tasks between polls of its own future, and blocks in the same drivers
+//! when there is nothing to run. [`Handle`] points at either flavor.
 //!
 //! Closures that block (file I/O, a C library, heavy computation) go to a
 //! separate pool of threads through [`spawn_blocking`], so that no worker
@@ -80,6 +85,7 @@ mod block_on;
 mod blocking;
 mod builder;
 mod context;
+mod current_thread;
 mod driver;
 mod handle;
 mod id;
@@ -99,7 +105,7 @@ mod loom_tests;
 use std::future::Future;
 
 pub use builder::Builder;
-pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
 pub use id::{worker_index, Id as RuntimeId};
 pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
@@ -111,7 +117,8 @@ pub use yield_now::{yield_now, YieldNow};
 /// Spawns a task on the current runtime.
 ///
 /// The task starts running on a worker thread at once, concurrently with
-/// the caller; awaiting the returned [`JoinHandle`] yields its output, or a
+/// the caller (on the current-thread runtime: on the thread in `block_on`,
+/// when the caller yields); awaiting the returned [`JoinHandle`] yields its output, or a
 /// [`JoinError`] if it panicked or was aborted. Dropping the handle
 /// detaches the task: it keeps running.
 ///

@@ -297,7 +297,7 @@ fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
         let config = Builder::new_multi_thread().worker_threads(workers).config();
         let drivers = StdArc::new(crate::driver::Drivers::new(workers).expect("a reactor"));
         let (shared, locals) = Shared::with_driver(config, drivers, None);
-        let handle = Handle { shared };
+        let handle = Handle::multi_thread(shared.clone());
         let threads: Vec<_> = locals
             .into_iter()
             .map(|local| {
@@ -311,14 +311,14 @@ fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
         while !join.is_finished() {
             thread::yield_now();
         }
-        handle.shared.begin_shutdown();
+        shared.begin_shutdown();
         for t in threads {
             t.join().unwrap();
         }
         assert!(ran.load(SeqCst));
         // The rest of `Runtime::shutdown`'s steps that hold references.
-        drop(handle.shared.queues.close_remote());
-        handle.shared.owned.close_and_shutdown_all();
+        drop(shared.queues.close_remote());
+        shared.owned.close_and_shutdown_all();
     });
 }
 
@@ -366,4 +366,74 @@ fn a_slotted_task_is_watched_or_the_holder_woken() {
             "the holder waits unbounded and nobody woke it"
         );
     });
+}
+
+/// The current-thread runtime's wake-ups (`current_thread`, "Protocol"):
+/// the real `block_on` holds the core, finds nothing to run and parks (on
+/// its condvar: no driver under loom), while another thread spawns onto it
+/// (`wake` false) or wakes its future (`wake` true). Either the holder's
+/// checks see the task or the wake, or the park returns on the token the
+/// other thread left: a lost wake-up is a deadlock here.
+fn current_thread_block_on_sees_a_remote(wake: bool) {
+    use std::future::poll_fn;
+    use std::sync::Arc as StdArc;
+    use std::task::{Poll, Waker};
+
+    use crate::current_thread::{self, Shared};
+    use crate::{Builder, Handle};
+
+    loom::model(move || {
+        let config = Builder::new_current_thread().config();
+        let drivers = StdArc::new(crate::driver::Drivers::new(1).expect("a reactor"));
+        let shared = Shared::with_driver(config, drivers, None);
+        let handle = Handle::current_thread(shared.clone());
+        // What the block_on future waits for, and its waker (a correct
+        // waker protocol: set the flag, then take the waker under the lock).
+        let fired = Arc::new(AtomicBool::new(false));
+        let slot = Arc::new(loom::sync::Mutex::new(None::<Waker>));
+        let fire = {
+            let (fired, slot) = (fired.clone(), slot.clone());
+            move || {
+                fired.store(true, SeqCst);
+                let waker = slot.lock().unwrap().take();
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            }
+        };
+        let other = thread::spawn(move || {
+            if wake {
+                fire();
+            } else {
+                // The task runs on the block_on thread and fires there.
+                drop(handle.spawn(async move { fire() }));
+            }
+        });
+        current_thread::block_on(
+            &shared,
+            poll_fn(|cx| {
+                if fired.load(SeqCst) {
+                    return Poll::Ready(());
+                }
+                *slot.lock().unwrap() = Some(cx.waker().clone());
+                if fired.load(SeqCst) {
+                    return Poll::Ready(());
+                }
+                Poll::Pending
+            }),
+        );
+        other.join().unwrap();
+        drop(slot.lock().unwrap().take());
+        shared.shutdown(None);
+    });
+}
+
+#[test]
+fn current_thread_remote_spawn_is_never_lost() {
+    current_thread_block_on_sees_a_remote(false);
+}
+
+#[test]
+fn current_thread_remote_wake_of_block_on_is_never_lost() {
+    current_thread_block_on_sees_a_remote(true);
 }

@@ -182,6 +182,33 @@ impl MetricsSource for Shared {
     }
 }
 
+/// The current-thread runtime, as one worker: the thread holding its core.
+/// Its own queue lives in that thread's core, out of other threads' reach,
+/// so `worker_local_queue_depth` reads 0 and `global_queue_depth` counts
+/// the tasks queued from other threads. It never steals, and forced yields
+/// are not counted on it yet.
+impl MetricsSource for crate::current_thread::Shared {
+    fn counters(&self) -> &Counters {
+        &self.metrics
+    }
+
+    fn alive_tasks(&self) -> usize {
+        self.owned.len()
+    }
+
+    fn global_queue_depth(&self) -> usize {
+        self.remote_len()
+    }
+
+    fn local_queue_depth(&self, _worker: usize) -> usize {
+        0
+    }
+
+    fn io_driver_ready_count(&self) -> u64 {
+        self.drivers.io_ready_count()
+    }
+}
+
 /// A view of a runtime's counters and queue depths, for monitoring: get
 /// one with [`Runtime::metrics`] or [`Handle::metrics`].
 ///
@@ -226,7 +253,10 @@ pub struct RuntimeMetrics {
 
 impl RuntimeMetrics {
     fn source(&self) -> &dyn MetricsSource {
-        &*self.handle.shared
+        match &self.handle.inner {
+            crate::handle::Scheduler::MultiThread(s) => &**s,
+            crate::handle::Scheduler::CurrentThread(s) => &**s,
+        }
     }
 
     #[track_caller]

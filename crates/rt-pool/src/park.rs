@@ -173,13 +173,6 @@ impl Parker {
         self.state.load(SeqCst) == PARKED_DRIVER
     }
 
-    /// Whether a token is waiting: the next `park` returns at once.
-    pub(crate) fn is_notified(&self) -> bool {
-        // SeqCst: ordered with `unpark`'s swap, like every access here;
-        // `block_on` reads it after its own SeqCst store (see there).
-        self.state.load(SeqCst) == NOTIFIED
-    }
-
     /// Whether the worker sleeps on its condvar right now (a candidate for
     /// [`Parker::recheck`]).
     pub(crate) fn in_condvar(&self) -> bool {

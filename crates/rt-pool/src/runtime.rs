@@ -24,6 +24,10 @@
 //! 6. Shut down the blocking pool (queued jobs cancelled, running ones
 //!    awaited until the deadline).
 //!
+//! The current-thread runtime has no workers (steps 1 and 2) and no
+//! injector: its step 3 closes its shared queue and empties the local one
+//! (see `current_thread`, "Shutdown").
+//!
 //! From a thread that drives tasks (a worker, or inside `block_on`) the
 //! runtime cannot wait for anything: it shuts down in the background and,
 //! except in `shutdown_background`, panics afterwards, as tokio does.
@@ -36,8 +40,8 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use rt_task::JoinHandle;
 
-use crate::builder::Config;
-use crate::handle::EnterGuard;
+use crate::builder::{Config, Flavor};
+use crate::handle::{EnterGuard, Scheduler};
 use crate::worker::{self, Shared};
 use crate::Handle;
 
@@ -96,15 +100,23 @@ impl Runtime {
     pub(crate) fn start(config: Config) -> io::Result<Runtime> {
         let drivers = Arc::new(crate::driver::Drivers::new(config.worker_threads)?);
         drivers.configure_clock(&config);
+        if config.flavor == Flavor::CurrentThread {
+            let shared = crate::current_thread::Shared::new(config, drivers);
+            return Ok(Runtime {
+                handle: Handle::current_thread(shared),
+                threads: Mutex::new(Vec::new()),
+                shut_down: false,
+            });
+        }
         let (shared, locals) = Shared::new(config, drivers);
-        let handle = Handle { shared };
+        let handle = Handle::multi_thread(shared);
         let rt = Runtime {
             handle: handle.clone(),
             threads: Mutex::new(Vec::new()),
             shut_down: false,
         };
         for local in locals {
-            let config = &handle.shared.config;
+            let config = handle.config();
             let mut builder = std::thread::Builder::new().name((config.thread_name)());
             if let Some(size) = config.thread_stack_size {
                 builder = builder.stack_size(size);
@@ -118,10 +130,11 @@ impl Runtime {
     }
 
     /// Run `future` to completion on the calling thread; tasks it spawns run
-    /// on the workers.
+    /// on the workers (on the current-thread runtime: on this thread, while
+    /// the future waits).
     ///
-    /// The future runs without a cooperative budget (`rt::task::coop`): it
-    /// is not on a worker, so it keeps no task waiting (tokio budgets it).
+    /// Each poll of the future gets a fresh cooperative budget
+    /// (`rt::task::coop`), as a task's does.
     ///
     /// # Panics
     /// On a thread that drives tasks: a worker thread of any runtime, or
@@ -296,9 +309,15 @@ impl Runtime {
             return;
         }
         let threads = std::mem::take(&mut *self.threads.lock());
-        let shared = &self.handle.shared;
         // Destructors run below may spawn: they get a cancelled task.
         let _context = crate::context::set_current(&self.handle);
+        let shared = match &self.handle.inner {
+            Scheduler::MultiThread(shared) => shared,
+            Scheduler::CurrentThread(shared) => {
+                shared.shutdown(deadline);
+                return;
+            }
+        };
         shared.begin_shutdown();
         if shared.wait_workers_exited(deadline) {
             for t in threads {

@@ -175,15 +175,19 @@ pub(crate) enum Origin {
     Yield,
 }
 
-impl Handle {
+impl Shared {
     /// Queue `task`: on this runtime's worker, into its own queues (the LIFO
     /// slot for a task woken by the running task); elsewhere, the injector.
     pub(crate) fn schedule_task(&self, task: Task, origin: Origin) {
         context::with_worker(|worker| match worker {
-            Some(w) if SharedArc::ptr_eq(&w.handle.shared, &self.shared) => {
+            Some(w)
+                if w.handle
+                    .as_multi_thread()
+                    .is_some_and(|s| std::ptr::eq::<Shared>(&**s, self)) =>
+            {
                 let me = w.local.index();
                 if origin == Origin::Spawn {
-                    self.shared.metrics.worker(me).spawned();
+                    self.metrics.worker(me).spawned();
                 }
                 if w.local_only.get() {
                     // Woken by this worker's reactor turn: it runs the task
@@ -197,8 +201,8 @@ impl Handle {
                         // Only the LIFO task: it runs next, here — unless
                         // this poll goes on for long; the driver's holder
                         // watches for that (`rescue`), if told to.
-                        if self.shared.watch.ensure_watched() {
-                            if let Some(driver) = &self.shared.driver {
+                        if self.watch.ensure_watched() {
+                            if let Some(driver) = &self.driver {
                                 driver.unpark();
                             }
                         }
@@ -207,14 +211,14 @@ impl Handle {
                 } else {
                     w.local.push(task);
                 }
-                self.shared.notify_parked(Some(me));
+                self.notify_parked(Some(me));
             }
-            _ => match self.shared.queues.push_remote(task) {
+            _ => match self.queues.push_remote(task) {
                 Ok(()) if origin == Origin::Spawn => {
-                    self.shared.metrics.spawned_remotely();
-                    self.shared.notify_parked(None);
+                    self.metrics.spawned_remotely();
+                    self.notify_parked(None);
                 }
-                Ok(()) => self.shared.notify_parked(None),
+                Ok(()) => self.notify_parked(None),
                 // Shut down: the owner list cancels the task; this queue
                 // reference just goes.
                 Err(task) => drop(task),
@@ -267,7 +271,10 @@ pub(crate) fn run(handle: Handle, local: Local) {
         local_only: Cell::new(false),
         deferred: RefCell::new(Vec::new()),
     };
-    let shared: &Shared = &cx.handle.shared;
+    let shared: &Shared = cx
+        .handle
+        .as_multi_thread()
+        .expect("a worker runs a multi-thread runtime");
     let _exit = ExitGuard(shared);
     let _current = context::set_current(&cx.handle);
     {

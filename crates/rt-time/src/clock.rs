@@ -218,7 +218,7 @@ fn current() -> std::sync::Arc<Timers> {
 /// ```
 /// use rt::time::{pause, sleep, Duration, Instant};
 ///
-/// # let rt = rt::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+/// # let rt = rt::runtime::Builder::new_current_thread().enable_all().build()?;
 /// # rt.block_on(async {
 /// pause();
 /// let real = std::time::Instant::now();
@@ -234,9 +234,8 @@ pub fn pause() {
     let timers = current();
     if !timers.clock.pause_allowed() {
         panic!(
-            "rt::time::pause needs a runtime driven by a single thread \
-             (tokio's current-thread flavor; in rt for now, a multi-thread runtime \
-             with worker_threads(1))"
+            "rt::time::pause needs the current-thread runtime \
+             (Builder::new_current_thread), as in tokio"
         );
     }
     if let Err(msg) = timers.clock.pause() {
@@ -256,7 +255,7 @@ pub fn pause() {
 /// ```
 /// use rt::time::{advance, pause, resume, Duration, Instant};
 ///
-/// # let rt = rt::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+/// # let rt = rt::runtime::Builder::new_current_thread().enable_all().build()?;
 /// # rt.block_on(async {
 /// pause();
 /// let start = Instant::now();
@@ -289,7 +288,7 @@ pub fn resume() {
 /// ```
 /// use rt::time::{advance, pause, sleep, Duration, Instant};
 ///
-/// # let rt = rt::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+/// # let rt = rt::runtime::Builder::new_current_thread().enable_all().build()?;
 /// # rt.block_on(async {
 /// pause();
 /// let nap = sleep(Duration::from_secs(10));

@@ -130,7 +130,7 @@ impl Instant {
     /// ```
     /// use rt::time::{pause, advance, Duration, Instant};
     ///
-    /// # let rt = rt::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+    /// # let rt = rt::runtime::Builder::new_current_thread().enable_all().build()?;
     /// # rt.block_on(async {
     /// pause();
     /// let start = Instant::now();

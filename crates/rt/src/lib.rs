@@ -239,8 +239,8 @@ pub mod io {
 /// ```
 pub mod runtime {
     pub use rt_pool::{
-        worker_index, Builder, EnterGuard, Handle, Runtime, RuntimeId as Id, RuntimeMetrics,
-        TryCurrentError,
+        worker_index, Builder, EnterGuard, Handle, Runtime, RuntimeFlavor, RuntimeId as Id,
+        RuntimeMetrics, TryCurrentError,
     };
     pub use rt_reactor::is_shutdown_error as is_rt_shutdown_err;
 }

@@ -1,4 +1,7 @@
+// The current-thread runtime: tasks run on the main thread.
 #[rt::main(flavor = "current_thread")]
 async fn main() {
-    assert_eq!(rt::spawn(async { 1 + 1 }).await.unwrap(), 2);
+    let main_thread = std::thread::current().id();
+    let task = rt::spawn(async { std::thread::current().id() });
+    assert_eq!(task.await.unwrap(), main_thread);
 }
