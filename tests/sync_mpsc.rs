@@ -551,6 +551,11 @@ fn _assert_send_sync() {
     // receivers are still `Sync`, as tokio's are.
     send_sync(&channel::<std::cell::Cell<u8>>(1).1);
     send_sync(&unbounded_channel::<std::cell::Cell<u8>>().1);
+    // And `Unpin` whatever the values are (`poll_recv` through
+    // `Pin::into_inner` in a `Stream` wrapper needs it).
+    fn unpin<T: Unpin>(_: &T) {}
+    unpin(&channel::<std::marker::PhantomPinned>(1).1);
+    unpin(&unbounded_channel::<std::marker::PhantomPinned>().1);
     let (otx, orx) = rt::sync::oneshot::channel::<String>();
     send_sync(&otx);
     send_sync(&orx);

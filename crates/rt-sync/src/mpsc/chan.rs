@@ -49,6 +49,11 @@ unsafe impl<T: Send> Sync for Batch<T> {}
 // A receive either moves a value out of the batch or leaves it as it was:
 // unwinding out of one leaves nothing half done, as for `Chan` above. So a
 // receiver stays unwind-safe whatever `T` is, as tokio's is.
+// Values in the batch are never pinned (a receive moves them out), so the
+// batch, and with it every receiver, is `Unpin` whatever `T` is, as
+// tokio's receivers are.
+impl<T> Unpin for Batch<T> {}
+
 impl<T> std::panic::UnwindSafe for Batch<T> {}
 impl<T> std::panic::RefUnwindSafe for Batch<T> {}
 
