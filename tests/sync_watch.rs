@@ -198,3 +198,52 @@ fn a_changed_loop_that_is_always_ready_lets_its_neighbour_run() {
     });
     assert_eq!(count, BUDGET + 1);
 }
+
+/// What the always-ready loop of `steps_before_the_neighbour_runs` awaits.
+#[derive(Clone, Copy)]
+enum Step {
+    /// `wait_for` on a value that is already there.
+    WaitFor,
+    /// `Sender::closed` on a channel whose receivers are gone.
+    Closed,
+}
+
+/// Loops on `step` (always ready at once) in a task on a one-worker
+/// runtime beside a task that sets a flag; returns how many steps ran
+/// before the flag's task did (at most 1,000).
+fn steps_before_the_neighbour_runs(step: Step) -> usize {
+    watchdog(LIMIT, move || {
+        let rt = one_worker();
+        let task = rt.spawn(async move {
+            let (tx, mut rx) = watch::channel(1);
+            let closed = watch::channel(0).0; // its receiver is gone
+            yield_now().await;
+            let flag = Arc::new(AtomicBool::new(false));
+            let set = flag.clone();
+            drop(rt::spawn(async move { set.store(true, SeqCst) }));
+            let mut count = 0;
+            while count < 1_000 && !flag.load(SeqCst) {
+                match step {
+                    Step::WaitFor => {
+                        tx.send(1).unwrap();
+                        assert_eq!(*rx.wait_for(|v| *v == 1).await.unwrap(), 1);
+                    }
+                    Step::Closed => closed.closed().await,
+                }
+                count += 1;
+            }
+            count
+        });
+        rt.block_on(task).unwrap()
+    })
+}
+
+#[test]
+fn a_wait_for_loop_whose_value_is_always_there_lets_its_neighbour_run() {
+    assert_eq!(steps_before_the_neighbour_runs(Step::WaitFor), BUDGET + 1);
+}
+
+#[test]
+fn a_closed_loop_on_a_closed_channel_lets_its_neighbour_run() {
+    assert_eq!(steps_before_the_neighbour_runs(Step::Closed), BUDGET + 1);
+}

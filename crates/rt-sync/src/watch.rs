@@ -463,9 +463,13 @@ impl<T> Sender<T> {
         }
         let mut guard = Cancel(&self.shared, None);
         poll_fn(|cx| {
+            // One unit of budget, so a loop on an already closed channel
+            // still yields.
+            let unit = ready!(coop::poll_proceed(cx));
             let Cancel(shared, key) = &mut guard;
             // Acquire: pairs with the last receiver's AcqRel decrement.
             if shared.rx_count.load(Ordering::Acquire) == 0 {
+                unit.made_progress();
                 return Poll::Ready(());
             }
             // `let`: the lock is released before the waker is dropped.
@@ -475,6 +479,7 @@ impl<T> Sender<T> {
             // wakers out after its decrement (see the module docs' rule
             // for lost wake-ups).
             if shared.rx_count.load(Ordering::Acquire) == 0 {
+                unit.made_progress();
                 return Poll::Ready(());
             }
             Poll::Pending
@@ -707,6 +712,9 @@ impl<T> Receiver<T> {
         &mut self,
         mut f: impl FnMut(&T) -> bool,
     ) -> Result<Ref<'_, T>, RecvError> {
+        // One unit of budget even when the value already satisfies `f`, so
+        // a loop on it still yields (a wait through `changed` takes more).
+        coop::consume_budget().await;
         let mut closed = false;
         loop {
             {
