@@ -36,7 +36,7 @@ rt_core::loom::thread_local! {
 
 /// The runtime this thread is in, if any.
 pub(crate) fn current() -> Option<Handle> {
-    CURRENT.with(|c| c.borrow().clone())
+    CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
 }
 
 /// Restores the previous current runtime when dropped.
@@ -51,11 +51,18 @@ pub(crate) struct SetCurrentGuard {
 
 /// Make `handle` this thread's current runtime until the guard drops.
 pub(crate) fn set_current(handle: &Handle) -> SetCurrentGuard {
-    let prev = CURRENT.with(|c| c.borrow_mut().replace(handle.clone()));
-    let depth = DEPTH.with(|d| {
-        d.set(d.get() + 1);
-        d.get()
-    });
+    // During thread-local destruction (a runtime dropped by another
+    // thread-local's destructor) the slots may be gone: nothing is set, and
+    // the guard restores nothing.
+    let prev = CURRENT
+        .try_with(|c| c.borrow_mut().replace(handle.clone()))
+        .unwrap_or(None);
+    let depth = DEPTH
+        .try_with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        })
+        .unwrap_or(0);
     let reactor = rt_reactor::enter(&handle.drivers().io);
     let timers = rt_time::enter(&handle.drivers().time);
     SetCurrentGuard {
@@ -74,7 +81,7 @@ impl Drop for SetCurrentGuard {
         let in_order = DEPTH
             .try_with(|d| {
                 let in_order = d.get() == self.depth;
-                d.set(self.depth - 1);
+                d.set(self.depth.saturating_sub(1));
                 in_order
             })
             .unwrap_or(true);

@@ -34,7 +34,12 @@ rt_core::loom::thread_local! {
 /// assert!(Timers::try_current().is_none());
 /// ```
 pub fn enter(timers: &Arc<Timers>) -> EnterGuard {
-    let previous = CURRENT.with(|current| current.replace(Some(timers.clone())));
+    // During thread-local destruction (a runtime dropped by another
+    // thread-local's destructor) the slot may be gone: nothing is entered,
+    // and the guard restores nothing.
+    let previous = CURRENT
+        .try_with(|current| current.replace(Some(timers.clone())))
+        .unwrap_or(None);
     EnterGuard {
         previous,
         _not_send: PhantomData,
