@@ -178,30 +178,14 @@ fn closed_completes_when_the_last_receiver_drops() {
 
 #[test]
 fn a_changed_loop_that_is_always_ready_lets_its_neighbour_run() {
-    let count = watchdog(LIMIT, || {
-        let rt = one_worker();
-        let task = rt.spawn(async {
-            let (tx, mut rx) = watch::channel(0);
-            yield_now().await;
-            let flag = Arc::new(AtomicBool::new(false));
-            let set = flag.clone();
-            drop(rt::spawn(async move { set.store(true, SeqCst) }));
-            let mut count = 0;
-            while count < 1_000 && !flag.load(SeqCst) {
-                tx.send(count).unwrap();
-                rx.changed().await.unwrap();
-                count += 1;
-            }
-            count
-        });
-        rt.block_on(task).unwrap()
-    });
-    assert_eq!(count, BUDGET + 1);
+    assert_eq!(steps_before_the_neighbour_runs(Step::Changed), BUDGET + 1);
 }
 
 /// What the always-ready loop of `steps_before_the_neighbour_runs` awaits.
 #[derive(Clone, Copy)]
 enum Step {
+    /// A send, then `changed` (ready at once).
+    Changed,
     /// `wait_for` on a value that is already there.
     WaitFor,
     /// `Sender::closed` on a channel whose receivers are gone.
@@ -224,6 +208,10 @@ fn steps_before_the_neighbour_runs(step: Step) -> usize {
             let mut count = 0;
             while count < 1_000 && !flag.load(SeqCst) {
                 match step {
+                    Step::Changed => {
+                        tx.send(count).unwrap();
+                        rx.changed().await.unwrap();
+                    }
                     Step::WaitFor => {
                         tx.send(1).unwrap();
                         assert_eq!(*rx.wait_for(|v| *v == 1).await.unwrap(), 1);
