@@ -4,24 +4,18 @@
 //! outside any task, including `block_on`'s own future; a task polled
 //! inside another's poll leaves the outer id in place when it returns.
 
+mod support;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::mpsc;
 use std::task::{Context, Poll};
 
-use rt::runtime::{Builder, Runtime};
 use rt::task::{self, Id};
-
-fn runtime() -> Runtime {
-    Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .expect("build the runtime")
-}
 
 #[test]
 fn inside_a_task_id_is_its_handles_id() {
-    runtime().block_on(async {
+    support::runtime(2).block_on(async {
         let handle = rt::spawn(async {
             rt::task::yield_now().await;
             (task::id(), task::try_id())
@@ -33,7 +27,7 @@ fn inside_a_task_id_is_its_handles_id() {
 
 #[test]
 fn distinct_tasks_have_distinct_ids() {
-    runtime().block_on(async {
+    support::runtime(2).block_on(async {
         let a = rt::spawn(async { task::id() });
         let b = rt::spawn(async { task::id() });
         assert_ne!(a.await.unwrap(), b.await.unwrap());
@@ -42,7 +36,7 @@ fn distinct_tasks_have_distinct_ids() {
 
 #[test]
 fn a_blocking_closure_has_the_id_of_its_handle() {
-    runtime().block_on(async {
+    support::runtime(2).block_on(async {
         let handle = task::spawn_blocking(task::id);
         let id = handle.id();
         assert_eq!(handle.await.unwrap(), id);
@@ -52,7 +46,7 @@ fn a_blocking_closure_has_the_id_of_its_handle() {
 #[test]
 fn outside_a_task_there_is_none() {
     assert_eq!(task::try_id(), None);
-    let rt = runtime();
+    let rt = support::runtime(2);
     rt.block_on(async {
         assert_eq!(task::try_id(), None, "block_on's future is not a task");
         let _ = rt::spawn(async {}).await;
@@ -89,7 +83,7 @@ impl<T: Unpin> Future for Holder<T> {
 
 #[test]
 fn the_future_drops_under_its_id_on_completion_and_on_abort() {
-    runtime().block_on(async {
+    support::runtime(2).block_on(async {
         let (tx, rx) = mpsc::channel();
         let done = rt::spawn(Holder {
             _probe: SendsIdOnDrop(Some(tx)),
@@ -113,7 +107,7 @@ fn the_future_drops_under_its_id_on_completion_and_on_abort() {
 
 #[test]
 fn the_output_drops_under_its_id_when_nobody_takes_it() {
-    runtime().block_on(async {
+    support::runtime(2).block_on(async {
         // Handle dropped first: the task drops its output itself.
         let (tx, rx) = mpsc::channel();
         let (go_tx, go_rx) = rt::sync::oneshot::channel::<()>();
@@ -143,14 +137,14 @@ fn the_output_drops_under_its_id_when_nobody_takes_it() {
 
 #[test]
 fn a_nested_runtime_task_leaves_the_outer_id_in_place() {
-    let rt = runtime();
+    let rt = support::runtime(2);
     rt.block_on(async {
         let outer = rt::spawn(async {
             let mine = task::id();
             // A blocking closure of this task runs a runtime of its own.
             let inner = task::spawn_blocking(move || {
                 let closure_id = task::id();
-                let nested = runtime();
+                let nested = support::runtime(2);
                 let inner = nested.block_on(async { rt::spawn(async { task::id() }).await });
                 (closure_id, inner.unwrap(), task::id())
             })
