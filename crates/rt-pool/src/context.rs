@@ -168,14 +168,7 @@ fn defer_exhausted(waker: &Waker) {
 /// reactor turned; elsewhere, now.
 pub(crate) fn defer(waker: &Waker) {
     with_worker(|w| match w {
-        Some(w) => {
-            let mut deferred = w.deferred.borrow_mut();
-            // A task deferred twice in one poll (several resources out of
-            // budget, say) needs one wake-up, as in tokio.
-            if !deferred.last().is_some_and(|last| last.will_wake(waker)) {
-                deferred.push(waker.clone());
-            }
-        }
+        Some(w) => push_deferred(&mut w.deferred.borrow_mut(), waker),
         // The current-thread runtime's core holder defers too.
         None => {
             if !crate::current_thread::defer(waker) {
@@ -183,4 +176,14 @@ pub(crate) fn defer(waker: &Waker) {
             }
         }
     });
+}
+
+/// Adds `waker` to a list of deferred wake-ups (a worker's, or the
+/// current-thread core's), unless it is the last one there: a task deferred
+/// twice in one poll (several resources out of budget, say) needs one
+/// wake-up, as in tokio.
+pub(crate) fn push_deferred(deferred: &mut Vec<Waker>, waker: &Waker) {
+    if !deferred.last().is_some_and(|last| last.will_wake(waker)) {
+        deferred.push(waker.clone());
+    }
 }

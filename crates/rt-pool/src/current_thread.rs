@@ -302,14 +302,7 @@ pub(crate) fn defer(waker: &Waker) -> bool {
         let Some(core) = core.as_mut() else {
             return false;
         };
-        // Deferred twice in one poll: one wake-up is enough.
-        if !core
-            .deferred
-            .last()
-            .is_some_and(|last| last.will_wake(waker))
-        {
-            core.deferred.push(waker.clone());
-        }
+        crate::context::push_deferred(&mut core.deferred, waker);
         true
     })
 }
