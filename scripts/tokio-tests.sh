@@ -54,6 +54,9 @@ else
     # Issue 12, ids, names, metrics and JoinSet:
     FILES+=(task_id.rs rt_metrics.rs task_join_set.rs task_abort.rs rt_handle.rs)
     FILES+=(rt_shutdown_err.rs rt_worker_index.rs)
+    # Issue 12's other yardstick files:
+    FILES+=(rt_common.rs rt_basic.rs rt_threaded.rs rt_handle_block_on.rs task_blocking.rs)
+    FILES+=(coop_budget.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
@@ -78,6 +81,8 @@ futures = { path = "shims/futures" }
 tokio-stream = { path = "shims/tokio-stream" }
 # sync_broadcast.rs draws random numbers (tokio pins 0.9; 0.10 is the one cached).
 rand = "0.10"
+# rt_basic.rs pins a future by projection.
+pin-project-lite = "0.2"
 
 # The tests gate cases on tokio's feature names; these make the cfgs true.
 [features]

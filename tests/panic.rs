@@ -145,3 +145,34 @@ fn a_detached_panicking_task_does_not_stop_the_runtime() {
         assert_eq!(seen, (0..10).collect::<Vec<_>>());
     });
 }
+
+/// The future of a task whose poll panics is dropped while that panic
+/// unwinds (as under tokio): its `Drop` sees `std::thread::panicking()`,
+/// on both flavors. (Dropped after the panic was caught, it would not.)
+#[test]
+fn a_panicking_future_is_dropped_during_the_unwind() {
+    struct Boom(Option<std::sync::mpsc::Sender<bool>>);
+    impl std::future::Future for Boom {
+        type Output = ();
+        fn poll(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<()> {
+            panic!("boom in poll");
+        }
+    }
+    impl Drop for Boom {
+        fn drop(&mut self) {
+            let _ = self.0.take().unwrap().send(std::thread::panicking());
+        }
+    }
+    watchdog(LIMIT, || {
+        for rt in [runtime(2), Builder::new_current_thread().build().unwrap()] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let handle = rt.spawn(Boom(Some(tx)));
+            assert!(rt.block_on(handle).unwrap_err().is_panic());
+            let panicking = rx.recv().expect("the future was dropped");
+            assert!(panicking, "dropped while its panic unwound");
+        }
+    });
+}

@@ -250,3 +250,19 @@ fn busy_time_includes_a_poll_cut_short_by_shutdown() {
     drop(rt);
     assert!(metrics.worker_total_busy_duration(0) >= Duration::from_millis(50));
 }
+
+/// On the current-thread runtime the thread in `block_on` is the worker:
+/// the busy period that ends when `block_on` returns counts, even if the
+/// thread never parked (here: a 20 ms poll, then `block_on` returns).
+#[test]
+fn current_thread_busy_time_counts_a_block_on_that_never_parked() {
+    let rt = Builder::new_current_thread().build().unwrap();
+    let metrics = rt.metrics();
+    rt.block_on(async {
+        rt::spawn(async { std::thread::sleep(Duration::from_millis(20)) })
+            .await
+            .unwrap();
+    });
+    assert_eq!(metrics.worker_park_count(0), 0, "the test's premise");
+    assert!(metrics.worker_total_busy_duration(0) >= Duration::from_millis(20));
+}

@@ -15,13 +15,11 @@
 //!
 //! Each time a worker polls a task it gives the task [`INITIAL_BUDGET`]
 //! (128) units, in a thread-local, with [`budget`]; the worker puts the
-//! previous value (unconstrained) back after the poll. Anywhere else — a
-//! thread that is not a worker, `Runtime::block_on`'s own future, a
-//! blocking-pool thread, no runtime at all — the budget is *unconstrained*:
-//! resources never run out. (tokio also budgets `block_on`; rt does not:
-//! `block_on` runs on a thread that is not a worker, so it starves no task,
-//! and its thread parks with no reactor to turn, so a forced yield there
-//! would only re-poll the future at once.) [`unconstrained`] polls a
+//! previous value (unconstrained) back after the poll. `Runtime::block_on`
+//! polls its own future with a fresh budget too, on both flavors, as
+//! tokio does. Anywhere else — a thread that is not a worker, a
+//! blocking-pool thread, no runtime at all — the budget is
+//! *unconstrained*: resources never run out. [`unconstrained`] polls a
 //! future with an unconstrained budget, for code that knows better.
 //!
 //! # Where it is consumed

@@ -434,6 +434,9 @@ fn drive<F: Future>(
         // SeqCst: pairs with the waker's store.
         if state.woken.swap(false, SeqCst) {
             if let Poll::Ready(out) = rt_core::coop::budget(|| future.as_mut().poll(cx)) {
+                // The busy period that ends with `block_on` counts too
+                // (a `block_on` that never parked would report none).
+                counters.busy_until_now(busy_since);
                 return out;
             }
         }

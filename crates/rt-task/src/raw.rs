@@ -201,6 +201,17 @@ enum Stage<F: Future> {
     Consumed,
 }
 
+/// Drops the stage it borrows (the future in it) when dropped itself:
+/// armed around a poll and forgotten when the poll returns, so it fires
+/// only while a panic of the poll unwinds.
+struct DropStageOnUnwind<'a, F: Future>(&'a mut Stage<F>);
+
+impl<F: Future> Drop for DropStageOnUnwind<'_, F> {
+    fn drop(&mut self) {
+        *self.0 = Stage::Consumed;
+    }
+}
+
 /// One spawned task: the single allocation (inside an `Arc`). `repr(C)`
 /// keeps the header at offset 0, so `TaskRef`'s header pointer and the
 /// cell pointer `Arc::into_raw` gives are the same address.
@@ -357,13 +368,19 @@ where
         let polled = catch_unwind(AssertUnwindSafe(|| {
             // SAFETY: RUNNING is held, so the stage is exclusive.
             let stage = unsafe { &mut *me.stage.get() };
-            match stage {
+            // If the poll panics, the future is dropped while the panic
+            // unwinds, not after it was caught: its `Drop` runs with
+            // `std::thread::panicking()` true, as under tokio.
+            let on_unwind = DropStageOnUnwind(stage);
+            let polled = match &mut *on_unwind.0 {
                 // SAFETY: the future is never moved out of the cell (the Arc
                 // allocation does not move; the stage is only overwritten,
                 // which drops the future in place), so pinning is sound.
                 Stage::Running(fut) => unsafe { Pin::new_unchecked(fut) }.poll(&mut cx),
                 _ => unreachable!("a task was polled after completion"),
-            }
+            };
+            std::mem::forget(on_unwind);
+            polled
         }));
         match polled {
             Ok(Poll::Pending) => match me.header.state.to_idle() {

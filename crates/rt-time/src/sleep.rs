@@ -88,6 +88,7 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
         timers,
         timer: None,
         fresh: false,
+        registered: false,
     }
 }
 
@@ -137,6 +138,8 @@ pub struct Sleep {
     /// Made by `sleep(d)` with `d > 0` and not polled yet: the deadline is
     /// ahead of the clock read that made it (see `sleep_after`).
     fresh: bool,
+    /// Polled or reset at least once (see [`Sleep::is_elapsed`]).
+    registered: bool,
 }
 
 /// An armed timer: its key and a clone of the waker it holds, so a re-poll
@@ -164,25 +167,29 @@ impl Sleep {
         self.deadline
     }
 
-    /// Whether the deadline has passed (by the clock, whether or not the
-    /// timer has fired yet).
+    /// Whether this sleep has elapsed: it was registered with the timers
+    /// (polled, or [`reset`](Sleep::reset)) and its deadline has passed,
+    /// by the clock, whether or not the timer has fired yet. A sleep never
+    /// polled nor reset is not elapsed, whatever its deadline (as in
+    /// tokio).
     ///
     /// # Examples
     ///
     /// ```
     /// use rt::time::{sleep, Duration};
+    /// use std::pin::pin;
     ///
     /// # rt::Runtime::new()?.block_on(async {
-    /// let long = sleep(Duration::from_secs(3600));
-    /// assert!(!long.is_elapsed());
-    /// let short = sleep(Duration::from_millis(1));
+    /// let mut short = pin!(sleep(Duration::from_millis(1)));
     /// sleep(Duration::from_millis(2)).await;
-    /// assert!(short.is_elapsed()); // never polled: the clock decides
+    /// assert!(!short.is_elapsed()); // never polled
+    /// short.as_mut().await;
+    /// assert!(short.is_elapsed());
     /// # });
     /// # std::io::Result::Ok(())
     /// ```
     pub fn is_elapsed(&self) -> bool {
-        self.timers.now() >= self.deadline
+        self.registered && self.timers.now() >= self.deadline
     }
 
     /// Moves the deadline to `deadline`, before or after this future has
@@ -211,6 +218,7 @@ impl Sleep {
         let this = self.get_mut();
         this.deadline = deadline;
         this.fresh = false;
+        this.registered = true;
         let Some(timer) = &this.timer else {
             return; // Not armed: the next poll arms at the new deadline.
         };
@@ -281,6 +289,7 @@ impl Future for Sleep {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
+        this.registered = true;
         if this.timer.is_none() && std::mem::take(&mut this.fresh) {
             // If the wheel has passed the tick meanwhile, `arm` says so;
             // a deadline it has not reached fires on the owner's next turn.

@@ -230,8 +230,9 @@ fn elapsed_deadlines_complete_without_arming() {
     let h = Harness::new();
     let (count, waker) = counting_waker();
     let mut zero = sleep(Duration::ZERO);
-    assert!(zero.is_elapsed());
+    assert!(!zero.is_elapsed(), "not elapsed before its first poll");
     assert_eq!(poll_with(&mut zero, &waker), Poll::Ready(()));
+    assert!(zero.is_elapsed());
     let mut past = sleep_until(Instant::now() - Duration::from_secs(1));
     assert_eq!(poll_with(&mut past, &waker), Poll::Ready(()));
     assert_eq!(h.timers().armed(), 0);
