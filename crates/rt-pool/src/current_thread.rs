@@ -271,24 +271,32 @@ fn with_context<R>(f: impl FnOnce(Option<&CoreContext>) -> R) -> R {
 
 /// Queue `task` on the runtime `shared` (see the module docs).
 pub(crate) fn schedule(shared: &Arc<Shared>, task: Task) {
-    let task = with_context(|cx| {
-        let Some(cx) = cx.filter(|cx| Arc::ptr_eq(&cx.shared, shared)) else {
-            return Some(task);
-        };
-        let Ok(mut core) = cx.core.try_borrow_mut() else {
-            return Some(task);
-        };
-        match core.as_mut() {
-            Some(core) if !shared.is_shutdown() => {
-                core.queue.push_back(task);
-                None
-            }
-            _ => Some(task),
-        }
-    });
-    if let Some(task) = task {
+    if let Err(task) = schedule_owned(&**shared, task) {
         shared.push_remote(task);
     }
+}
+
+/// `Schedule::schedule_owned` for the runtime whose shared state is at
+/// `this` (compared, never dereferenced): pushes `task` on the local queue
+/// if this thread holds that runtime's core (its context keeps the shared
+/// state alive; nothing of the task's cell is read after the push);
+/// returns it otherwise.
+pub(crate) fn schedule_owned(this: *const Shared, task: Task) -> Result<(), Task> {
+    with_context(|cx| {
+        let Some(cx) = cx.filter(|cx| std::ptr::eq::<Shared>(&*cx.shared, this)) else {
+            return Err(task);
+        };
+        let Ok(mut core) = cx.core.try_borrow_mut() else {
+            return Err(task);
+        };
+        match core.as_mut() {
+            Some(core) if !cx.shared.is_shutdown() => {
+                core.queue.push_back(task);
+                Ok(())
+            }
+            _ => Err(task),
+        }
+    })
 }
 
 /// Defer `waker` to after the holder's next driver turn if this thread

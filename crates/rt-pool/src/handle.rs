@@ -349,6 +349,24 @@ impl Schedule for Handle {
         }
     }
 
+    unsafe fn schedule_owned(this: *const Self, task: Task, yielded: bool) -> Result<(), Task> {
+        // SAFETY: the caller promises `task` holds a count of the cell that
+        // stores `*this`, so `*this` is alive here, while `task` is still
+        // ours; this is the only read of it. What goes on is the address of
+        // the runtime's shared state (its own allocation, not the cell's),
+        // which the callees compare with this thread's context and never
+        // dereference: they use the context's own handle, which keeps that
+        // state alive after the push.
+        let shared = unsafe { &(*this).inner };
+        match shared {
+            Scheduler::MultiThread(s) => {
+                let origin = if yielded { Origin::Yield } else { Origin::Wake };
+                Shared::schedule_owned(&**s, task, origin)
+            }
+            Scheduler::CurrentThread(s) => current_thread::schedule_owned(&**s, task),
+        }
+    }
+
     fn release(&self, task: &Task) -> Option<Task> {
         self.owned().remove(task)
     }

@@ -185,33 +185,7 @@ impl Shared {
                     .as_multi_thread()
                     .is_some_and(|s| std::ptr::eq::<Shared>(&**s, self)) =>
             {
-                let me = w.local.index();
-                if origin == Origin::Spawn {
-                    self.metrics.worker(me).spawned();
-                }
-                if w.local_only.get() {
-                    // Woken by this worker's reactor turn: it runs the task
-                    // itself when the turn returns (see `Worker::park`).
-                    w.local.push(task);
-                    return;
-                }
-                if origin == Origin::Wake && w.polling.get() {
-                    w.local.push_lifo(task);
-                    if !w.local.has_stealable() {
-                        // Only the LIFO task: it runs next, here — unless
-                        // this poll goes on for long; the driver's holder
-                        // watches for that (`rescue`), if told to.
-                        if self.watch.ensure_watched() {
-                            if let Some(driver) = &self.driver {
-                                driver.unpark();
-                            }
-                        }
-                        return;
-                    }
-                } else {
-                    w.local.push(task);
-                }
-                self.notify_parked(Some(me));
+                self.schedule_on_worker(w, task, origin);
             }
             _ => match self.queues.push_remote(task) {
                 Ok(()) if origin == Origin::Spawn => {
@@ -224,6 +198,59 @@ impl Shared {
                 Err(task) => drop(task),
             },
         });
+    }
+
+    /// `Schedule::schedule_owned` for a runtime whose shared state is at
+    /// `this` (compared, never dereferenced): queues `task` if this thread
+    /// is one of that runtime's workers — whose context keeps the shared
+    /// state alive, so nothing of the task's cell is read after the push —
+    /// and returns it otherwise.
+    pub(crate) fn schedule_owned(
+        this: *const Shared,
+        task: Task,
+        origin: Origin,
+    ) -> Result<(), Task> {
+        context::with_worker(|worker| {
+            let Some(w) = worker else { return Err(task) };
+            match w.handle.as_multi_thread() {
+                Some(s) if std::ptr::eq::<Shared>(&**s, this) => {
+                    s.schedule_on_worker(w, task, origin);
+                    Ok(())
+                }
+                _ => Err(task),
+            }
+        })
+    }
+
+    /// Queue `task` on the worker `w` of this runtime (this thread's).
+    fn schedule_on_worker(&self, w: &WorkerContext, task: Task, origin: Origin) {
+        let me = w.local.index();
+        if origin == Origin::Spawn {
+            self.metrics.worker(me).spawned();
+        }
+        if w.local_only.get() {
+            // Woken by this worker's reactor turn: it runs the task
+            // itself when the turn returns (see `Worker::park`).
+            w.local.push(task);
+            return;
+        }
+        if origin == Origin::Wake && w.polling.get() {
+            w.local.push_lifo(task);
+            if !w.local.has_stealable() {
+                // Only the LIFO task: it runs next, here — unless
+                // this poll goes on for long; the driver's holder
+                // watches for that (`rescue`), if told to.
+                if self.watch.ensure_watched() {
+                    if let Some(driver) = &self.driver {
+                        driver.unpark();
+                    }
+                }
+                return;
+            }
+        } else {
+            w.local.push(task);
+        }
+        self.notify_parked(Some(me));
     }
 }
 

@@ -167,6 +167,35 @@ pub trait Schedule: Send + Sync + 'static {
     /// during its own poll (`yielded == true`: it goes behind other work).
     fn schedule(&self, task: Task, yielded: bool);
 
+    /// Queue `task`, which carries the only count of its cell that the
+    /// caller gives, if that can be done without reading `*this` after
+    /// `task` is queued; otherwise return `task` untouched (the caller then
+    /// calls [`Schedule::schedule`] while keeping the cell alive itself).
+    /// The default always returns it.
+    ///
+    /// Why a raw pointer: `*this` is the scheduler stored *inside* the
+    /// task's cell, and once `task` is queued another thread may run the
+    /// task to completion and free the cell while this call is still in
+    /// progress. A reference argument would have to stay valid for the
+    /// whole call; `this` is valid only as long as the implementation
+    /// holds `task`.
+    ///
+    /// # Safety
+    ///
+    /// The caller: `this` points to the scheduler of the cell `task`
+    /// refers to, and `task` holds a count of that cell.
+    ///
+    /// The implementation reads `*this` only before it queues `task` (and
+    /// may read it freely if it returns `task`); whatever it reads after
+    /// queueing must be kept alive by something other than the cell.
+    unsafe fn schedule_owned(this: *const Self, task: Task, yielded: bool) -> Result<(), Task>
+    where
+        Self: Sized,
+    {
+        let _ = (this, yielded);
+        Err(task)
+    }
+
     /// `task` completed: give back the reference the owner list held, if
     /// any (the caller drops it). The default keeps no list.
     fn release(&self, task: &Task) -> Option<Task> {

@@ -346,6 +346,30 @@ where
             .schedule(Task::from_raw(TaskRef::new(Arc::clone(me))), yielded);
     }
 
+    /// [`submit`](Self::submit) with the count `me` owns (a waker's given
+    /// up by `wake`, or the poll's own): when the scheduler can queue the
+    /// task without reading the cell afterwards (`Schedule::schedule_owned`,
+    /// a worker's own queue), the count moves into the queue and no count
+    /// is added or released; otherwise as `submit`.
+    fn submit_owned(me: Arc<Self>, yielded: bool) {
+        let scheduler: *const S = &raw const me.scheduler;
+        let task = Task::from_raw(TaskRef::new(me));
+        // SAFETY: `scheduler` is the scheduler of the cell `task` refers
+        // to, and `task` holds the count `me` had, which keeps the cell
+        // (and `*scheduler`) alive for as long as the callee holds `task`:
+        // `schedule_owned`'s contract. Nothing here touches the cell after
+        // the call unless the task comes back.
+        match unsafe { S::schedule_owned(scheduler, task, yielded) } {
+            Ok(()) => {}
+            Err(task) => {
+                // SAFETY: the count handed back is the one `me` had, taken
+                // back once; the header is the cell's start (`repr(C)`).
+                let me = unsafe { Self::from_header(task.into_ptr().cast()) };
+                Self::submit(&me, yielded);
+            }
+        }
+    }
+
     fn run(me: Arc<Self>) {
         // This task's id is current for all the user code it runs here:
         // the poll, and the drops of its future and output (`current`).
@@ -361,8 +385,10 @@ where
         // SAFETY: the vtable's functions meet `RawWaker`'s contract for a
         // data pointer to a live `Cell<F, S>` (each is thread-safe; clone
         // adds a count, drop releases one). This waker owns no count: it
-        // borrows `me`'s, which lives until the end of this function,
-        // after `cx` and `waker`; ManuallyDrop keeps it from being released.
+        // borrows `me`'s, which lives until `me` is given away after the
+        // poll (`submit_owned`) or dropped at the end of this function;
+        // `waker` and `cx` are not used after the poll, and ManuallyDrop
+        // keeps the waker from releasing anything.
         let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw) });
         let mut cx = Context::from_waker(&waker);
         let polled = catch_unwind(AssertUnwindSafe(|| {
@@ -385,7 +411,7 @@ where
         match polled {
             Ok(Poll::Pending) => match me.header.state.to_idle() {
                 ToIdle::Idle => {}
-                ToIdle::Reschedule => Self::submit(&me, true),
+                ToIdle::Reschedule => Self::submit_owned(me, true),
                 ToIdle::Cancel => Self::cancel(&me),
             },
             Ok(Poll::Ready(out)) => {
@@ -532,13 +558,12 @@ where
     /// - `data`: a live `Cell<F, S>`'s header (a waker of this vtable);
     /// - the waker owns a count and gives it to the call.
     unsafe fn wake_by_val(data: *const ()) {
-        // SAFETY: the waker's count moves into `me`, which is dropped only
-        // at the end of this function, after `submit` has returned.
+        // SAFETY: the waker's count moves into `me`, which keeps the cell
+        // alive until it is given to `submit_owned` or dropped here.
         let me = unsafe { Self::from_header(NonNull::new_unchecked(data.cast_mut().cast())) };
         if me.header.state.to_notified() == Submit::Yes {
-            Self::submit(&me, false);
+            Self::submit_owned(me, false);
         }
-        drop(me);
     }
 
     /// # Safety
