@@ -126,3 +126,49 @@ fn a_yield_on_the_current_thread_runtime_lets_the_drivers_run_first() {
         });
     });
 }
+
+/// A task that yields on a multi-thread runtime kept saturated by tasks
+/// that wake each other forever (ping-pong pairs: the queues never run
+/// dry) still runs again and completes, on one worker and on two.
+#[test]
+fn a_yielding_task_completes_under_a_saturating_ping_pong_load() {
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    use std::sync::Arc;
+
+    const PAIRS: usize = 50;
+    for workers in [1, 2] {
+        watchdog(LIMIT, move || {
+            let rt = support::runtime(workers);
+            let running = Arc::new(AtomicBool::new(true));
+            rt.block_on(async {
+                let mut tasks = Vec::new();
+                for _ in 0..PAIRS {
+                    let (ping_tx, mut ping_rx) = rt::sync::mpsc::unbounded_channel::<()>();
+                    let (pong_tx, mut pong_rx) = rt::sync::mpsc::unbounded_channel::<()>();
+                    let running = running.clone();
+                    tasks.push(rt::spawn(async move {
+                        while running.load(Relaxed) {
+                            ping_tx.send(()).unwrap();
+                            pong_rx.recv().await.unwrap();
+                        }
+                    }));
+                    tasks.push(rt::spawn(async move {
+                        while ping_rx.recv().await.is_some() {
+                            let _ = pong_tx.send(());
+                        }
+                    }));
+                }
+                let yielder = rt::spawn(async {
+                    for _ in 0..5 {
+                        yield_now().await;
+                    }
+                });
+                yielder.await.unwrap();
+                running.store(false, Relaxed);
+                for task in tasks {
+                    task.await.unwrap();
+                }
+            });
+        });
+    }
+}

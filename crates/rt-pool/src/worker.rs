@@ -402,6 +402,12 @@ impl Worker<'_> {
             .is_multiple_of(self.shared.config.event_interval)
         {
             self.turn_reactor();
+            // Tasks that yielded rejoin the queue here too, not only when
+            // the queues run dry: under a load that never lets them (tasks
+            // waking each other forever) they would wait for good.
+            if !self.cx.deferred.borrow().is_empty() {
+                self.wake_deferred();
+            }
         }
     }
 
