@@ -524,6 +524,41 @@ impl Builder {
         Runtime::start(self.config())
     }
 
+    /// Builds a [`LocalRuntime`](crate::LocalRuntime) with these settings:
+    /// a current-thread runtime that also runs `!Send` tasks, on the
+    /// calling thread (which it may not leave).
+    ///
+    /// # Panics
+    /// On a builder made by [`Builder::new_multi_thread`]: a local runtime
+    /// has one thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use rt::runtime::{Builder, LocalOptions};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .enable_all()
+    ///     .build_local(LocalOptions::default())?;
+    /// let value = Rc::new(5);
+    /// let out = rt.block_on(async move {
+    ///     rt::task::spawn_local(async move { *value * 2 }).await.unwrap()
+    /// });
+    /// assert_eq!(out, 10);
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn build_local(&mut self, options: crate::LocalOptions) -> io::Result<crate::LocalRuntime> {
+        let _ = options;
+        assert!(
+            self.flavor == Flavor::CurrentThread,
+            "a `LocalRuntime` is built from `Builder::new_current_thread()`: the multi-thread \
+             flavor is not supported for it"
+        );
+        Ok(crate::LocalRuntime::from_runtime(self.build()?))
+    }
+
     /// The settings, resolved (`build` starts a runtime with them).
     pub(crate) fn config(&self) -> Config {
         let worker_threads = match self.flavor {

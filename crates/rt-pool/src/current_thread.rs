@@ -106,6 +106,9 @@ pub(crate) struct Shared {
     /// The one "worker"'s counters: the thread holding the core writes
     /// them (`RuntimeMetrics`).
     pub(crate) metrics: Counters,
+    /// A `LocalRuntime`'s set, for `spawn_local` where this runtime is
+    /// current (`local_runtime`); unset on a plain current-thread runtime.
+    pub(crate) local: OnceLock<crate::local::LocalSpawner>,
 }
 
 struct CoreSlot {
@@ -161,6 +164,7 @@ impl Shared {
             config,
             id: crate::id::Id::next(),
             metrics: Counters::new(1),
+            local: OnceLock::new(),
         })
     }
 

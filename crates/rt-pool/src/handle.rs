@@ -72,6 +72,14 @@ impl Handle {
         }
     }
 
+    /// The set of the `LocalRuntime` this handle points at, if it is one.
+    pub(crate) fn local_spawner(&self) -> Option<crate::local::LocalSpawner> {
+        match &self.inner {
+            Scheduler::CurrentThread(s) => s.local.get().cloned(),
+            Scheduler::MultiThread(_) => None,
+        }
+    }
+
     /// The settings the runtime was built with.
     pub(crate) fn config(&self) -> &Config {
         match &self.inner {
