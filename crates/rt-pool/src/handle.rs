@@ -185,6 +185,8 @@ impl Handle {
     {
         let (task, join) = self.owned().bind(future, self.clone());
         if let Some(task) = task {
+            // Before it is queued: the task cannot run before its hook.
+            crate::hooks::call(self.config().on_task_spawn.as_ref(), join.id());
             match &self.inner {
                 Scheduler::MultiThread(s) => s.schedule_task(task, Origin::Spawn),
                 Scheduler::CurrentThread(s) => {
@@ -358,6 +360,8 @@ impl Schedule for Handle {
     }
 
     fn release(&self, task: &Task) -> Option<Task> {
+        // Called once per task, as it terminates (`rt-task`'s `complete`).
+        crate::hooks::call(self.config().on_task_terminate.as_ref(), task.id());
         self.owned().remove(task)
     }
 }

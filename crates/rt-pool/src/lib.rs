@@ -88,6 +88,7 @@ mod context;
 mod current_thread;
 mod driver;
 mod handle;
+mod hooks;
 mod id;
 mod idle;
 mod join_set;
@@ -107,6 +108,7 @@ use std::future::Future;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
+pub use hooks::TaskMeta;
 pub use id::{worker_index, Id as RuntimeId};
 pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
