@@ -54,6 +54,8 @@ else
     # Issue 12, ids, names, metrics and JoinSet:
     FILES+=(task_id.rs rt_metrics.rs task_join_set.rs task_abort.rs rt_handle.rs)
     FILES+=(rt_shutdown_err.rs rt_worker_index.rs)
+    # Issue 12, LocalRuntime and the Builder hooks:
+    FILES+=(rt_basic.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
@@ -78,6 +80,8 @@ futures = { path = "shims/futures" }
 tokio-stream = { path = "shims/tokio-stream" }
 # sync_broadcast.rs draws random numbers (tokio pins 0.9; 0.10 is the one cached).
 rand = "0.10"
+# rt_basic.rs projects a pinned field with it.
+pin-project-lite = "0.2"
 
 # The tests gate cases on tokio's feature names; these make the cfgs true.
 [features]

@@ -4,7 +4,8 @@
 # crates tokio's tests and examples import but that are not in the offline
 # registry cache:
 #   futures      - re-exports futures-util (already in Cargo.lock), sinks
-#                  included, since the `futures` facade crate is not cached;
+#                  included, since the `futures` facade crate is not cached,
+#                  plus a park-based executor::block_on;
 #   tokio_stream - re-exports futures-util's Stream and StreamExt.
 write_stand_ins() {
     local dir=$1
@@ -22,6 +23,35 @@ TOML
 cat >"$dir/futures/src/lib.rs" <<'RS'
 //! Stand-in for the `futures` facade: futures-util's items under the same paths.
 pub use futures_util::*;
+
+/// `futures::executor::block_on` (rt_common.rs): the calling thread parks
+/// between polls; the waker unparks it.
+pub mod executor {
+    use std::future::Future;
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+    use std::thread::{self, Thread};
+
+    struct Unpark(Thread);
+
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    pub fn block_on<F: Future>(future: F) -> F::Output {
+        let waker = Waker::from(Arc::new(Unpark(thread::current())));
+        let mut cx = Context::from_waker(&waker);
+        let mut future = std::pin::pin!(future);
+        loop {
+            if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                return out;
+            }
+            thread::park();
+        }
+    }
+}
 RS
 
 cat >"$dir/tokio-stream/Cargo.toml" <<'TOML'
