@@ -243,3 +243,26 @@ fn a_panicking_hook_does_not_stop_the_runtime() {
         }
     });
 }
+
+#[test]
+fn a_local_runtimes_local_tasks_see_the_task_hooks() {
+    watchdog(LIMIT, || {
+        let log: Log = Arc::default();
+        let mut builder = Builder::new_current_thread();
+        logging(&log)(&mut builder);
+        let rt = builder
+            .build_local(rt::runtime::LocalOptions::default())
+            .unwrap();
+        let l = log.clone();
+        let not_send = std::rc::Rc::new(());
+        let task = rt.spawn_local(async move {
+            let _keep = not_send;
+            l.lock().unwrap().push(Event::Poll(rt::task::id()));
+        });
+        let id = task.id();
+        rt.block_on(task).unwrap();
+        use Event::*;
+        let expected = [Spawn(id), Before(id), Poll(id), Terminate(id), After(id)];
+        assert_eq!(events_of(&log, id), expected);
+    });
+}

@@ -17,7 +17,7 @@ pub(crate) const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 type Callback = Arc<dyn Fn() + Send + Sync + 'static>;
 type NameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
-use crate::hooks::{PollHooks, TaskCallback, TaskMeta};
+use crate::hooks::{PollHooks, TaskCallback, TaskHooks, TaskMeta};
 
 /// Which scheduler a runtime runs its tasks with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,10 +48,8 @@ pub(crate) struct Config {
     /// `Builder::on_thread_park` / `on_thread_unpark`.
     pub(crate) on_thread_park: Option<Callback>,
     pub(crate) on_thread_unpark: Option<Callback>,
-    /// The task hooks (`hooks`): `None` unless the builder set them.
-    pub(crate) on_task_spawn: Option<TaskCallback>,
-    pub(crate) on_task_terminate: Option<TaskCallback>,
-    pub(crate) poll_hooks: Option<Arc<PollHooks>>,
+    /// The task hooks (`hooks`): all `None` unless the builder set them.
+    pub(crate) task_hooks: TaskHooks,
 }
 
 impl Config {
@@ -437,9 +435,9 @@ impl Builder {
     }
 
     /// Run `f` each time a task is spawned onto the runtime (`rt::spawn`,
-    /// `Handle::spawn`), on the spawning thread, before the task can run.
-    /// `spawn_blocking` jobs and local tasks (`spawn_local`) are not
-    /// included. Default: nothing; unset, it costs nothing per task. A
+    /// `Handle::spawn`, and a `LocalRuntime`'s `spawn_local`), on the
+    /// spawning thread, before the task can run. `spawn_blocking` jobs and
+    /// the tasks of a user's own `LocalSet` are not included. Default: nothing; unset, it costs nothing per task. A
     /// panic in `f` is reported by the panic hook and contained.
     ///
     /// # Examples
@@ -803,15 +801,17 @@ impl Builder {
             name: self.name.clone(),
             on_thread_park: self.on_thread_park.clone(),
             on_thread_unpark: self.on_thread_unpark.clone(),
-            on_task_spawn: self.on_task_spawn.clone(),
-            on_task_terminate: self.on_task_terminate.clone(),
-            poll_hooks: (self.on_before_task_poll.is_some() || self.on_after_task_poll.is_some())
-                .then(|| {
-                    Arc::new(PollHooks {
-                        before: self.on_before_task_poll.clone(),
-                        after: self.on_after_task_poll.clone(),
-                    })
-                }),
+            task_hooks: TaskHooks {
+                spawn: self.on_task_spawn.clone(),
+                terminate: self.on_task_terminate.clone(),
+                poll: (self.on_before_task_poll.is_some() || self.on_after_task_poll.is_some())
+                    .then(|| {
+                        Arc::new(PollHooks {
+                            before: self.on_before_task_poll.clone(),
+                            after: self.on_after_task_poll.clone(),
+                        })
+                    }),
+            },
         }
     }
 }

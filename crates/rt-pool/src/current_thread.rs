@@ -433,7 +433,7 @@ fn drive<F: Future>(
     state.driving.store(true, SeqCst);
     let event_interval = shared.config.event_interval;
     let counters = shared.metrics.worker(0);
-    let poll_hooks = shared.config.poll_hooks.as_ref();
+    let poll_hooks = shared.config.task_hooks.poll.as_ref();
     let mut busy_since = std::time::Instant::now();
     loop {
         // SeqCst: pairs with the waker's store.

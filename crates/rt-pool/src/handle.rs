@@ -186,7 +186,7 @@ impl Handle {
         let (task, join) = self.owned().bind(future, self.clone());
         if let Some(task) = task {
             // Before it is queued: the task cannot run before its hook.
-            crate::hooks::call(self.config().on_task_spawn.as_ref(), join.id());
+            crate::hooks::call(self.config().task_hooks.spawn.as_ref(), join.id());
             match &self.inner {
                 Scheduler::MultiThread(s) => s.schedule_task(task, Origin::Spawn),
                 Scheduler::CurrentThread(s) => {
@@ -361,7 +361,7 @@ impl Schedule for Handle {
 
     fn release(&self, task: &Task) -> Option<Task> {
         // Called once per task, as it terminates (`rt-task`'s `complete`).
-        crate::hooks::call(self.config().on_task_terminate.as_ref(), task.id());
+        crate::hooks::call(self.config().task_hooks.terminate.as_ref(), task.id());
         self.owned().remove(task)
     }
 }

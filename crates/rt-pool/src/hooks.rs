@@ -25,9 +25,9 @@
 //! A hook is user code: a panic in it is reported by the panic hook and
 //! contained, so the worker (or the shutdown) goes on.
 //!
-//! Only tasks of the runtime's scheduler (`spawn`, `Handle::spawn`) see the
-//! hooks: `spawn_blocking` jobs and `LocalSet`/`LocalRuntime` local tasks
-//! do not.
+//! The runtime's tasks (`spawn`, `Handle::spawn`) and a `LocalRuntime`'s
+//! local tasks (its set holds a copy of the hooks) see them;
+//! `spawn_blocking` jobs and the tasks of a user's own `LocalSet` do not.
 
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -101,6 +101,16 @@ impl std::fmt::Debug for TaskMeta<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskMeta").field("id", &self.id).finish()
     }
+}
+
+/// A runtime's task hooks, as its `Config` (and a `LocalRuntime`'s set)
+/// holds them.
+#[derive(Clone, Default)]
+pub(crate) struct TaskHooks {
+    pub(crate) spawn: Option<TaskCallback>,
+    pub(crate) terminate: Option<TaskCallback>,
+    /// Before and after each poll: one `Option` for both (module docs).
+    pub(crate) poll: Option<Arc<PollHooks>>,
 }
 
 /// The before- and after-poll hooks, behind one `Option` (module docs).

@@ -104,6 +104,7 @@ use atomic_waker::AtomicWaker;
 use rt_core::loom::{Arc, Mutex};
 use rt_task::{JoinHandle, OwnedTasks, Schedule, Task};
 
+use crate::hooks::TaskHooks;
 use crate::Runtime;
 
 /// Tasks one tick runs at most before the set yields to its executor
@@ -179,6 +180,8 @@ struct Shared {
     owned: OwnedTasks,
     /// Whatever drives the set: woken when a task is queued for it.
     waker: AtomicWaker,
+    /// A `LocalRuntime`'s task hooks (none for a user's own set).
+    hooks: TaskHooks,
 }
 
 /// A set's tasks' scheduler: where their wakes queue them.
@@ -197,6 +200,11 @@ impl LocalSet {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn new() -> LocalSet {
+        LocalSet::with_hooks(TaskHooks::default())
+    }
+
+    /// A new set whose tasks call `hooks` (a `LocalRuntime`'s).
+    pub(crate) fn with_hooks(hooks: TaskHooks) -> LocalSet {
         LocalSet {
             tick: Cell::new(0),
             context: Rc::new(LocalContext {
@@ -205,6 +213,7 @@ impl LocalSet {
                     remote: Mutex::new(Some(VecDeque::new())),
                     owned: OwnedTasks::new(),
                     waker: AtomicWaker::new(),
+                    hooks,
                 }),
                 queue: RefCell::new(VecDeque::new()),
                 ticking: Cell::new(false),
@@ -340,7 +349,10 @@ impl LocalSet {
     fn tick(&self) -> bool {
         for _ in 0..MAX_TASKS_PER_TICK {
             match self.next_task() {
-                Some(task) => rt_core::coop::budget(|| task.run()),
+                Some(task) => {
+                    let poll_hooks = self.context.shared.hooks.poll.as_ref();
+                    rt_core::coop::budget(|| crate::hooks::run(poll_hooks, task));
+                }
                 None => return false,
             }
         }
@@ -431,6 +443,7 @@ where
     //   `bind_local` then drops the future here, on the owner).
     let (task, handle) = unsafe { shared.owned.bind_local(future, scheduler.clone()) };
     if let Some(task) = task {
+        crate::hooks::call(shared.hooks.spawn.as_ref(), handle.id());
         scheduler.schedule(task, false);
     }
     handle
@@ -507,6 +520,7 @@ impl Schedule for Scheduler {
     }
 
     fn release(&self, task: &Task) -> Option<Task> {
+        crate::hooks::call(self.0.hooks.terminate.as_ref(), task.id());
         self.0.owned.remove(task)
     }
 }

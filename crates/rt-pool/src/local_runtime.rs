@@ -22,6 +22,9 @@
 //! holds the set's `Send` half (`local::LocalSpawner`), which checks the
 //! thread and spawns there; on any other thread it panics, as tokio's does.
 //!
+//! The set is made with the runtime's task hooks (`hooks`), so that local
+//! tasks see `on_task_spawn` and the others as the runtime's own do.
+//!
 //! The runtime is neither `Send` nor `Sync` (the set is not): it, and so
 //! every `!Send` future in it, stays on the thread that built it.
 //!
@@ -143,7 +146,7 @@ impl LocalRuntime {
 
     /// Joins a current-thread runtime and a new set on this thread.
     pub(crate) fn from_runtime(rt: Runtime) -> LocalRuntime {
-        let set = LocalSet::new();
+        let set = LocalSet::with_hooks(rt.handle().config().task_hooks.clone());
         match &rt.handle().inner {
             Scheduler::CurrentThread(shared) => {
                 // A fresh runtime: nothing has set it.

@@ -372,7 +372,7 @@ impl Worker<'_> {
         self.cx.polling.set(true);
         // A fresh cooperative budget for this poll (`rt_core::coop`); an
         // exhausted task is deferred through the hook `enter_worker` set.
-        let poll_hooks = self.shared.config.poll_hooks.as_ref();
+        let poll_hooks = self.shared.config.task_hooks.poll.as_ref();
         rt_core::coop::budget(|| crate::hooks::run(poll_hooks, task));
         self.cx.polling.set(false);
         if self
