@@ -3,8 +3,10 @@
 //! Accepted, in any order, each at most once:
 //!
 //! - `worker_threads = N`, `N` a positive integer literal;
-//! - `flavor = "multi_thread"` or `flavor = "current_thread"` (the
-//!   current-thread runtime, which excludes `worker_threads`).
+//! - `flavor = "multi_thread"`, `flavor = "current_thread"` (the
+//!   current-thread runtime, which excludes `worker_threads`) or
+//!   `flavor = "local"` (a `LocalRuntime`: current-thread, with
+//!   `spawn_local`; it excludes `worker_threads` too).
 //!
 //! Without a flavor, `worker_threads` means the multi-thread runtime, and
 //! otherwise the attribute's default applies (see `expand`).
@@ -103,6 +105,14 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Config> {
             ));
             (Some(Flavor::CurrentThread), None)
         }
+        (Some((_, Flavor::Local)), Some((span, _))) => {
+            errors.push(syn::Error::new(
+                span,
+                "`worker_threads` cannot be used with `flavor = \"local\"`, which runs every \
+                 task on the thread in `block_on`; use `flavor = \"multi_thread\"`",
+            ));
+            (Some(Flavor::Local), None)
+        }
         (flavor, Some((_, n))) => (
             Some(flavor.map_or(Flavor::MultiThread, |(_, f)| f)),
             Some(n),
@@ -123,18 +133,21 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Config> {
 pub(crate) enum Flavor {
     MultiThread,
     CurrentThread,
+    /// A `LocalRuntime` (`Builder::build_local`).
+    Local,
 }
 
 impl Flavor {
     fn parse(value: &Expr) -> syn::Result<Self> {
         const EXPECTED: &str =
-            "expected `flavor = \"multi_thread\"` or `flavor = \"current_thread\"`";
+            "expected `flavor = \"multi_thread\"`, `flavor = \"current_thread\"` or `flavor = \"local\"`";
         let Some(s) = string_literal(value) else {
             return Err(syn::Error::new_spanned(value, EXPECTED));
         };
         match s.value().as_str() {
             "multi_thread" => Ok(Flavor::MultiThread),
             "current_thread" => Ok(Flavor::CurrentThread),
+            "local" => Ok(Flavor::Local),
             other => Err(syn::Error::new(
                 s.span(),
                 format!("unknown flavor `{other}`, {EXPECTED}"),
@@ -255,6 +268,7 @@ mod tests {
             flavor(quote!(flavor = "current_thread")),
             Some(Flavor::CurrentThread)
         );
+        assert_eq!(flavor(quote!(flavor = "local")), Some(Flavor::Local));
     }
 
     #[test]
@@ -269,7 +283,9 @@ mod tests {
         assert!(error(quote!(start_paused = true, start_paused = true)).contains("duplicate"));
         let config = parse(quote!(flavor = "current_thread", start_paused = true)).unwrap();
         assert!(config.start_paused.unwrap().0);
-        assert!(error(quote!(flavor = "local")).contains("unknown flavor `local`"));
+        assert!(error(quote!(flavor = "single")).contains("unknown flavor `single`"));
+        assert!(error(quote!(flavor = "local", worker_threads = 2))
+            .contains("cannot be used with `flavor = \"local\"`"));
         assert!(error(quote!(worker_threads = 1, worker_threads = 2)).contains("duplicate"));
         assert!(error(quote!(flavor = "current_thread", worker_threads = 2))
             .contains("cannot be used with `flavor = \"current_thread\"`"));

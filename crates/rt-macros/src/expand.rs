@@ -109,9 +109,14 @@ fn expand(kind: Kind, input: ItemFn, config: &Config) -> TokenStream {
         .start_paused
         .map(|(b, span)| syn::LitBool::new(b, span))
         .map(|b| quote!(.start_paused(#b)));
-    let builder = match config.flavor.unwrap_or(kind.default_flavor()) {
+    let flavor = config.flavor.unwrap_or(kind.default_flavor());
+    let builder = match flavor {
         Flavor::MultiThread => quote!(new_multi_thread),
-        Flavor::CurrentThread => quote!(new_current_thread),
+        Flavor::CurrentThread | Flavor::Local => quote!(new_current_thread),
+    };
+    let build = match flavor {
+        Flavor::Local => quote!(build_local(::core::default::Default::default())),
+        Flavor::MultiThread | Flavor::CurrentThread => quote!(build()),
     };
 
     // Spanned on the body's closing brace, so that a body whose value does
@@ -125,7 +130,7 @@ fn expand(kind: Kind, input: ItemFn, config: &Config) -> TokenStream {
         let runtime = ::rt::runtime::Builder::#builder()
             #worker_threads
             #start_paused
-            .build()
+            .#build
             .expect("failed building the rt runtime");
         #block_on
     };
@@ -209,6 +214,8 @@ mod tests {
         let test = |args| expand_str(Kind::Test, args, quote! { async fn t() {} });
         assert!(main(quote!()).contains("new_multi_thread"));
         assert!(main(quote!(flavor = "current_thread")).contains("new_current_thread"));
+        let local = test(quote!(flavor = "local"));
+        assert!(local.contains("new_current_thread") && local.contains("build_local"));
         assert!(test(quote!()).contains("new_current_thread"));
         assert!(test(quote!(flavor = "multi_thread")).contains("new_multi_thread"));
         let out = test(quote!(worker_threads = 2));

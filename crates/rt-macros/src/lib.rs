@@ -33,15 +33,17 @@
 //!
 //! Both attributes take the same optional, comma-separated arguments:
 //!
-//! - `flavor = "multi_thread"` (`Builder::new_multi_thread`) or
+//! - `flavor = "multi_thread"` (`Builder::new_multi_thread`),
 //!   `flavor = "current_thread"` (`Builder::new_current_thread`: every task
-//!   runs on the thread in `block_on`). Default: `multi_thread` for
-//!   `#[rt::main]`, `current_thread` for `#[rt::test]`.
+//!   runs on the thread in `block_on`) or `flavor = "local"`
+//!   (`Builder::new_current_thread().build_local(..)`: a `LocalRuntime`,
+//!   where `rt::task::spawn_local` works with no `LocalSet`). Default:
+//!   `multi_thread` for `#[rt::main]`, `current_thread` for `#[rt::test]`.
 //! - `worker_threads = N`: the number of worker threads, a positive integer
 //!   literal. Default: the `Builder`'s (one per core). It needs the
 //!   multi-thread runtime: without a `flavor` it selects it (tokio asks
-//!   for `flavor = "multi_thread"` too), and with `current_thread` it is an
-//!   error.
+//!   for `flavor = "multi_thread"` too), and with `current_thread` or
+//!   `local` it is an error.
 //!
 //! # Errors
 //!
@@ -76,8 +78,9 @@ use expand::Kind;
 
 /// Runs an `async fn main` on an rt runtime (multi-thread by default).
 ///
-/// Takes `worker_threads = N` and `flavor = "multi_thread" | "current_thread"`
-/// (see the [crate docs](crate)). The runtime is built when `main` starts
+/// Takes `worker_threads = N` and
+/// `flavor = "multi_thread" | "current_thread" | "local"` (see the
+/// [crate docs](crate)). The runtime is built when `main` starts
 /// and shut down when the body's future completes.
 ///
 /// # Panics
@@ -114,6 +117,19 @@ use expand::Kind;
 ///     let main_thread = std::thread::current().id();
 ///     let task = rt::spawn(async { std::thread::current().id() });
 ///     assert_eq!(task.await.unwrap(), main_thread);
+/// }
+/// ```
+///
+/// On a `LocalRuntime`, where tasks need not be `Send`:
+///
+/// ```
+/// use std::rc::Rc;
+///
+/// #[rt::main(flavor = "local")]
+/// async fn main() {
+///     let shared = Rc::new(3); // not Send
+///     let task = rt::task::spawn_local(async move { *shared + 1 });
+///     assert_eq!(task.await.unwrap(), 4);
 /// }
 /// ```
 #[proc_macro_attribute]

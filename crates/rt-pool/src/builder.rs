@@ -17,6 +17,7 @@ pub(crate) const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 type Callback = Arc<dyn Fn() + Send + Sync + 'static>;
 type NameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
+use crate::hooks::{PollHooks, TaskCallback, TaskHooks, TaskMeta};
 
 /// Which scheduler a runtime runs its tasks with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +45,11 @@ pub(crate) struct Config {
     pub(crate) start_paused: bool,
     /// `Builder::name`'s (`Handle::name`).
     pub(crate) name: Option<String>,
+    /// `Builder::on_thread_park` / `on_thread_unpark`.
+    pub(crate) on_thread_park: Option<Callback>,
+    pub(crate) on_thread_unpark: Option<Callback>,
+    /// The task hooks (`hooks`): all `None` unless the builder set them.
+    pub(crate) task_hooks: TaskHooks,
 }
 
 impl Config {
@@ -55,6 +61,16 @@ impl Config {
     /// Runs `on_thread_stop` on the calling (exiting runtime) thread.
     pub(crate) fn thread_stopped(&self) {
         call_hook(self.on_thread_stop.as_ref());
+    }
+
+    /// Runs `on_thread_park` on a runtime thread about to park.
+    pub(crate) fn thread_parking(&self) {
+        call_hook(self.on_thread_park.as_ref());
+    }
+
+    /// Runs `on_thread_unpark` on a runtime thread back from a park.
+    pub(crate) fn thread_unparked(&self) {
+        call_hook(self.on_thread_unpark.as_ref());
     }
 }
 
@@ -113,6 +129,12 @@ pub struct Builder {
     keep_alive: Duration,
     start_paused: bool,
     name: Option<String>,
+    on_thread_park: Option<Callback>,
+    on_thread_unpark: Option<Callback>,
+    on_task_spawn: Option<TaskCallback>,
+    on_task_terminate: Option<TaskCallback>,
+    on_before_task_poll: Option<TaskCallback>,
+    on_after_task_poll: Option<TaskCallback>,
 }
 
 impl Builder {
@@ -140,6 +162,12 @@ impl Builder {
             keep_alive: DEFAULT_KEEP_ALIVE,
             start_paused: false,
             name: None,
+            on_thread_park: None,
+            on_thread_unpark: None,
+            on_task_spawn: None,
+            on_task_terminate: None,
+            on_before_task_poll: None,
+            on_after_task_poll: None,
         }
     }
 
@@ -339,6 +367,198 @@ impl Builder {
         self
     }
 
+    /// Run `f` on a runtime thread right before it parks (it found no task
+    /// to run and is about to block in the reactor or on its condvar): on
+    /// each worker of the multi-thread runtime, on the thread in
+    /// `block_on` of the current-thread one. Default: nothing. `f` runs
+    /// inside the runtime's context: a task it spawns or wakes (or a
+    /// `yield_now` it polls) runs before the thread blocks. A panic in `f`
+    /// is reported by the panic hook and contained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// let parks = Arc::new(AtomicUsize::new(0));
+    /// let count = parks.clone();
+    /// let rt = rt::runtime::Builder::new_current_thread()
+    ///     .on_thread_park(move || {
+    ///         count.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()?;
+    /// // Waiting for the timer, the thread parks.
+    /// rt.block_on(async { rt::time::sleep(Duration::from_millis(5)).await });
+    /// assert!(parks.load(Ordering::Relaxed) >= 1);
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn on_thread_park<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_thread_park = Some(Arc::new(f));
+        self
+    }
+
+    /// Run `f` on a runtime thread right after it wakes from a park (the
+    /// pair of [`on_thread_park`](Builder::on_thread_park)). Default:
+    /// nothing. A panic in `f` is reported by the panic hook and contained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// let unparks = Arc::new(AtomicUsize::new(0));
+    /// let count = unparks.clone();
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(1)
+    ///     .on_thread_unpark(move || {
+    ///         count.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()?;
+    /// let task = rt.spawn(async { rt::time::sleep(Duration::from_millis(5)).await });
+    /// rt.block_on(task)?;
+    /// assert!(unparks.load(Ordering::Relaxed) >= 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.on_thread_unpark = Some(Arc::new(f));
+        self
+    }
+
+    /// Run `f` each time a task is spawned onto the runtime (`rt::spawn`,
+    /// `Handle::spawn`, and a `LocalRuntime`'s `spawn_local`), on the
+    /// spawning thread, before the task can run. `spawn_blocking` jobs and
+    /// the tasks of a user's own `LocalSet` are not included. Default: nothing; unset, it costs nothing per task. A
+    /// panic in `f` is reported by the panic hook and contained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let spawned = Arc::new(AtomicUsize::new(0));
+    /// let count = spawned.clone();
+    /// let rt = rt::runtime::Builder::new_multi_thread()
+    ///     .on_task_spawn(move |_meta| {
+    ///         count.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()?;
+    /// for _ in 0..3 {
+    ///     rt.spawn(async {});
+    /// }
+    /// assert_eq!(spawned.load(Ordering::Relaxed), 3);
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn on_task_spawn<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn(&TaskMeta<'_>) + Send + Sync + 'static,
+    {
+        self.on_task_spawn = Some(Arc::new(f));
+        self
+    }
+
+    /// Run `f` when a task of the runtime terminates: it completed,
+    /// panicked, or was cancelled (aborted, or dropped by the runtime's
+    /// shutdown). It runs on the thread where that happened, after the
+    /// task's `JoinHandle` was woken. Default: nothing. A panic in `f` is
+    /// reported by the panic hook and contained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// let ended = Arc::new(Mutex::new(Vec::new()));
+    /// let log = ended.clone();
+    /// let rt = rt::runtime::Builder::new_current_thread()
+    ///     .on_task_terminate(move |meta| log.lock().unwrap().push(meta.id()))
+    ///     .build()?;
+    /// let task = rt.spawn(async { 1 });
+    /// let id = task.id();
+    /// rt.block_on(task)?;
+    /// assert_eq!(*ended.lock().unwrap(), [id]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_task_terminate<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn(&TaskMeta<'_>) + Send + Sync + 'static,
+    {
+        self.on_task_terminate = Some(Arc::new(f));
+        self
+    }
+
+    /// Run `f` right before each poll of a runtime task, on the polling
+    /// thread. Default: nothing; unset (with
+    /// [`on_after_task_poll`](Builder::on_after_task_poll)), a poll pays one
+    /// branch for both. A panic in `f` is reported by the panic hook and
+    /// contained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let polls = Arc::new(AtomicUsize::new(0));
+    /// let count = polls.clone();
+    /// let rt = rt::runtime::Builder::new_current_thread()
+    ///     .on_before_task_poll(move |_meta| {
+    ///         count.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()?;
+    /// rt.block_on(rt.spawn(async {
+    ///     rt::task::yield_now().await; // a second poll
+    /// }))?;
+    /// assert_eq!(polls.load(Ordering::Relaxed), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_before_task_poll<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn(&TaskMeta<'_>) + Send + Sync + 'static,
+    {
+        self.on_before_task_poll = Some(Arc::new(f));
+        self
+    }
+
+    /// Run `f` right after each poll of a runtime task, on the polling
+    /// thread. Default: nothing. A panic in `f` is reported by the panic
+    /// hook and contained.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let polls = Arc::new(AtomicUsize::new(0));
+    /// let count = polls.clone();
+    /// let rt = rt::runtime::Builder::new_current_thread()
+    ///     .on_after_task_poll(move |_meta| {
+    ///         count.fetch_add(1, Ordering::Relaxed);
+    ///     })
+    ///     .build()?;
+    /// rt.block_on(rt.spawn(async {}))?;
+    /// assert_eq!(polls.load(Ordering::Relaxed), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_after_task_poll<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn(&TaskMeta<'_>) + Send + Sync + 'static,
+    {
+        self.on_after_task_poll = Some(Arc::new(f));
+        self
+    }
+
     /// Every `n`-th tick a worker takes from the global queue before its
     /// own. Default: 61 (31 on the current-thread runtime, where the
     /// global queue holds the tasks woken from other threads).
@@ -524,6 +744,41 @@ impl Builder {
         Runtime::start(self.config())
     }
 
+    /// Builds a [`LocalRuntime`](crate::LocalRuntime) with these settings:
+    /// a current-thread runtime that also runs `!Send` tasks, on the
+    /// calling thread (which it may not leave).
+    ///
+    /// # Panics
+    /// On a builder made by [`Builder::new_multi_thread`]: a local runtime
+    /// has one thread.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use rt::runtime::{Builder, LocalOptions};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .enable_all()
+    ///     .build_local(LocalOptions::default())?;
+    /// let value = Rc::new(5);
+    /// let out = rt.block_on(async move {
+    ///     rt::task::spawn_local(async move { *value * 2 }).await.unwrap()
+    /// });
+    /// assert_eq!(out, 10);
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn build_local(&mut self, options: crate::LocalOptions) -> io::Result<crate::LocalRuntime> {
+        let _ = options;
+        assert!(
+            self.flavor == Flavor::CurrentThread,
+            "a `LocalRuntime` is built from `Builder::new_current_thread()`: the multi-thread \
+             flavor is not supported for it"
+        );
+        Ok(crate::LocalRuntime::from_runtime(self.build()?))
+    }
+
     /// The settings, resolved (`build` starts a runtime with them).
     pub(crate) fn config(&self) -> Config {
         let worker_threads = match self.flavor {
@@ -544,6 +799,19 @@ impl Builder {
             keep_alive: self.keep_alive,
             start_paused: self.start_paused,
             name: self.name.clone(),
+            on_thread_park: self.on_thread_park.clone(),
+            on_thread_unpark: self.on_thread_unpark.clone(),
+            task_hooks: TaskHooks {
+                spawn: self.on_task_spawn.clone(),
+                terminate: self.on_task_terminate.clone(),
+                poll: (self.on_before_task_poll.is_some() || self.on_after_task_poll.is_some())
+                    .then(|| {
+                        Arc::new(PollHooks {
+                            before: self.on_before_task_poll.clone(),
+                            after: self.on_after_task_poll.clone(),
+                        })
+                    }),
+            },
         }
     }
 }

@@ -106,6 +106,9 @@ pub(crate) struct Shared {
     /// The one "worker"'s counters: the thread holding the core writes
     /// them (`RuntimeMetrics`).
     pub(crate) metrics: Counters,
+    /// A `LocalRuntime`'s set, for `spawn_local` where this runtime is
+    /// current (`local_runtime`); unset on a plain current-thread runtime.
+    pub(crate) local: OnceLock<crate::local::LocalSpawner>,
 }
 
 struct CoreSlot {
@@ -161,6 +164,7 @@ impl Shared {
             config,
             id: crate::id::Id::next(),
             metrics: Counters::new(1),
+            local: OnceLock::new(),
         })
     }
 
@@ -437,6 +441,7 @@ fn drive<F: Future>(
     state.driving.store(true, SeqCst);
     let event_interval = shared.config.event_interval;
     let counters = shared.metrics.worker(0);
+    let poll_hooks = shared.config.task_hooks.poll.as_ref();
     let mut busy_since = std::time::Instant::now();
     loop {
         // SeqCst: pairs with the waker's store.
@@ -455,9 +460,17 @@ fn drive<F: Future>(
                 break;
             };
             counters.polled();
-            rt_core::coop::budget(|| task.run());
+            rt_core::coop::budget(|| crate::hooks::run(poll_hooks, task));
         }
-        if drained && !context.has_deferred() && !state.woken.load(SeqCst) {
+        let idle = || drained && !context.has_deferred() && !state.woken.load(SeqCst);
+        // `on_thread_park` runs before the thread would block; it may
+        // spawn, wake or defer: then the thread turns the drivers without
+        // blocking instead, and `on_thread_unpark` still pairs with it.
+        let parking = idle();
+        if parking {
+            shared.config.thread_parking();
+        }
+        if parking && idle() && !context.has_queued() {
             // Nothing to run: block in the drivers until a wake-up (a
             // remote push, the future's waker), an I/O event or a timer.
             counters.parking(busy_since);
@@ -467,6 +480,9 @@ fn drive<F: Future>(
         } else if let Some(driver) = &shared.driver {
             // Busy: a turn without blocking, so I/O and timers flow.
             driver.try_turn(Some(Duration::ZERO), &mut |_| true);
+        }
+        if parking {
+            shared.config.thread_unparked();
         }
         context.wake_deferred();
     }
@@ -497,6 +513,14 @@ impl CoreContext {
         } else {
             core.queue.pop_front().or_else(|| shared.pop_remote())
         }
+    }
+
+    /// Whether the local queue holds a task.
+    fn has_queued(&self) -> bool {
+        self.core
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| !c.queue.is_empty())
     }
 
     fn has_deferred(&self) -> bool {

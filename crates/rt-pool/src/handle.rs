@@ -72,6 +72,14 @@ impl Handle {
         }
     }
 
+    /// The set of the `LocalRuntime` this handle points at, if it is one.
+    pub(crate) fn local_spawner(&self) -> Option<crate::local::LocalSpawner> {
+        match &self.inner {
+            Scheduler::CurrentThread(s) => s.local.get().cloned(),
+            Scheduler::MultiThread(_) => None,
+        }
+    }
+
     /// The settings the runtime was built with.
     pub(crate) fn config(&self) -> &Config {
         match &self.inner {
@@ -177,6 +185,8 @@ impl Handle {
     {
         let (task, join) = self.owned().bind(future, self.clone());
         if let Some(task) = task {
+            // Before it is queued: the task cannot run before its hook.
+            crate::hooks::call(self.config().task_hooks.spawn.as_ref(), join.id());
             match &self.inner {
                 Scheduler::MultiThread(s) => s.schedule_task(task, Origin::Spawn),
                 Scheduler::CurrentThread(s) => {
@@ -368,6 +378,8 @@ impl Schedule for Handle {
     }
 
     fn release(&self, task: &Task) -> Option<Task> {
+        // Called once per task, as it terminates (`rt-task`'s `complete`).
+        crate::hooks::call(self.config().task_hooks.terminate.as_ref(), task.id());
         self.owned().remove(task)
     }
 }

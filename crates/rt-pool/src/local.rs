@@ -104,6 +104,7 @@ use atomic_waker::AtomicWaker;
 use rt_core::loom::{Arc, Mutex};
 use rt_task::{JoinHandle, OwnedTasks, Schedule, Task};
 
+use crate::hooks::TaskHooks;
 use crate::Runtime;
 
 /// Tasks one tick runs at most before the set yields to its executor
@@ -179,6 +180,8 @@ struct Shared {
     owned: OwnedTasks,
     /// Whatever drives the set: woken when a task is queued for it.
     waker: AtomicWaker,
+    /// A `LocalRuntime`'s task hooks (none for a user's own set).
+    hooks: TaskHooks,
 }
 
 /// A set's tasks' scheduler: where their wakes queue them.
@@ -197,6 +200,11 @@ impl LocalSet {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn new() -> LocalSet {
+        LocalSet::with_hooks(TaskHooks::default())
+    }
+
+    /// A new set whose tasks call `hooks` (a `LocalRuntime`'s).
+    pub(crate) fn with_hooks(hooks: TaskHooks) -> LocalSet {
         LocalSet {
             tick: Cell::new(0),
             context: Rc::new(LocalContext {
@@ -205,6 +213,7 @@ impl LocalSet {
                     remote: Mutex::new(Some(VecDeque::new())),
                     owned: OwnedTasks::new(),
                     waker: AtomicWaker::new(),
+                    hooks,
                 }),
                 queue: RefCell::new(VecDeque::new()),
                 ticking: Cell::new(false),
@@ -330,12 +339,20 @@ impl LocalSet {
         .await
     }
 
+    /// The set's `Send` half, for a `LocalRuntime`'s handle.
+    pub(crate) fn spawner(&self) -> LocalSpawner {
+        LocalSpawner(self.context.shared.clone())
+    }
+
     /// Runs one tick (see the module docs). Returns whether tasks may be
     /// left: the tick stopped at its limit, not on empty queues.
     fn tick(&self) -> bool {
         for _ in 0..MAX_TASKS_PER_TICK {
             match self.next_task() {
-                Some(task) => rt_core::coop::budget(|| task.run()),
+                Some(task) => {
+                    let poll_hooks = self.context.shared.hooks.poll.as_ref();
+                    rt_core::coop::budget(|| crate::hooks::run(poll_hooks, task));
+                }
                 None => return false,
             }
         }
@@ -393,25 +410,76 @@ impl LocalContext {
         F::Output: 'static,
     {
         debug_assert_eq!(self.shared.owner, thread::current().id());
-        let scheduler = Scheduler(self.shared.clone());
-        // SAFETY: `bind_local`'s promises, kept by this module:
-        // - this is the owner: a `LocalContext` is reached only through an
-        //   `Rc` (the `LocalSet`, its enter guard, `CURRENT`), and none of
-        //   these leaves the thread that made the set;
-        // - the task's `Task`s are run only by `LocalSet::tick` and shut
-        //   down only by `close_and_shutdown_all` in `LocalSet::drop`, both
-        //   reached through `&LocalSet` (owner); `Scheduler::schedule` puts
-        //   them only in this set's queues, which only those two pop;
-        // - the list's references are given up by `Schedule::release`,
-        //   called by the completing poll (owner, in `tick`) or by the
-        //   shutdown in `LocalSet::drop` (owner), which runs before the
-        //   list can be dropped (the list is in `Shared`, kept alive by the
-        //   set until then).
-        let (task, handle) = unsafe { self.shared.owned.bind_local(future, scheduler.clone()) };
-        if let Some(task) = task {
-            scheduler.schedule(task, false);
-        }
-        handle
+        // SAFETY: this is the owner: a `LocalContext` is reached only
+        // through an `Rc` (the `LocalSet`, its enter guard, `CURRENT`), and
+        // none of these leaves the thread that made the set.
+        unsafe { spawn_on_owner(&self.shared, future) }
+    }
+}
+
+/// Spawns `future` into the set whose shared half is `shared`.
+///
+/// # Safety
+/// The caller is on the set's owner thread (`shared.owner`).
+#[track_caller]
+unsafe fn spawn_on_owner<F>(shared: &Arc<Shared>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let scheduler = Scheduler(shared.clone());
+    // SAFETY: `bind_local`'s promises, kept by this module:
+    // - this call is on the owner (this function's own contract);
+    // - the task's `Task`s are run only by `LocalSet::tick` and shut down
+    //   only by `close_and_shutdown_all` in `LocalSet::drop`, both reached
+    //   through `&LocalSet` (owner: the set is neither `Send` nor `Sync`);
+    //   `Scheduler::schedule` puts them only in this set's queues, which
+    //   only those two pop;
+    // - the list's references are given up by `Schedule::release`, called
+    //   by the completing poll (owner, in `tick`) or by the shutdown in
+    //   `LocalSet::drop` (owner), which runs before the list can be dropped
+    //   (the list is in `Shared`, kept alive by the set until then; a
+    //   `LocalSpawner` that outlives the set finds the list closed, and
+    //   `bind_local` then drops the future here, on the owner).
+    let (task, handle) = unsafe { shared.owned.bind_local(future, scheduler.clone()) };
+    if let Some(task) = task {
+        crate::hooks::call(shared.hooks.spawn.as_ref(), handle.id());
+        scheduler.schedule(task, false);
+    }
+    handle
+}
+
+/// What a `LocalRuntime`'s handle keeps of the runtime's set, so that
+/// [`spawn_local`] reaches the set wherever the runtime is current on the
+/// set's thread: under `Handle::enter`, or in a `Send` task the runtime
+/// runs. `Send` and `Sync`: it only checks the thread before it spawns.
+#[derive(Clone)]
+pub(crate) struct LocalSpawner(Arc<Shared>);
+
+impl LocalSpawner {
+    /// Spawns `future` into the set.
+    ///
+    /// # Panics
+    /// On any thread but the set's (the `LocalRuntime`'s) own.
+    #[track_caller]
+    pub(crate) fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        assert!(
+            self.0.owner == thread::current().id(),
+            "Local tasks can only be spawned on a LocalRuntime from the thread the runtime was \
+             created on"
+        );
+        // SAFETY: checked just above: this thread is the set's owner.
+        unsafe { spawn_on_owner(&self.0, future) }
+    }
+}
+
+impl fmt::Debug for LocalSpawner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalSpawner").finish_non_exhaustive()
     }
 }
 
@@ -452,6 +520,7 @@ impl Schedule for Scheduler {
     }
 
     fn release(&self, task: &Task) -> Option<Task> {
+        crate::hooks::call(self.0.hooks.terminate.as_ref(), task.id());
         self.0.owned.remove(task)
     }
 }
@@ -540,13 +609,17 @@ fn set_current(context: Option<Rc<LocalContext>>) -> Option<Option<Rc<LocalConte
 ///
 /// The current set is the one running the caller (inside
 /// [`LocalSet::run_until`], [`LocalSet::block_on`], or a task of the set),
-/// or the one entered with [`LocalSet::enter`]. The task runs on this
-/// thread only. Its handle is `Send` only if the output is: a handle to an
-/// `Rc` cannot leave the thread.
+/// or the one entered with [`LocalSet::enter`]; without one, the
+/// [`LocalRuntime`](crate::LocalRuntime) current on this thread (inside its
+/// `block_on`, in any of its tasks, or after its `enter`). The task runs on
+/// this thread only. Its handle is `Send` only if the output is: a handle
+/// to an `Rc` cannot leave the thread.
 ///
 /// # Panics
 ///
-/// Outside a `LocalSet` (no set is running or entered on this thread).
+/// Outside a `LocalSet` and a `LocalRuntime` (neither is running or
+/// entered on this thread); on a thread other than the `LocalRuntime`'s
+/// own, where its handle was entered.
 ///
 /// # Examples
 ///
@@ -582,11 +655,16 @@ where
     // A clone, so that no borrow of `CURRENT` is held while spawning (a
     // destructor run by the spawn may spawn again).
     let current = CURRENT.try_with(|c| c.borrow().clone()).ok().flatten();
-    match current {
-        Some(context) => context.spawn(future),
+    if let Some(context) = current {
+        return context.spawn(future);
+    }
+    // No set here: a `LocalRuntime` current on this thread has one.
+    match crate::context::current().and_then(|handle| handle.local_spawner()) {
+        Some(spawner) => spawner.spawn(future),
         None => panic!(
-            "`spawn_local` called outside of a `LocalSet`: call it from a task of a set, \
-             inside `LocalSet::run_until` or `LocalSet::block_on`, or after `LocalSet::enter`"
+            "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`: \
+             call it from a task of a set or of a `LocalRuntime`, inside `LocalSet::run_until` or \
+             `LocalSet::block_on`, or after `LocalSet::enter` or `LocalRuntime::enter`"
         ),
     }
 }

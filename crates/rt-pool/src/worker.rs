@@ -370,7 +370,13 @@ impl Worker<'_> {
                 self.wake_deferred();
                 continue;
             }
-            self.park();
+            // The hook may spawn, wake or defer: that work runs first (and
+            // `on_thread_unpark` still pairs with it).
+            self.shared.config.thread_parking();
+            if self.cx.local.is_empty() && self.cx.deferred.borrow().is_empty() {
+                self.park();
+            }
+            self.shared.config.thread_unparked();
         }
         // The last busy period, from the last unpark to shutdown.
         let counters = self.shared.metrics.worker(self.cx.local.index());
@@ -393,7 +399,8 @@ impl Worker<'_> {
         self.cx.polling.set(true);
         // A fresh cooperative budget for this poll (`rt_core::coop`); an
         // exhausted task is deferred through the hook `enter_worker` set.
-        rt_core::coop::budget(|| task.run());
+        let poll_hooks = self.shared.config.task_hooks.poll.as_ref();
+        rt_core::coop::budget(|| crate::hooks::run(poll_hooks, task));
         self.cx.polling.set(false);
         if self
             .cx

@@ -242,6 +242,7 @@ pub mod runtime {
         worker_index, Builder, EnterGuard, Handle, Runtime, RuntimeFlavor, RuntimeId as Id,
         RuntimeMetrics, TryCurrentError,
     };
+    pub use rt_pool::{LocalOptions, LocalRuntime, TaskMeta};
     pub use rt_reactor::is_shutdown_error as is_rt_shutdown_err;
 }
 
