@@ -39,6 +39,39 @@ fn the_workers_other_tasks_run_while_the_closure_blocks() {
     });
 }
 
+/// The thread that takes the core over is that worker: same index, same
+/// counters; the thread inside the closure is no worker meanwhile.
+#[test]
+fn the_thread_taking_over_carries_the_workers_index_and_counters() {
+    support::watchdog(LIMIT, || {
+        let rt = support::runtime(1);
+        let metrics = rt.metrics();
+        let (inside, taken_over, polls_before) = rt.block_on(async {
+            rt::spawn(async {
+                let (tx, rx) = mpsc::channel();
+                let polls_before = rt::runtime::Handle::current()
+                    .metrics()
+                    .worker_poll_count(0);
+                let other = rt::spawn(async move {
+                    tx.send(()).unwrap();
+                    (rt::runtime::worker_index(), std::thread::current().id())
+                });
+                let inside = task::block_in_place(|| {
+                    rx.recv().unwrap();
+                    (rt::runtime::worker_index(), std::thread::current().id())
+                });
+                (inside, other.await.unwrap(), polls_before)
+            })
+            .await
+            .unwrap()
+        });
+        assert_eq!(inside.0, None, "the blocked thread is no worker");
+        assert_eq!(taken_over.0, Some(0), "the new thread is worker 0");
+        assert_ne!(inside.1, taken_over.1);
+        assert!(metrics.worker_poll_count(0) > polls_before);
+    });
+}
+
 #[test]
 fn handle_block_on_and_a_runtime_of_its_own_work_inside() {
     support::watchdog(LIMIT, || {

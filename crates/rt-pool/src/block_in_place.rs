@@ -131,7 +131,7 @@ where
 /// While `f` runs outside asynchronous context: puts the context back,
 /// and the core too if this thread gave one away and it is still free.
 struct Outside {
-    handoff: Option<(Arc<Slot<Arc<Core>>>, *const Owner)>,
+    handoff: Option<(Arc<Slot<std::sync::Arc<Core>>>, *const Owner)>,
     _exit: rt_core::context::ExitAsyncContextGuard,
 }
 
@@ -184,7 +184,7 @@ fn enter() -> Option<Outside> {
 
 /// Steps 1 and 2: the worker `w`, inside a task's poll, gives its core to a
 /// job on the blocking pool.
-fn give_away(w: &WorkerContext) -> (Arc<Slot<Arc<Core>>>, *const Owner) {
+fn give_away(w: &WorkerContext) -> (Arc<Slot<std::sync::Arc<Core>>>, *const Owner) {
     let shared = w
         .handle
         .as_multi_thread()
