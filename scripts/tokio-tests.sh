@@ -54,6 +54,8 @@ else
     # Issue 12, ids, names, metrics and JoinSet:
     FILES+=(task_id.rs rt_metrics.rs task_join_set.rs task_abort.rs rt_handle.rs)
     FILES+=(rt_shutdown_err.rs rt_worker_index.rs)
+    # Issue 12, block_in_place:
+    FILES+=(rt_threaded.rs task_blocking.rs rt_handle_block_on.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------

@@ -47,9 +47,11 @@
 //!
 //! Shutdown counts a worker's exit when the loop holding its core leaves
 //! (`worker::ExitGuard`), wherever that is; a thread still inside `f` is
-//! not a worker and is waited for only as a thread (`Runtime::shutdown`
-//! joins it with the deadline, after the drivers shut down, which is what
-//! ends an `f` blocked on the runtime's timers or sockets).
+//! not a worker and is waited for only as a thread: `Runtime::shutdown`
+//! joins the worker threads last, after the drivers shut down (which is
+//! what ends an `f` blocked on the runtime's timers or sockets), and, while
+//! some thread is inside `f` with its core given away
+//! (`Shared::core_away`), no later than the deadline.
 //!
 //! # Where it does not move anything
 //!
@@ -131,13 +133,18 @@ where
 /// While `f` runs outside asynchronous context: puts the context back,
 /// and the core too if this thread gave one away and it is still free.
 struct Outside {
-    handoff: Option<(Arc<Slot<std::sync::Arc<Core>>>, *const Owner)>,
+    handoff: Option<GivenAway>,
     _exit: rt_core::context::ExitAsyncContextGuard,
 }
 
 impl Drop for Outside {
     fn drop(&mut self) {
-        let Some((slot, owner)) = self.handoff.take() else {
+        let Some(GivenAway {
+            slot,
+            owner,
+            handle,
+        }) = self.handoff.take()
+        else {
             return;
         };
         // SAFETY: `owner` is the `Owner` of the loop that polls the task
@@ -156,7 +163,17 @@ impl Drop for Outside {
             }
             None => owner.handed_off.set(true),
         }
+        if let Some(shared) = handle.as_multi_thread() {
+            shared.core_away(false);
+        }
     }
+}
+
+/// What a worker that gave its core away keeps, to take it back.
+struct GivenAway {
+    slot: Arc<Slot<std::sync::Arc<Core>>>,
+    owner: *const Owner,
+    handle: crate::Handle,
 }
 
 /// Steps 1 and 2 where they apply; `None` where `f` just runs.
@@ -184,11 +201,7 @@ fn enter() -> Option<Outside> {
 
 /// Steps 1 and 2: the worker `w`, inside a task's poll, gives its core to a
 /// job on the blocking pool.
-fn give_away(w: &WorkerContext) -> (Arc<Slot<std::sync::Arc<Core>>>, *const Owner) {
-    let shared = w
-        .handle
-        .as_multi_thread()
-        .expect("a worker runs a multi-thread runtime");
+fn give_away(w: &WorkerContext) -> GivenAway {
     let deferred = w.deferred.take();
     if !deferred.is_empty() {
         // Into this worker's deque, no sibling woken per task.
@@ -203,12 +216,16 @@ fn give_away(w: &WorkerContext) -> (Arc<Slot<std::sync::Arc<Core>>>, *const Owne
     // thread set it and keeps the `Owner` alive past this call.
     let core = unsafe { &*owner_ptr }.core.clone();
     let handle = w.handle.clone();
+    let shared = handle
+        .as_multi_thread()
+        .expect("a worker runs a multi-thread runtime");
     context::leave_worker();
+    shared.core_away(true);
     // Step 2. `w` is not used from here on: the core is the slot's.
     let slot = Arc::new(Slot::new(core));
     let taker = slot.clone();
-    // The job keeps its handle alive through `Handle`; dropped unrun (the
-    // pool shut down), it leaves the core in the slot for this thread.
+    // No need for the job's `JoinHandle`. Dropped unrun (the pool shut
+    // down), the job leaves the core in the slot for this thread (step 6).
     drop(shared.blocking.spawn(&handle, move || {
         if let Some(core) = taker.take() {
             worker::run_core(core, false);
@@ -218,7 +235,11 @@ fn give_away(w: &WorkerContext) -> (Arc<Slot<std::sync::Arc<Core>>>, *const Owne
         // Siblings may steal what the core holds until the job runs it.
         shared.notify_parked(None);
     }
-    (slot, owner_ptr)
+    GivenAway {
+        slot,
+        owner: owner_ptr,
+        handle,
+    }
 }
 
 /// A one-shot hand-over: one value put in, taken by the first taker.

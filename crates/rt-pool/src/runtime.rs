@@ -333,7 +333,9 @@ impl Runtime {
         // core away in `block_in_place` may still be inside the closure
         // (waiting on a timer, say) and finishes only now.
         if exited {
-            join_until(threads, deadline);
+            // Every thread finishes at once unless one is inside
+            // `block_in_place`'s closure: only then does the deadline apply.
+            join_until(threads, deadline.filter(|_| shared.any_core_away()));
         }
         // A blocking job may have spawned in the meantime: it was
         // cancelled at once (the list is closed); nothing is queued.

@@ -24,7 +24,9 @@ use crate::Handle;
 // see its lifetime (a reference left behind at shutdown is a leak loom
 // reports).
 use rt_core::loom::Arc as SharedArc;
-use rt_core::loom::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
+use rt_core::loom::{
+    AtomicBool, AtomicUsize, Condvar, Mutex, Ordering::Acquire, Ordering::Release, Ordering::SeqCst,
+};
 
 /// Everything the workers and handles of one runtime share.
 #[derive(Debug)]
@@ -46,6 +48,9 @@ pub(crate) struct Shared {
     /// The workers' counters (`metrics`).
     pub(crate) metrics: crate::metrics::Counters,
     shutdown: AtomicBool,
+    /// How many threads are inside `block_in_place`'s closure having given
+    /// their core away: shutdown may then have threads to leave behind.
+    away: AtomicUsize,
     /// How many worker threads have left their loop (for shutdown_timeout).
     exited: Mutex<usize>,
     exited_cv: Condvar,
@@ -81,6 +86,7 @@ impl Shared {
             id: crate::id::Id::next(),
             metrics: crate::metrics::Counters::new(n),
             shutdown: AtomicBool::new(false),
+            away: AtomicUsize::new(0),
             exited: Mutex::new(0),
             exited_cv: Condvar::new(),
         });
@@ -132,6 +138,26 @@ impl Shared {
         if let Some(worker) = pick {
             self.parkers[worker].unpark();
         }
+    }
+
+    /// A thread gave its core away in `block_in_place` (`true`), or is
+    /// back from the closure (`false`).
+    pub(crate) fn core_away(&self, away: bool) {
+        // SeqCst (and the hand-off's mutexes): an increment made before a
+        // core went to another thread is seen by shutdown, which reads this
+        // after that core's loop counted its exit.
+        if away {
+            self.away.fetch_add(1, SeqCst);
+        } else {
+            self.away.fetch_sub(1, SeqCst);
+        }
+    }
+
+    /// Whether some thread may be inside `block_in_place`'s closure with
+    /// its core given away (see `core_away`).
+    pub(crate) fn any_core_away(&self) -> bool {
+        // SeqCst: see `core_away`.
+        self.away.load(SeqCst) > 0
     }
 
     fn worker_exited(&self) {
@@ -254,6 +280,15 @@ unsafe impl Sync for Core {}
 // that thread dereferences it (`block_in_place`, inside a poll of that
 // loop); a thread that takes the core over sets its own before it reads it.
 unsafe impl Send for Core {}
+
+// What the `Send` claim above rests on, checked: everything else in a
+// `WorkerContext` is `Send` of its own.
+const _: () = {
+    fn send<T: Send>() {}
+    let _ = send::<Local>;
+    let _ = send::<Handle>;
+    let _ = send::<RefCell<Vec<std::task::Waker>>>;
+};
 
 /// The loop that holds a core, on its thread's stack: what
 /// `block_in_place` needs to give the core away and tell the loop so.
