@@ -91,3 +91,45 @@ impl Drop for AsyncContextGuard {
         let _ = DEPTH.try_with(|d| d.set(d.get() - 1));
     }
 }
+
+/// Clears this thread's async-context mark until dropped, then puts it
+/// back; returned by [`exit_async_context`].
+#[derive(Debug)]
+pub struct ExitAsyncContextGuard {
+    /// The depth to restore.
+    depth: usize,
+    /// Not `Send`: it must drop on the thread it cleared.
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Leaves asynchronous context until the guard drops: [`in_async_context`]
+/// is false meanwhile, so the thread may block (the pool's
+/// `block_in_place`, once the worker's queue has gone to another thread).
+/// Guards made meanwhile ([`enter_async_context`]) must drop first.
+///
+/// # Examples
+///
+/// ```
+/// use rt_core::context::{enter_async_context, exit_async_context, in_async_context};
+///
+/// let entered = enter_async_context();
+/// {
+///     let _outside = exit_async_context();
+///     assert!(!in_async_context());
+/// }
+/// assert!(in_async_context());
+/// drop(entered);
+/// ```
+pub fn exit_async_context() -> ExitAsyncContextGuard {
+    let depth = DEPTH.try_with(|d| d.replace(0)).unwrap_or(0);
+    ExitAsyncContextGuard {
+        depth,
+        _not_send: PhantomData,
+    }
+}
+
+impl Drop for ExitAsyncContextGuard {
+    fn drop(&mut self) {
+        let _ = DEPTH.try_with(|d| d.set(self.depth));
+    }
+}

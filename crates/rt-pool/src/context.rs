@@ -23,6 +23,13 @@ pub(crate) struct WorkerContext {
     /// Wakers of tasks that called `yield_now`: woken once the worker has
     /// run out of queued work and turned the reactor.
     pub(crate) deferred: RefCell<Vec<Waker>>,
+    /// When the worker last left a park (or started): its busy period
+    /// (`metrics`). Here, not in the loop, so that it moves with the core
+    /// (`block_in_place`).
+    pub(crate) busy_since: Cell<std::time::Instant>,
+    /// The loop running this core right now, on the thread that holds it
+    /// (set as its loop starts; see `block_in_place`).
+    pub(crate) owner: Cell<*const crate::worker::Owner>,
 }
 
 // Through the loom shim: under loom, each modelled thread has its own.
@@ -139,6 +146,22 @@ pub(crate) fn enter_worker(cx: &WorkerContext) -> WorkerGuard {
     rt_core::context::set_worker_index(Some(cx.local.index()));
     rt_core::coop::set_defer(Some(defer_exhausted));
     WorkerGuard(rt_core::context::enter_async_context())
+}
+
+/// `block_in_place` gave this thread's core away: from now on this thread
+/// is no worker (its wakes and spawns go through the injector), until
+/// [`reenter_worker`].
+pub(crate) fn leave_worker() {
+    WORKER.with(|w| w.set(std::ptr::null()));
+    rt_core::context::set_worker_index(None);
+}
+
+/// `block_in_place` took its core back: `cx` is this thread's worker
+/// context again, as [`enter_worker`] made it (the caller keeps it alive
+/// and in place until the `WorkerGuard` of that call drops).
+pub(crate) fn reenter_worker(cx: &WorkerContext) {
+    WORKER.with(|w| w.set(cx));
+    rt_core::context::set_worker_index(Some(cx.local.index()));
 }
 
 impl Drop for WorkerGuard {

@@ -81,6 +81,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod block_in_place;
 mod block_on;
 mod blocking;
 mod builder;
@@ -106,6 +107,7 @@ mod loom_tests;
 
 use std::future::Future;
 
+pub use block_in_place::block_in_place;
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
 pub use hooks::TaskMeta;

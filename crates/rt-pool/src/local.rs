@@ -598,6 +598,14 @@ impl fmt::Debug for LocalEnterGuard {
     }
 }
 
+/// Whether a set runs on this thread right now, or is entered (`CURRENT`):
+/// `block_in_place` refuses to block it.
+pub(crate) fn in_local_set() -> bool {
+    CURRENT
+        .try_with(|c| c.try_borrow().map_or(true, |c| c.is_some()))
+        .unwrap_or(false)
+}
+
 /// Sets `CURRENT`; returns the previous value, or `None` if this thread's
 /// thread-locals are being destroyed (then nothing was set).
 fn set_current(context: Option<Rc<LocalContext>>) -> Option<Option<Rc<LocalContext>>> {

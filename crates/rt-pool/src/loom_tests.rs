@@ -437,3 +437,53 @@ fn current_thread_remote_spawn_is_never_lost() {
 fn current_thread_remote_wake_of_block_on_is_never_lost() {
     current_thread_block_on_sees_a_remote(true);
 }
+
+/// `block_in_place`'s hand-off (see its module docs): the giver puts the
+/// core in a one-shot slot and a job races it to take the core back. Exactly
+/// one of them runs the core, and whoever does sees every write the giver
+/// made to it before the hand-off. The core is a `loom` cell written without
+/// synchronisation of its own (as a worker's queues and counters are): loom
+/// reports any two threads touching it unordered.
+#[test]
+fn block_in_place_core_goes_to_exactly_one_thread() {
+    use crate::block_in_place::Slot;
+    use loom::cell::UnsafeCell;
+
+    struct Core(UnsafeCell<usize>);
+    // SAFETY (test only): the model checks that one thread at a time uses it.
+    unsafe impl Sync for Core {}
+
+    fn run(core: &Core) {
+        // SAFETY: the slot gives the core to one thread (what loom checks).
+        core.0.with_mut(|polls| unsafe { *polls += 1 });
+    }
+
+    for job_runs in [true, false] {
+        loom::model(move || {
+            let core = Arc::new(Core(UnsafeCell::new(0)));
+            // The giver polls with the core, then hands it off.
+            run(&core);
+            let slot = Arc::new(Slot::new(core.clone()));
+            let taker = slot.clone();
+            // The job; when it does not run, the pool dropped it unrun.
+            let job = thread::spawn(move || {
+                if job_runs {
+                    taker.take().map(|core| run(&core)).is_some()
+                } else {
+                    drop(taker);
+                    false
+                }
+            });
+            // `f` returned: take it back if the job has not.
+            let mine = slot.take().map(|core| run(&core)).is_some();
+            let theirs = job.join().unwrap();
+            assert!(mine ^ theirs, "exactly one thread runs the core");
+            assert!(
+                job_runs || mine,
+                "a job dropped unrun leaves it to the giver"
+            );
+            // SAFETY: both threads are done.
+            core.0.with(|polls| assert_eq!(unsafe { *polls }, 2));
+        });
+    }
+}

@@ -8,8 +8,9 @@
 //!
 //! 1. Set the shutdown flag and unpark every worker; each leaves its loop
 //!    after its current poll and drops the queue references it holds.
-//! 2. Wait for the workers (all of them, or until the deadline of
-//!    `shutdown_timeout`; a worker stuck in a poll is then left behind).
+//! 2. Wait for the workers to leave their loops (all of them, or until the
+//!    deadline of `shutdown_timeout`; a worker stuck in a poll is then left
+//!    behind).
 //! 3. Close the injector and drop what it holds: from now on a wake or a
 //!    spawn from any thread hands its queue reference back instead of
 //!    queuing it, so no reference is left in a queue after this step (it
@@ -23,6 +24,10 @@
 //!    blocking job waiting on I/O in `block_on`.
 //! 6. Shut down the blocking pool (queued jobs cancelled, running ones
 //!    awaited until the deadline).
+//! 7. Join the worker threads (until the deadline). Last: a worker thread
+//!    whose core went to another thread in `block_in_place` is no longer a
+//!    worker (step 2 does not wait for it) and may still be in the
+//!    closure, waiting on something step 5 ends.
 //!
 //! The current-thread runtime has no workers (steps 1 and 2) and no
 //! injector: its step 3 closes its shared queue and empties the local one
@@ -319,18 +324,38 @@ impl Runtime {
             }
         };
         shared.begin_shutdown();
-        if shared.wait_workers_exited(deadline) {
-            for t in threads {
-                let _ = t.join();
-            }
-        }
+        let exited = shared.wait_workers_exited(deadline);
         drop(shared.queues.close_remote());
         shared.owned.close_and_shutdown_all();
         shared.drivers.shutdown();
         shared.blocking.shutdown(deadline);
+        // Last, once the drivers are down: a worker thread that gave its
+        // core away in `block_in_place` may still be inside the closure
+        // (waiting on a timer, say) and finishes only now.
+        if exited {
+            // Every thread finishes at once unless one is inside
+            // `block_in_place`'s closure: only then does the deadline apply.
+            join_until(threads, deadline.filter(|_| shared.any_core_away()));
+        }
         // A blocking job may have spawned in the meantime: it was
         // cancelled at once (the list is closed); nothing is queued.
         debug_assert!(shared.queues.close_remote().is_empty());
+    }
+}
+
+/// Join `threads`, leaving behind (detached) those still running at
+/// `deadline`.
+fn join_until(threads: Vec<std::thread::JoinHandle<()>>, deadline: Option<Instant>) {
+    for t in threads {
+        if let Some(d) = deadline {
+            while !t.is_finished() && Instant::now() < d {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            if !t.is_finished() {
+                continue;
+            }
+        }
+        let _ = t.join();
     }
 }
 

@@ -24,7 +24,9 @@ use crate::Handle;
 // see its lifetime (a reference left behind at shutdown is a leak loom
 // reports).
 use rt_core::loom::Arc as SharedArc;
-use rt_core::loom::{AtomicBool, Condvar, Mutex, Ordering::Acquire, Ordering::Release};
+use rt_core::loom::{
+    AtomicBool, AtomicUsize, Condvar, Mutex, Ordering::Acquire, Ordering::Release, Ordering::SeqCst,
+};
 
 /// Everything the workers and handles of one runtime share.
 #[derive(Debug)]
@@ -46,6 +48,9 @@ pub(crate) struct Shared {
     /// The workers' counters (`metrics`).
     pub(crate) metrics: crate::metrics::Counters,
     shutdown: AtomicBool,
+    /// How many threads are inside `block_in_place`'s closure having given
+    /// their core away: shutdown may then have threads to leave behind.
+    away: AtomicUsize,
     /// How many worker threads have left their loop (for shutdown_timeout).
     exited: Mutex<usize>,
     exited_cv: Condvar,
@@ -81,6 +86,7 @@ impl Shared {
             id: crate::id::Id::next(),
             metrics: crate::metrics::Counters::new(n),
             shutdown: AtomicBool::new(false),
+            away: AtomicUsize::new(0),
             exited: Mutex::new(0),
             exited_cv: Condvar::new(),
         });
@@ -132,6 +138,26 @@ impl Shared {
         if let Some(worker) = pick {
             self.parkers[worker].unpark();
         }
+    }
+
+    /// A thread gave its core away in `block_in_place` (`true`), or is
+    /// back from the closure (`false`).
+    pub(crate) fn core_away(&self, away: bool) {
+        // SeqCst (and the hand-off's mutexes): an increment made before a
+        // core went to another thread is seen by shutdown, which reads this
+        // after that core's loop counted its exit.
+        if away {
+            self.away.fetch_add(1, SeqCst);
+        } else {
+            self.away.fetch_sub(1, SeqCst);
+        }
+    }
+
+    /// Whether some thread may be inside `block_in_place`'s closure with
+    /// its core given away (see `core_away`).
+    pub(crate) fn any_core_away(&self) -> bool {
+        // SeqCst: see `core_away`.
+        self.away.load(SeqCst) > 0
     }
 
     fn worker_exited(&self) {
@@ -257,9 +283,55 @@ impl Shared {
 /// Most yielded tasks woken per round: crossbeam's smallest deque buffer.
 const DEFERRED_BATCH: usize = 64;
 
+/// A worker's core: its queues, deferred wakers and busy period — what
+/// `block_in_place` hands to another thread while its task blocks.
+///
+/// One thread at a time runs a core (the hand-off protocol in
+/// `block_in_place` decides which); the thread it left keeps an `Arc` to it
+/// only to keep the memory its `Worker` borrows alive, and touches it no
+/// more.
+#[derive(Debug)]
+pub(crate) struct Core(pub(crate) WorkerContext);
+
+// SAFETY: `WorkerContext` is `Send` (a `Local`, cells, wakers, a handle)
+// but not `Sync` (its cells). An `Arc<Core>` is shared between threads only
+// through `block_in_place`'s hand-off, after which the thread that gave the
+// core away never reads or writes it again (its loop stops at the end of
+// the poll, `Owner::handed_off`); the hand-off's mutex orders everything the
+// giver did before everything the taker does. So the cells are never used
+// by two threads at once.
+unsafe impl Sync for Core {}
+
+// SAFETY: what keeps `WorkerContext` from being `Send` is `owner`, a
+// pointer to the `Owner` on the stack of the thread running the core. Only
+// that thread dereferences it (`block_in_place`, inside a poll of that
+// loop); a thread that takes the core over sets its own before it reads it.
+unsafe impl Send for Core {}
+
+// What the `Send` claim above rests on, checked: everything else in a
+// `WorkerContext` is `Send` of its own.
+const _: () = {
+    fn send<T: Send>() {}
+    let _ = send::<Local>;
+    let _ = send::<Handle>;
+    let _ = send::<RefCell<Vec<std::task::Waker>>>;
+};
+
+/// The loop that holds a core, on its thread's stack: what
+/// `block_in_place` needs to give the core away and tell the loop so.
+#[derive(Debug)]
+pub(crate) struct Owner {
+    pub(crate) core: Arc<Core>,
+    /// Set by `block_in_place` when the core went to another thread and
+    /// did not come back: the loop stops after the poll it is in, touching
+    /// the core no more.
+    pub(crate) handed_off: Cell<bool>,
+}
+
 /// One worker thread's loop.
 struct Worker<'a> {
     cx: &'a WorkerContext,
+    owner: &'a Owner,
     shared: &'a Shared,
     searching: bool,
     /// A buffer kept for `wake_deferred`, so its capacity is reused.
@@ -275,61 +347,85 @@ struct Worker<'a> {
     rescue: Rescue,
     /// A park ended since the last rescue check.
     rescue_due: bool,
-    /// When this worker last left a park (or started): its busy period.
-    busy_since: std::time::Instant,
 }
 
 /// Counts a worker's exit when dropped, so that shutdown (which waits for
-/// every worker to leave its loop) is told even if the thread unwinds.
-struct ExitGuard<'a>(&'a Shared);
+/// every worker to leave its loop) is told even if the thread unwinds. A
+/// loop whose core went elsewhere (`block_in_place`) is not the worker's
+/// exit: the loop that runs the core last counts it.
+struct ExitGuard<'a>(&'a Shared, &'a Owner);
 
 impl Drop for ExitGuard<'_> {
     fn drop(&mut self) {
-        self.0.worker_exited();
+        if !self.1.handed_off.get() {
+            self.0.worker_exited();
+        }
     }
 }
 
 /// The body of worker thread `local.index()`.
 pub(crate) fn run(handle: Handle, local: Local) {
-    let cx = WorkerContext {
+    let core = Arc::new(Core(WorkerContext {
         handle,
         local,
         polling: Cell::new(false),
         local_only: Cell::new(false),
         deferred: RefCell::new(Vec::new()),
+        busy_since: Cell::new(std::time::Instant::now()),
+        owner: Cell::new(std::ptr::null()),
+    }));
+    run_core(core, true);
+}
+
+/// Run `core`'s worker loop on this thread until shutdown, or until
+/// `block_in_place` gives the core to another thread and keeps it there.
+/// `thread_hooks`: this thread is a worker thread of its own (not a
+/// blocking-pool thread, whose pool calls the start and stop hooks).
+pub(crate) fn run_core(core: Arc<Core>, thread_hooks: bool) {
+    let owner = Owner {
+        core,
+        handed_off: Cell::new(false),
     };
+    let cx = &owner.core.0;
     let shared: &Shared = cx
         .handle
         .as_multi_thread()
         .expect("a worker runs a multi-thread runtime");
-    let _exit = ExitGuard(shared);
+    let _exit = ExitGuard(shared, &owner);
     let _current = context::set_current(&cx.handle);
-    {
-        let _worker = context::enter_worker(&cx);
+    cx.owner.set(&owner);
+    let _worker = context::enter_worker(cx);
+    if thread_hooks {
         shared.config.thread_started();
-        Worker {
-            cx: &cx,
-            shared,
-            searching: false,
-            spare: Vec::new(),
-            turned: 0,
-            owe_handoff: false,
-            rescue: Rescue::new(shared.config.worker_threads),
-            rescue_due: false,
-            busy_since: std::time::Instant::now(),
-        }
-        .run();
+    }
+    Worker {
+        cx,
+        owner: &owner,
+        shared,
+        searching: false,
+        spare: Vec::new(),
+        turned: 0,
+        owe_handoff: false,
+        rescue: Rescue::new(shared.config.worker_threads),
+        rescue_due: false,
+    }
+    .run();
+    if !owner.handed_off.get() {
         // Drop the queue references and deferred wakers this worker still
         // holds; the tasks themselves are shut down through the owner list.
         drop(cx.local.drain());
         drop(cx.deferred.take());
+    }
+    if thread_hooks {
         shared.config.thread_stopped();
     }
 }
 
 impl Worker<'_> {
     fn run(&mut self) {
-        while !self.shared.is_shutdown() {
+        // `handed_off`: a plain read of this thread's own stack, once per
+        // pass (no atomic, no thread-local).
+        while !self.owner.handed_off.get() && !self.shared.is_shutdown() {
             if let Some(task) = self.cx.local.next_task(&self.shared.queues) {
                 self.run_task(task);
                 continue;
@@ -378,9 +474,13 @@ impl Worker<'_> {
             }
             self.shared.config.thread_unparked();
         }
+        if self.owner.handed_off.get() {
+            // The core runs on another thread, which counts on.
+            return;
+        }
         // The last busy period, from the last unpark to shutdown.
         let counters = self.shared.metrics.worker(self.cx.local.index());
-        counters.busy_until_now(self.busy_since);
+        counters.busy_until_now(self.cx.busy_since.get());
     }
 
     fn run_task(&mut self, task: Task) {
@@ -401,6 +501,11 @@ impl Worker<'_> {
         // exhausted task is deferred through the hook `enter_worker` set.
         let poll_hooks = self.shared.config.task_hooks.poll.as_ref();
         rt_core::coop::budget(|| crate::hooks::run(poll_hooks, task));
+        if self.owner.handed_off.get() {
+            // The task called `block_in_place` and the core stayed with the
+            // thread it went to: it is not this loop's any more.
+            return;
+        }
         self.cx.polling.set(false);
         if self
             .cx
@@ -499,7 +604,7 @@ impl Worker<'_> {
     fn park(&mut self) {
         let me = self.cx.local.index();
         let counters = self.shared.metrics.worker(me);
-        counters.parking(self.busy_since);
+        counters.parking(self.cx.busy_since.get());
         let was_last = self
             .shared
             .idle
@@ -523,7 +628,7 @@ impl Worker<'_> {
             self.owe_handoff = in_driver;
         }
         counters.unparked();
-        self.busy_since = std::time::Instant::now();
+        self.cx.busy_since.set(std::time::Instant::now());
         self.rescue_due = true;
         if !self.shared.idle.unpark_worker_by_id(me) {
             // A producer popped us: we count as a searcher.

@@ -284,6 +284,7 @@ pub mod runtime {
 pub mod task {
     pub use rt_core::coop::{consume_budget, unconstrained, Unconstrained};
     pub use rt_futures::{AccessError, LocalKey};
+    pub use rt_pool::block_in_place;
     pub use rt_pool::{
         id, spawn, spawn_blocking, try_id, yield_now, AbortHandle, Id, JoinError, JoinHandle,
         JoinSet, YieldNow,
