@@ -44,7 +44,12 @@ pub use tokio::io::{
     Chain, Lines, Split, Take,
 };
 
-pub use tokio::io::{
-    copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, repeat,
-    simplex, sink, DuplexStream, Empty, Repeat, SimplexStream, Sink,
-};
+mod copy;
+mod mem;
+mod util;
+
+// tokio's versions of these take tokio's cooperative budget, which outside
+// a tokio runtime never runs out: rt's take rt's (see each module).
+pub use copy::{copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf};
+pub use mem::{duplex, simplex, DuplexStream, SimplexStream};
+pub use util::{empty, repeat, sink, Empty, Repeat, Sink};
