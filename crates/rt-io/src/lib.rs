@@ -46,6 +46,7 @@ pub use tokio::io::{
 
 mod copy;
 mod mem;
+mod stdio;
 mod util;
 
 // tokio's versions of these take tokio's cooperative budget, which outside
@@ -53,3 +54,6 @@ mod util;
 pub use copy::{copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf};
 pub use mem::{duplex, simplex, DuplexStream, SimplexStream};
 pub use util::{empty, repeat, sink, Empty, Repeat, Sink};
+
+// tokio's need tokio's blocking pool: rt's run on rt's.
+pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
