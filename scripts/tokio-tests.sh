@@ -54,6 +54,15 @@ else
     # Issue 12, ids, names, metrics and JoinSet:
     FILES+=(task_id.rs rt_metrics.rs task_join_set.rs task_abort.rs rt_handle.rs)
     FILES+=(rt_shutdown_err.rs rt_worker_index.rs)
+    # Issue 13, the io traits and utilities (the readiness API, AsyncFd,
+    # the drivers, fs, process and signal files are later slices):
+    FILES+=(io_async_read.rs io_buf_reader.rs io_buf_writer.rs io_chain.rs io_copy.rs)
+    FILES+=(io_copy_bidirectional.rs io_copy_buf.rs io_fill_buf.rs io_join.rs io_lines.rs)
+    FILES+=(io_mem_stream.rs io_panic.rs io_read.rs io_read_buf.rs io_read_exact.rs)
+    FILES+=(io_read_int.rs io_read_line.rs io_read_to_end.rs io_read_to_string.rs)
+    FILES+=(io_read_until.rs io_repeat.rs io_sink.rs io_split.rs io_take.rs)
+    FILES+=(io_util_empty.rs io_write.rs io_write_all.rs io_write_all_buf.rs)
+    FILES+=(io_write_buf.rs io_write_int.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------

@@ -8,7 +8,8 @@
 //! wakes the waiting writer; a write queues what fits under the bound
 //! (`Pending` if nothing does; `BrokenPipe` once closed) and wakes the
 //! waiting reader. Closing (the writer's shutdown, either end's drop)
-//! wakes both. Wakers are woken after the lock is released. Every read
+//! wakes both. Wakers are woken, and replaced ones dropped, after the lock is
+//! released (dropping a waker may drop the other end, which locks). Every read
 //! and write takes one unit of the task's cooperative budget
 //! (`rt_core::coop`) and spends it if it returns `Ready`, so a loop over a
 //! pipe that never fills still yields to the worker's other tasks.
@@ -49,9 +50,40 @@ pub struct SimplexStream {
     writer: Option<Waker>,
 }
 
-/// The waker a pipe operation releases: woken after the lock is dropped
-/// (a woken task on another worker would otherwise contend for it).
-type ToWake = Option<Waker>;
+/// The wakers a pipe operation releases, woken or dropped only after the
+/// lock is released: a woken task on another worker would contend for it,
+/// and dropping a waker runs arbitrary code (it may own the other end of
+/// this very pipe, whose drop takes the lock).
+#[derive(Default)]
+struct Released {
+    wake: [Option<Waker>; 2],
+    /// A waker replaced by a newer one of the same end: dropped, not woken.
+    stale: Option<Waker>,
+}
+
+impl Released {
+    fn waking(waker: Option<Waker>) -> Released {
+        Released {
+            wake: [waker, None],
+            stale: None,
+        }
+    }
+
+    fn stale(waker: Option<Waker>) -> Released {
+        Released {
+            wake: [None, None],
+            stale: waker,
+        }
+    }
+
+    /// Called with the lock released.
+    fn finish(self) {
+        for waker in self.wake.into_iter().flatten() {
+            waker.wake();
+        }
+        drop(self.stale);
+    }
+}
 
 impl SimplexStream {
     /// A pipe holding at most `max_buf_size` bytes, not split: reading
@@ -81,26 +113,28 @@ impl SimplexStream {
         }
     }
 
-    /// Marks the pipe closed; returns both waiting wakers.
-    fn close(&mut self) -> (ToWake, ToWake) {
+    /// Marks the pipe closed; releases both waiting wakers.
+    fn close(&mut self) -> Released {
         self.closed = true;
-        (self.reader.take(), self.writer.take())
+        Released {
+            wake: [self.reader.take(), self.writer.take()],
+            stale: None,
+        }
     }
 
     fn read_queued(
         &mut self,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
-    ) -> (Poll<io::Result<()>>, ToWake) {
+    ) -> (Poll<io::Result<()>>, Released) {
         if buf.remaining() == 0 {
-            return (Poll::Ready(Ok(())), None);
+            return (Poll::Ready(Ok(())), Released::default());
         }
         if self.queue.is_empty() {
             if self.closed {
-                return (Poll::Ready(Ok(())), None); // end of file
+                return (Poll::Ready(Ok(())), Released::default()); // end of file
             }
-            store(&mut self.reader, cx);
-            return (Poll::Pending, None);
+            return (Poll::Pending, Released::stale(store(&mut self.reader, cx)));
         }
         let n = self.queue.len().min(buf.remaining());
         let (front, back) = self.queue.as_slices();
@@ -108,24 +142,26 @@ impl SimplexStream {
         buf.put_slice(&front[..from_front]);
         buf.put_slice(&back[..n - from_front]);
         self.queue.drain(..n);
-        (Poll::Ready(Ok(())), self.writer.take())
+        (Poll::Ready(Ok(())), Released::waking(self.writer.take()))
     }
 
     fn write_queued(
         &mut self,
         cx: &mut Context<'_>,
         bufs: &[&[u8]],
-    ) -> (Poll<io::Result<usize>>, ToWake) {
+    ) -> (Poll<io::Result<usize>>, Released) {
         if self.closed {
-            return (Poll::Ready(Err(io::ErrorKind::BrokenPipe.into())), None);
+            return (
+                Poll::Ready(Err(io::ErrorKind::BrokenPipe.into())),
+                Released::default(),
+            );
         }
         if bufs.iter().all(|b| b.is_empty()) {
-            return (Poll::Ready(Ok(0)), None);
+            return (Poll::Ready(Ok(0)), Released::default());
         }
         let room = self.max_buf_size - self.queue.len();
         if room == 0 {
-            store(&mut self.writer, cx);
-            return (Poll::Pending, None);
+            return (Poll::Pending, Released::stale(store(&mut self.writer, cx)));
         }
         let mut left = room;
         for b in bufs {
@@ -136,37 +172,35 @@ impl SimplexStream {
                 break;
             }
         }
-        (Poll::Ready(Ok(room - left)), self.reader.take())
+        (
+            Poll::Ready(Ok(room - left)),
+            Released::waking(self.reader.take()),
+        )
     }
 }
 
-/// Stores `cx`'s waker in `slot` unless the same task's is already there.
-fn store(slot: &mut Option<Waker>, cx: &Context<'_>) {
+/// Stores `cx`'s waker in `slot` unless the same task's is already there;
+/// returns the one it replaced (to be dropped outside the lock).
+fn store(slot: &mut Option<Waker>, cx: &Context<'_>) -> Option<Waker> {
     match slot {
-        Some(waker) if waker.will_wake(cx.waker()) => {}
-        _ => *slot = Some(cx.waker().clone()),
-    }
-}
-
-fn wake(waker: ToWake) {
-    if let Some(waker) = waker {
-        waker.wake();
+        Some(waker) if waker.will_wake(cx.waker()) => None,
+        _ => slot.replace(cx.waker().clone()),
     }
 }
 
 /// A pipe operation under the budget: `op` runs only with a unit taken,
-/// which it spends if it returns `Ready`; its waker is woken once `op`
-/// (and any lock it held) is done.
+/// which it spends if it returns `Ready`; the wakers it released are woken
+/// or dropped once `op` (and any lock it held) is done.
 fn budgeted<T>(
     cx: &mut Context<'_>,
-    op: impl FnOnce(&mut Context<'_>) -> (Poll<T>, ToWake),
+    op: impl FnOnce(&mut Context<'_>) -> (Poll<T>, Released),
 ) -> Poll<T> {
     let unit = ready!(coop::poll_proceed(cx));
-    let (result, to_wake) = op(cx);
+    let (result, released) = op(cx);
     if result.is_ready() {
         unit.made_progress();
     }
-    wake(to_wake);
+    released.finish();
     result
 }
 
@@ -213,9 +247,7 @@ impl AsyncWrite for SimplexStream {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let (reader, writer) = self.get_mut().close();
-        wake(reader);
-        wake(writer);
+        self.get_mut().close().finish();
         Poll::Ready(Ok(()))
     }
 }
@@ -354,9 +386,8 @@ impl AsyncWrite for DuplexStream {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let (reader, writer) = self.write.lock().close();
-        wake(reader);
-        wake(writer);
+        let released = self.write.lock().close();
+        released.finish();
         Poll::Ready(Ok(()))
     }
 }
@@ -365,10 +396,9 @@ impl Drop for DuplexStream {
     fn drop(&mut self) {
         // Both directions end: the other end reads end of file after what
         // is queued, and its writes fail.
-        let (reader, writer) = self.write.lock().close();
-        let (peer_reader, peer_writer) = self.read.lock().close();
-        for waker in [reader, writer, peer_reader, peer_writer] {
-            wake(waker);
-        }
+        let released = self.write.lock().close();
+        released.finish();
+        let released = self.read.lock().close();
+        released.finish();
     }
 }
