@@ -214,17 +214,36 @@ where
     W: AsyncWrite + Unpin + ?Sized,
 {
     let mut total = 0u64;
+    let mut unflushed = false;
     poll_fn(|cx| {
         let unit = ready!(coop::poll_proceed(cx));
         loop {
             let mut reader = Pin::new(&mut *reader);
-            let chunk = ready!(reader.as_mut().poll_fill_buf(cx))?;
-            unit.made_progress();
+            let chunk = match reader.as_mut().poll_fill_buf(cx) {
+                Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Poll::Ready(result) => {
+                    unit.made_progress();
+                    result?
+                }
+                Poll::Pending => {
+                    // Nothing to read: what was written must not sit in a
+                    // buffered writer while we wait (see `copy`).
+                    if unflushed {
+                        ready!(Pin::new(&mut *writer).poll_flush(cx))?;
+                        unflushed = false;
+                    }
+                    return Poll::Pending;
+                }
+            };
             if chunk.is_empty() {
                 ready!(Pin::new(&mut *writer).poll_flush(cx))?;
                 return Poll::Ready(Ok(total));
             }
-            let written = ready!(Pin::new(&mut *writer).poll_write(cx, chunk))?;
+            let written = match ready!(Pin::new(&mut *writer).poll_write(cx, chunk)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                result => result?,
+            };
+            unit.made_progress();
             if written == 0 {
                 return Poll::Ready(Err(io::Error::new(
                     io::ErrorKind::WriteZero,
@@ -233,6 +252,7 @@ where
             }
             reader.consume(written);
             total += written as u64;
+            unflushed = true;
         }
     })
     .await
@@ -319,6 +339,10 @@ where
 
 /// [`copy_bidirectional`] with the size of each direction's buffer.
 ///
+/// # Panics
+///
+/// If either size is 0.
+///
 /// # Examples
 ///
 /// ```
@@ -344,6 +368,14 @@ where
     A: AsyncRead + AsyncWrite + Unpin + ?Sized,
     B: AsyncRead + AsyncWrite + Unpin + ?Sized,
 {
+    assert!(
+        a_to_b_buf_size > 0,
+        "`a_to_b_buf_size` must be greater than 0"
+    );
+    assert!(
+        b_to_a_buf_size > 0,
+        "`b_to_a_buf_size` must be greater than 0"
+    );
     let mut a_to_b = Transfer::Copying(CopyBuffer::new(a_to_b_buf_size));
     let mut b_to_a = Transfer::Copying(CopyBuffer::new(b_to_a_buf_size));
     poll_fn(|cx| {
