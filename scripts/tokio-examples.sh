@@ -15,8 +15,9 @@
 # registry, plus the stand-ins of scripts/lib/stand-ins.sh.
 #
 # Examples checked: chat (built, then driven: two clients join, a line from
-# one reaches the other, a leave is announced). Exit status 0 only if all
-# pass.
+# one reaches the other, a leave is announced); proxy (built, then driven in
+# front of an echo server: a request, a half-close, the echo and end of file
+# back through copy_bidirectional). Exit status 0 only if all pass.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -63,7 +64,7 @@ tracing-subscriber = { version = "0.3", default-features = false, features = ["e
 TOML
 
 failed=0
-for name in chat; do
+for name in chat proxy; do
     if ! example_text "$name" | sed -e 's/\btokio::/rt::/g' >"$OUT/pkg/src/bin/$name.rs"; then
         echo "$name: not found in $src" >&2
         failed=1
@@ -110,6 +111,44 @@ b.sendall(b"hello from bob\n")
 expect(a, "bob: hello from bob")
 a.close()
 expect(b, "alice has left the chat")
+PY
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
+
+# proxy: an echo server (python3) behind the proxy; a client writes, shuts
+# its write half down, and must get the echo then end of file through it.
+front=$((20000 + RANDOM % 20000))
+back=$((front + 1))
+"$bin/proxy" "127.0.0.1:$front" "127.0.0.1:$back" >"$OUT/proxy.log" 2>&1 &
+server=$!
+if python3 - "$front" "$back" <<'PY'; then echo "proxy: ok"; else echo "proxy: FAILED (log: $OUT/proxy.log)"; failed=1; fi
+import socket, sys, threading, time
+front, back = int(sys.argv[1]), int(sys.argv[2])
+echo = socket.create_server(("127.0.0.1", back))
+def serve():
+    conn, _ = echo.accept()
+    data = b""
+    while chunk := conn.recv(4096):
+        data += chunk
+    conn.sendall(data.upper())  # after the client's end of file
+    conn.close()
+threading.Thread(target=serve, daemon=True).start()
+for _ in range(100):
+    try:
+        c = socket.create_connection(("127.0.0.1", front), timeout=5)
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    raise SystemExit("no proxy")
+c.settimeout(5)
+c.sendall(b"through the proxy")
+c.shutdown(socket.SHUT_WR)
+got = b""
+while chunk := c.recv(4096):
+    got += chunk
+if got != b"THROUGH THE PROXY":
+    raise SystemExit(f"got {got!r}")
 PY
 kill "$server" 2>/dev/null
 wait "$server" 2>/dev/null

@@ -57,6 +57,15 @@ else
     # Issue 12's other yardstick files:
     FILES+=(rt_common.rs rt_basic.rs rt_threaded.rs rt_handle_block_on.rs task_blocking.rs)
     FILES+=(coop_budget.rs)
+    # Issue 13, the io traits and utilities (the readiness API, AsyncFd,
+    # the drivers, fs, process and signal files are later slices):
+    FILES+=(io_async_read.rs io_buf_reader.rs io_buf_writer.rs io_chain.rs io_copy.rs)
+    FILES+=(io_copy_bidirectional.rs io_copy_buf.rs io_fill_buf.rs io_join.rs io_lines.rs)
+    FILES+=(io_mem_stream.rs io_panic.rs io_read.rs io_read_buf.rs io_read_exact.rs)
+    FILES+=(io_read_int.rs io_read_line.rs io_read_to_end.rs io_read_to_string.rs)
+    FILES+=(io_read_until.rs io_repeat.rs io_sink.rs io_split.rs io_take.rs)
+    FILES+=(io_util_empty.rs io_write.rs io_write_all.rs io_write_all_buf.rs)
+    FILES+=(io_write_buf.rs io_write_int.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
@@ -83,6 +92,8 @@ tokio-stream = { path = "shims/tokio-stream" }
 rand = "0.10"
 # rt_basic.rs pins a future by projection.
 pin-project-lite = "0.2"
+# The io tests use bytes' buffers (BytesMut, BufMut on ReadBuf).
+bytes = "1"
 
 # The tests gate cases on tokio's feature names; these make the cfgs true.
 [features]
@@ -114,6 +125,9 @@ publish = false
 
 [dependencies]
 futures-core = "0.3"
+# The io traits the mock implements (tokio's, which rt::io re-exports; no
+# runtime feature).
+tokio = { version = "1.54", default-features = false }
 TOML
 cat >"$OUT/pkg/shims/tokio-test/src/lib.rs" <<'RS'
 //! A from-scratch stand-in for the parts of tokio-test the tests use.
@@ -283,6 +297,245 @@ macro_rules! assert_elapsed {
             "elapsed {:?}, expected {:?} (to 1 ms)", took, want
         );
     }};
+}
+
+/// Runs a future to completion on this thread (no runtime: a parked
+/// thread woken by the future's waker).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+        std::thread::park();
+    }
+}
+
+/// A scripted reader/writer: reads return the scripted bytes, writes must
+/// match the scripted bytes, in order; what is left unconsumed at drop is
+/// a test failure.
+pub mod io {
+    use std::collections::VecDeque;
+    use std::io;
+    use std::pin::Pin;
+    use std::task::{Context, Poll, Waker};
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+    #[derive(Debug)]
+    enum Action {
+        Read(Vec<u8>),
+        Write(Vec<u8>),
+        ReadError(Option<io::Error>),
+        WriteError(Option<io::Error>),
+        Wait(Duration),
+    }
+
+    /// Builds a [`Mock`] from a script of actions.
+    #[derive(Debug, Default)]
+    pub struct Builder {
+        actions: VecDeque<Action>,
+        name: String,
+    }
+
+    impl Builder {
+        pub fn new() -> Builder {
+            Builder::default()
+        }
+        pub fn read(&mut self, buf: &[u8]) -> &mut Self {
+            self.actions.push_back(Action::Read(buf.to_vec()));
+            self
+        }
+        pub fn read_error(&mut self, err: io::Error) -> &mut Self {
+            self.actions.push_back(Action::ReadError(Some(err)));
+            self
+        }
+        pub fn write(&mut self, buf: &[u8]) -> &mut Self {
+            self.actions.push_back(Action::Write(buf.to_vec()));
+            self
+        }
+        pub fn write_error(&mut self, err: io::Error) -> &mut Self {
+            self.actions.push_back(Action::WriteError(Some(err)));
+            self
+        }
+        pub fn wait(&mut self, duration: Duration) -> &mut Self {
+            self.actions.push_back(Action::Wait(duration));
+            self
+        }
+        pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
+            self.name = name.into();
+            self
+        }
+        pub fn build(&mut self) -> Mock {
+            Mock {
+                actions: std::mem::take(&mut self.actions),
+                name: self.name.clone(),
+                deadline: None,
+                waiting: None,
+            }
+        }
+    }
+
+    /// See [`Builder`].
+    #[derive(Debug)]
+    pub struct Mock {
+        actions: VecDeque<Action>,
+        name: String,
+        deadline: Option<Instant>,
+        /// A read waiting for the writes scripted before it.
+        waiting: Option<Waker>,
+    }
+
+    impl Mock {
+        /// A `Wait` at the front: `Pending` until it has passed (a thread
+        /// wakes the task), then it is removed.
+        fn poll_wait(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+            let Some(Action::Wait(duration)) = self.actions.front() else {
+                return Poll::Ready(());
+            };
+            let deadline = *self.deadline.get_or_insert_with(|| Instant::now() + *duration);
+            if Instant::now() >= deadline {
+                self.deadline = None;
+                self.actions.pop_front();
+                return Poll::Ready(());
+            }
+            let waker = cx.waker().clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+                waker.wake();
+            });
+            Poll::Pending
+        }
+
+        fn wake_reader(&mut self) {
+            if let Some(waker) = self.waiting.take() {
+                waker.wake();
+            }
+        }
+    }
+
+impl Mock {
+        /// Drops the fully consumed actions at the front.
+        fn clean(&mut self) {
+            while let Some(Action::Read(data) | Action::Write(data)) = self.actions.front() {
+                if !data.is_empty() {
+                    break;
+                }
+                self.actions.pop_front();
+            }
+        }
+    }
+
+    impl AsyncRead for Mock {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            let this = &mut *self;
+            this.clean();
+            std::task::ready!(this.poll_wait(cx));
+            this.clean();
+            match this.actions.front_mut() {
+                None => Poll::Ready(Ok(())),
+                Some(Action::Read(data)) => {
+                    let n = data.len().min(buf.remaining());
+                    buf.put_slice(&data[..n]);
+                    data.drain(..n);
+                    Poll::Ready(Ok(()))
+                }
+                Some(Action::ReadError(err)) => {
+                    let err = err.take().unwrap();
+                    this.actions.pop_front();
+                    Poll::Ready(Err(err))
+                }
+                // A write (or a wait) comes first.
+                Some(_) => {
+                    this.waiting = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        }
+    }
+
+    impl AsyncWrite for Mock {
+        /// Writes match the scripted writes in order, skipping over the
+        /// reads scripted between them; a wait or a write error stops them.
+        fn poll_write(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            let this = &mut *self;
+            this.clean();
+            if this.actions.is_empty() {
+                return Poll::Ready(Err(io::ErrorKind::BrokenPipe.into()));
+            }
+            std::task::ready!(this.poll_wait(cx));
+            this.clean();
+            if let Some(Action::WriteError(err)) = this.actions.front_mut() {
+                let err = err.take().unwrap();
+                this.actions.pop_front();
+                return Poll::Ready(Err(err));
+            }
+            let mut written = 0;
+            for action in this.actions.iter_mut() {
+                match action {
+                    Action::Write(expected) => {
+                        let n = expected.len().min(buf.len() - written);
+                        assert_eq!(
+                            &buf[written..written + n],
+                            &expected[..n],
+                            "{}: mismatched write",
+                            this.name
+                        );
+                        expected.drain(..n);
+                        written += n;
+                        if written == buf.len() {
+                            break;
+                        }
+                    }
+                    Action::Wait(_) | Action::WriteError(_) => break,
+                    Action::Read(_) | Action::ReadError(_) => {}
+                }
+            }
+            this.wake_reader();
+            Poll::Ready(Ok(written))
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    impl Drop for Mock {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                return;
+            }
+            for action in &self.actions {
+                match action {
+                    Action::Read(data) => assert!(data.is_empty(), "{}: data left to read", self.name),
+                    Action::Write(data) => assert!(data.is_empty(), "{}: data left to write", self.name),
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 RS
 

@@ -83,7 +83,7 @@ fn every_byte_of_every_connection_comes_back_on_its_own_connection() {
                             );
                             sent += message.len() as u64;
                         }
-                        stream.close().await.unwrap();
+                        stream.shutdown().await.unwrap();
                         let mut rest = Vec::new();
                         assert_eq!(stream.read_to_end(&mut rest).await.unwrap(), 0);
                         sent

@@ -47,7 +47,7 @@ fn echo_round_trips_arrive_intact_and_in_order() {
                 }
                 // Closing the write half: the server reads end of file,
                 // returns, drops its stream; we read end of file too.
-                stream.close().await.unwrap();
+                stream.shutdown().await.unwrap();
                 let mut rest = Vec::new();
                 assert_eq!(stream.read_to_end(&mut rest).await.unwrap(), 0);
                 (sent, local)
@@ -74,7 +74,7 @@ fn a_write_larger_than_the_socket_buffers_completes_while_the_peer_reads() {
             let (mut reader, mut writer) = client.split();
             let write = async {
                 writer.write_all(&data).await.unwrap();
-                writer.close().await.unwrap();
+                writer.shutdown().await.unwrap();
             };
             let read = async {
                 let mut back = Vec::new();
@@ -129,7 +129,9 @@ fn into_split_halves_read_and_write_from_two_tasks_at_once() {
                     // byte by byte to find end of file exactly.
                     match read.read(&mut buf[..1]).await.unwrap() {
                         0 => break,
-                        _ => read.read_exact(&mut buf[1..]).await.unwrap(),
+                        _ => {
+                            read.read_exact(&mut buf[1..]).await.unwrap();
+                        }
                     }
                     let expected = pattern(1, seq);
                     assert_eq!(buf[..], expected[..4], "chunk {seq}: wrong header");

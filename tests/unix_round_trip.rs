@@ -52,7 +52,7 @@ fn listener_and_stream_echo_through_a_socket_file() {
                 assert_eq!(back, message, "echo of message {seq} differs");
                 sent += message.len();
             }
-            stream.close().await.unwrap();
+            stream.shutdown().await.unwrap();
             let mut rest = Vec::new();
             assert_eq!(stream.read_to_end(&mut rest).await.unwrap(), 0);
             assert_eq!(server.await.unwrap(), sent);
@@ -76,14 +76,14 @@ fn a_stream_pair_is_read_and_written_from_two_tasks() {
                 rt::spawn(async move {
                     let data: Vec<u8> = (0..BYTES).map(|i| (i % 253) as u8).collect();
                     (&*a).write_all(&data).await.unwrap();
-                    (&*a).close().await.unwrap();
+                    (&*a).shutdown().await.unwrap();
                 })
             };
             let echo = rt::spawn(async move {
                 // b echoes what it reads, then closes.
                 let (mut read, mut write) = (&b, &b);
                 let n = rt::io::copy(&mut read, &mut write).await.unwrap();
-                b.close().await.unwrap();
+                b.shutdown().await.unwrap();
                 n
             });
             let reader = {

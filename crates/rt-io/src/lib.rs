@@ -1,45 +1,59 @@
-//! rt's io traits: the futures-io traits and their extension traits.
+//! rt's io: tokio's io traits, its extension traits and utilities.
 //!
-//! The traits are futures-io's ([`AsyncRead`], [`AsyncWrite`],
-//! [`AsyncBufRead`], [`AsyncSeek`]), the ones smol, async-std and the
-//! runtime-agnostic ecosystem (async-tungstenite, futures-rustls) use. The
-//! extension traits are futures-util's, so
-//! `use rt::io::{AsyncReadExt, AsyncWriteExt};` gives `read`,
-//! `read_exact`, `read_to_end`, `write_all`, `flush`, `close`, and [`copy`]
-//! copies a reader into a writer. [`AsyncReadExt`] is our own trait over
-//! futures-util's adapters, without `split(self)`, which would shadow
-//! `rt::net::TcpStream::split`.
+//! The traits ([`AsyncRead`], [`AsyncWrite`], [`AsyncBufRead`],
+//! [`AsyncSeek`], [`ReadBuf`]) are tokio's own, re-exported: every crate
+//! written against `tokio::io` (tokio-util's codecs, hyper-util, tonic,
+//! tower) takes rt's streams, and a user's `impl AsyncRead` written for
+//! tokio compiles unchanged. The extension traits ([`AsyncReadExt`],
+//! [`AsyncWriteExt`], [`AsyncBufReadExt`], [`AsyncSeekExt`]) and the
+//! adapters ([`BufReader`], [`BufWriter`], [`BufStream`], [`split`],
+//! [`Lines`], [`Take`], [`Chain`]...) are tokio's too, so they behave
+//! exactly as the code being ported expects.
 //!
-//! With the cargo feature `tokio-io` of `rt`, the stream types
-//! (`rt::io::Async`, `rt::net::TcpStream` and its halves,
-//! `rt::net::UnixStream`) also implement `tokio::io::AsyncRead` and
-//! `tokio::io::AsyncWrite`.
+//! rt's sockets also implement futures-io's traits, for the smol/async-std
+//! ecosystem; those are not what this module exports, so a user who
+//! imports only `rt::io`'s extension traits sees one `read`, one
+//! `write_all`.
 //!
 //! # Examples
 //!
 //! ```
-//! use rt::io::{AsyncReadExt, AsyncWriteExt, Cursor};
+//! use std::io::Cursor;
+//! use rt::io::{AsyncReadExt, AsyncWriteExt};
 //!
 //! # rt::Runtime::new()?.block_on(async {
 //! let mut reader = Cursor::new(b"hello world".to_vec());
 //! let mut word = [0; 5];
-//! reader.read_exact(&mut word).await?;
+//! assert_eq!(reader.read_exact(&mut word).await?, 5);
 //! assert_eq!(&word, b"hello");
 //!
-//! let mut writer = Cursor::new(Vec::new());
+//! let mut writer = Vec::new();
 //! rt::io::copy(&mut reader, &mut writer).await?;
 //! writer.flush().await?;
-//! assert_eq!(writer.into_inner(), b" world");
+//! assert_eq!(writer, b" world");
 //! # std::io::Result::Ok(()) })?;
 //! # std::io::Result::Ok(())
 //! ```
 
-mod read_ext;
-
-pub use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
-pub use futures_util::io::{
-    copy, copy_buf, empty, repeat, sink, AsyncBufReadExt, AsyncSeekExt, AsyncWriteExt, BufReader,
-    BufWriter, Cursor, Empty, Repeat, Sink,
+pub use tokio::io::{join, split, Join, ReadHalf, WriteHalf};
+pub use tokio::io::{
+    AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite, Error, ErrorKind, ReadBuf, Result, SeekFrom,
 };
-pub use read_ext::AsyncReadExt;
-pub use std::io::{Error, ErrorKind, Result};
+pub use tokio::io::{
+    AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader, BufStream, BufWriter,
+    Chain, Lines, Split, Take,
+};
+
+mod copy;
+mod mem;
+mod stdio;
+mod util;
+
+// tokio's versions of these take tokio's cooperative budget, which outside
+// a tokio runtime never runs out: rt's take rt's (see each module).
+pub use copy::{copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf};
+pub use mem::{duplex, simplex, DuplexStream, SimplexStream};
+pub use util::{empty, repeat, sink, Empty, Repeat, Sink};
+
+// tokio's need tokio's blocking pool: rt's run on rt's.
+pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};

@@ -1,12 +1,13 @@
 //! The io trait impls of the socket types, written once: futures-io's
-//! `AsyncRead`/`AsyncWrite`, with the `tokio-io` feature tokio's, and with
+//! `AsyncRead`/`AsyncWrite` (the smol/async-std world), tokio's (what
+//! `rt::io` exports), and with
 //! the `hyper` feature hyper's `rt::Read`/`rt::Write`, all through
 //! `rt_reactor::Async`'s stream methods (a short read or write clears
 //! readiness, see `Async::poll_read_stream`). tokio's and hyper's reads go
 //! into the caller's uninitialised memory directly
 //! (`Async::poll_recv_stream_uninit`): nothing is zeroed, nothing copied.
 
-/// Implements `AsyncRead` (futures-io; tokio's with `tokio-io`; hyper's
+/// Implements `AsyncRead` (futures-io; tokio's; hyper's
 /// `Read` with `hyper`) for a socket type by reading through `&Async<S>`
 /// where `&S: Read`.
 ///
@@ -33,8 +34,7 @@ macro_rules! impl_async_read {
             }
         }
 
-        #[cfg(feature = "tokio-io")]
-        impl<$($gen)*> tokio::io::AsyncRead for $ty {
+                impl<$($gen)*> tokio::io::AsyncRead for $ty {
             fn poll_read(
                 self: std::pin::Pin<&mut Self>,
                 cx: &mut std::task::Context<'_>,
@@ -43,12 +43,16 @@ macro_rules! impl_async_read {
                 let $this = &*self;
                 // Straight into the unfilled part, initialised or not: no
                 // zeroing first (`Async::poll_recv_stream_uninit`).
-                // SAFETY: `read(2)` only writes bytes into the slice, so it
-                // de-initialises nothing that `buf` counts as initialised.
+                // SAFETY: `unfilled_mut` hands out the unfilled part, whose
+                // initialised prefix we must not de-initialise: `recv(2)`
+                // only writes bytes into it (never uninitialised ones), and
+                // the slice borrows `buf`, which the caller keeps alive for
+                // the whole call.
                 let unfilled = unsafe { buf.unfilled_mut() };
                 let n = std::task::ready!($io.poll_recv_stream_uninit(cx, unfilled))?;
                 // SAFETY: the kernel wrote the first `n` bytes of the
-                // unfilled part (`poll_recv_stream_uninit`'s contract).
+                // unfilled part (`poll_recv_stream_uninit`'s contract), so
+                // they are initialised; `advance` then counts them filled.
                 unsafe { buf.assume_init(n) };
                 buf.advance(n);
                 std::task::Poll::Ready(Ok(()))
@@ -77,7 +81,7 @@ macro_rules! impl_async_read {
     };
 }
 
-/// Implements `AsyncWrite` (futures-io; tokio's with `tokio-io`; hyper's
+/// Implements `AsyncWrite` (futures-io; tokio's; hyper's
 /// `Write` with `hyper`) for a socket type by writing through `&Async<S>` where `&S: Write`; closing
 /// shuts the socket down for writing.
 ///
@@ -121,7 +125,7 @@ macro_rules! impl_async_write {
         }
 
         $crate::io_impls::impl_shutdown_write!(
-            #[cfg(feature = "tokio-io")] tokio::io::AsyncWrite, [$($gen)*] $ty, |$this| $io
+            tokio::io::AsyncWrite, [$($gen)*] $ty, |$this| $io
         );
         $crate::io_impls::impl_shutdown_write!(
             #[cfg(feature = "hyper")] hyper::rt::Write, [$($gen)*] $ty, |$this| $io
@@ -133,8 +137,8 @@ macro_rules! impl_async_write {
 /// whose methods have the same names and signatures (`poll_shutdown`
 /// shuts the socket's write half down), written once for both.
 macro_rules! impl_shutdown_write {
-    (#[$cfg:meta] $trait:path, [$($gen:tt)*] $ty:ty, |$this:ident| $io:expr) => {
-        #[$cfg]
+    ($(#[$cfg:meta])? $trait:path, [$($gen:tt)*] $ty:ty, |$this:ident| $io:expr) => {
+        $(#[$cfg])?
         impl<$($gen)*> $trait for $ty {
             fn poll_write(
                 self: std::pin::Pin<&mut Self>,

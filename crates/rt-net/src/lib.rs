@@ -16,10 +16,11 @@
 //!   on the runtime's blocking pool (`spawn_blocking`), which bounds how
 //!   many lookups run at once.
 //!
-//! The stream types implement futures-io's `AsyncRead`/`AsyncWrite` (and
-//! tokio's with the `tokio-io` feature, hyper's `rt::Read`/`rt::Write` with
-//! the `hyper` feature, so hyper serves a [`TcpStream`] as is); `close`
-//! shuts the write half down.
+//! The stream types implement tokio's `AsyncRead`/`AsyncWrite` (the traits
+//! `rt::io` exports; `shutdown` shuts the write half down), futures-io's
+//! (for the smol/async-std ecosystem; `close` shuts the write half down),
+//! and with the `hyper` feature hyper's `rt::Read`/`rt::Write`, so hyper
+//! serves a [`TcpStream`] as is.
 //!
 //! # Examples
 //!

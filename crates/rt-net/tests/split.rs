@@ -28,7 +28,7 @@ fn both_ways_on_two_threads(driver: &Driver, stream: TcpStream) {
     let (mut reader, mut writer) = stream.into_split();
     let write = driver.spawn(async move {
         writer.write_all(&vec![1; BYTES]).await.unwrap();
-        writer.close().await.unwrap();
+        writer.shutdown().await.unwrap();
     });
     let read = driver.spawn(async move {
         let mut received = Vec::new();
@@ -47,7 +47,7 @@ fn owned_halves_on_two_threads() {
         let (mut reader, mut writer) = server.into_split();
         let send = async {
             writer.write_all(&vec![2; BYTES]).await.unwrap();
-            writer.close().await.unwrap();
+            writer.shutdown().await.unwrap();
         };
         let receive = async {
             let mut received = Vec::new();
@@ -74,11 +74,11 @@ fn borrowed_halves_in_one_task() {
         );
         let client_send = async {
             client_writer.write_all(&vec![3; BYTES]).await.unwrap();
-            client_writer.close().await.unwrap();
+            client_writer.shutdown().await.unwrap();
         };
         let server_send = async {
             server_writer.write_all(&vec![4; BYTES]).await.unwrap();
-            server_writer.close().await.unwrap();
+            server_writer.shutdown().await.unwrap();
         };
         let client_receive = async {
             let mut received = Vec::new();

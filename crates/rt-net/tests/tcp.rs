@@ -44,7 +44,7 @@ fn echo_round_trip() {
                 stream.read_exact(&mut back).await.unwrap();
                 assert_eq!(back, msg);
             }
-            stream.close().await.unwrap();
+            stream.shutdown().await.unwrap();
             let mut rest = Vec::new();
             assert_eq!(stream.read_to_end(&mut rest).await.unwrap(), 0);
         };
@@ -83,7 +83,7 @@ fn many_connections_in_both_directions() {
                     let (mut reader, mut writer) = stream.into_split();
                     let send = async {
                         writer.write_all(&data).await.unwrap();
-                        writer.close().await.unwrap();
+                        writer.shutdown().await.unwrap();
                     };
                     let receive = async {
                         let mut back = Vec::new();
@@ -191,7 +191,7 @@ fn options_and_shutdown() {
     let driver = Driver::new();
     driver.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let client = TcpStream::connect(listener.local_addr().unwrap())
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
             .await
             .unwrap();
         let (mut server, _) = listener.accept().await.unwrap();
@@ -200,12 +200,11 @@ fn options_and_shutdown() {
         client.set_nodelay(false).unwrap();
         assert!(!client.nodelay().unwrap());
 
-        client.shutdown(Shutdown::Write).unwrap();
+        client.shutdown().await.unwrap(); // the write half only
         let mut buf = Vec::new();
         assert_eq!(server.read_to_end(&mut buf).await.unwrap(), 0);
         // The other direction still works.
         server.write_all(b"still open").await.unwrap();
-        let mut client = client;
         let mut back = [0; 10];
         client.read_exact(&mut back).await.unwrap();
         assert_eq!(&back, b"still open");

@@ -1,6 +1,5 @@
-//! With the `tokio-io` feature, the streams implement tokio's I/O traits.
-
-#![cfg(feature = "tokio-io")]
+//! The streams implement tokio's I/O traits (the ones `rt::io` exports),
+//! driven here by hand through `poll_read`/`poll_write`/`poll_shutdown`.
 
 #[path = "../../rt-reactor/tests/support/mod.rs"]
 mod support;

@@ -51,7 +51,7 @@ fn listener_and_stream_round_trip() {
                 stream.read_exact(&mut back).await.unwrap();
                 assert_eq!(back, [i; 32]);
             }
-            stream.close().await.unwrap();
+            stream.shutdown().await.unwrap();
         };
         future::zip(server, client).await;
     });

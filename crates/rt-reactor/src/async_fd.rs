@@ -839,59 +839,74 @@ where
     }
 }
 
-#[cfg(feature = "tokio-io")]
-impl<T: Read> tokio::io::AsyncRead for Async<T> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        // `T`'s own `Read` may be any code (a decoder, a buffer of its
-        // own), and std's `Read::read` must not be given uninitialised
-        // memory, so this generic impl initialises the part of `buf` not yet
-        // initialised (once per `ReadBuf`). The stream sockets of `rt-net`
-        // read into the uninitialised part directly
-        // (`Async::poll_read_stream_uninit`).
-        let n = std::task::ready!(futures_io::AsyncRead::poll_read(
-            self,
-            cx,
-            buf.initialize_unfilled()
-        ))?;
-        buf.advance(n);
-        Poll::Ready(Ok(()))
-    }
+// tokio's traits (the ones `rt::io` exports), for `Async<T>` and
+// `&Async<T>` alike, through the futures-io impls above. `T`'s own `Read`
+// may be any code (a decoder, a buffer of its own), and std's `Read::read`
+// must not be given uninitialised memory, so these generic impls initialise
+// the part of the `ReadBuf` not yet initialised (once per `ReadBuf`: its
+// initialised mark persists across reads). rt-net's stream sockets read
+// into the uninitialised part directly (`Async::poll_recv_stream_uninit`).
+macro_rules! impl_tokio_io {
+    ([$($bounds:tt)*] $ty:ty) => {
+        impl<T> tokio::io::AsyncRead for $ty
+        where
+            $($bounds)*: Read,
+        {
+            fn poll_read(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &mut tokio::io::ReadBuf<'_>,
+            ) -> Poll<io::Result<()>> {
+                let n = std::task::ready!(futures_io::AsyncRead::poll_read(
+                    self,
+                    cx,
+                    buf.initialize_unfilled()
+                ))?;
+                buf.advance(n);
+                Poll::Ready(Ok(()))
+            }
+        }
+
+        impl<T> tokio::io::AsyncWrite for $ty
+        where
+            $($bounds)*: Write,
+        {
+            fn poll_write(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                buf: &[u8],
+            ) -> Poll<io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write(self, cx, buf)
+            }
+
+            fn poll_write_vectored(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+                bufs: &[IoSlice<'_>],
+            ) -> Poll<io::Result<usize>> {
+                futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
+            }
+
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+
+            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+                futures_io::AsyncWrite::poll_flush(self, cx)
+            }
+
+            fn poll_shutdown(
+                self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<io::Result<()>> {
+                futures_io::AsyncWrite::poll_flush(self, cx)
+            }
+        }
+    };
 }
 
-#[cfg(feature = "tokio-io")]
-impl<T: Write> tokio::io::AsyncWrite for Async<T> {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        futures_io::AsyncWrite::poll_write(self, cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        futures_io::AsyncWrite::poll_write_vectored(self, cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        futures_io::AsyncWrite::poll_flush(self, cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        futures_io::AsyncWrite::poll_flush(self, cx)
-    }
-}
+impl_tokio_io!([T] Async<T>);
+impl_tokio_io!([for<'a> &'a T] &Async<T>);
 
 impl<T: AsRawFd> AsRawFd for Async<T> {
     fn as_raw_fd(&self) -> RawFd {

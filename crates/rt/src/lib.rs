@@ -170,13 +170,15 @@ pub mod time {
     }
 }
 
-/// Asynchronous I/O: the futures-io traits, their extension traits, and
-/// [`Async`](io::Async), which makes any file descriptor awaitable.
+/// Asynchronous I/O: tokio's io traits, their extension traits and
+/// utilities, and [`Async`](io::Async), which makes any file descriptor
+/// awaitable.
 ///
-/// The traits and extensions are `rt-io`'s (futures-io's traits, the ones
-/// smol and the runtime-agnostic ecosystem use); `Async` is the reactor's.
-/// With the cargo feature `tokio-io`, the stream types also implement
-/// `tokio::io::{AsyncRead, AsyncWrite}`.
+/// The traits and extensions are `rt-io`'s (tokio's own traits, so crates
+/// written against `tokio::io` take rt's streams); `Async` is the reactor's.
+/// rt's streams also implement futures-io's traits, for the smol
+/// ecosystem. (The cargo feature `tokio-io` is kept for compatibility and
+/// does nothing.)
 ///
 /// # Examples
 ///
@@ -186,7 +188,7 @@ pub mod time {
 /// # rt::Runtime::new()?.block_on(async {
 /// let (mut a, mut b) = rt::net::UnixStream::pair()?;
 /// a.write_all(b"hello").await?;
-/// a.close().await?; // end of file for `b`
+/// a.shutdown().await?; // end of file for `b`
 /// let mut text = String::new();
 /// b.read_to_string(&mut text).await?;
 /// assert_eq!(text, "hello");

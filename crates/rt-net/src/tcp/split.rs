@@ -51,7 +51,7 @@ pub struct ReadHalf<'a>(&'a TcpStream);
 /// # let (mut server, _) = listener.accept().await?;
 /// let (_reader, mut writer): (_, WriteHalf<'_>) = client.split();
 /// writer.write_all(b"bye").await?;
-/// writer.close().await?; // the server reads end-of-file
+/// writer.shutdown().await?; // the server reads end-of-file
 /// let mut received = Vec::new();
 /// server.read_to_end(&mut received).await?;
 /// assert_eq!(received, b"bye");
@@ -77,7 +77,7 @@ pub struct WriteHalf<'a>(&'a TcpStream);
 /// let reading = rt::spawn(async move {
 ///     let mut reader: OwnedReadHalf = reader;
 ///     let mut buf = [0; 2];
-///     reader.read_exact(&mut buf).await.map(|()| buf)
+///     reader.read_exact(&mut buf).await.map(|_| buf)
 /// });
 /// server.write_all(b"hi").await?;
 /// assert_eq!(&reading.await??, b"hi");
@@ -376,7 +376,7 @@ impl Drop for OwnedWriteHalf {
     fn drop(&mut self) {
         if self.shutdown_on_drop {
             // Already shut down or reset by the peer: nothing left to do.
-            let _ = self.inner.shutdown(Shutdown::Write);
+            let _ = self.inner.shutdown_std(Shutdown::Write);
         }
     }
 }

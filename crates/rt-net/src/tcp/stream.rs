@@ -37,7 +37,7 @@ use rt_reactor::Async;
 /// let mut client = TcpStream::connect(listener.local_addr()?).await?;
 /// client.set_nodelay(true)?;
 /// client.write_all(b"bye").await?;
-/// client.close().await?; // shutdown(Write)
+/// client.shutdown().await?; // the write half: the server reads end of file
 ///
 /// let (mut server, _) = listener.accept().await?;
 /// let mut received = Vec::new();
@@ -232,33 +232,11 @@ impl TcpStream {
         self.io.get_ref().nodelay()
     }
 
-    /// Shuts down the read half, the write half or both (`shutdown(2)`).
-    ///
-    /// After `Shutdown::Write` the peer reads end-of-file; the read half
-    /// keeps working.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::net::Shutdown;
-    /// use rt::io::{AsyncReadExt, AsyncWriteExt};
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let mut client = rt::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// # let (mut server, _) = listener.accept().await?;
-    /// client.write_all(b"request").await?;
-    /// client.shutdown(Shutdown::Write)?; // the server reads end-of-file...
-    /// let mut request = Vec::new();
-    /// server.read_to_end(&mut request).await?;
-    /// server.write_all(b"response").await?; // ...and can still answer
-    /// let mut response = [0; 8];
-    /// client.read_exact(&mut response).await?;
-    /// assert_eq!((&request[..], &response), (&b"request"[..], b"response"));
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+    /// `shutdown(2)`, for the halves (the write half's drop). Not public:
+    /// an inherent `shutdown` would be found before `AsyncWriteExt`'s, so
+    /// `stream.shutdown().await` would not compile; users half-close with
+    /// `AsyncWriteExt::shutdown`, as on tokio.
+    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
         self.io.get_ref().shutdown(how)
     }
 
@@ -281,7 +259,7 @@ impl TcpStream {
     /// let (read, written) = futures_lite::future::zip(
     ///     async {
     ///         let mut buf = [0; 5];
-    ///         reader.read_exact(&mut buf).await.map(|()| buf)
+    ///         reader.read_exact(&mut buf).await.map(|_| buf)
     ///     },
     ///     writer.write_all(b"world"),
     /// )
@@ -313,7 +291,7 @@ impl TcpStream {
     /// let writing = rt::spawn(async move { writer.write_all(b"ping").await });
     /// let reading = rt::spawn(async move {
     ///     let mut buf = [0; 4];
-    ///     reader.read_exact(&mut buf).await.map(|()| buf)
+    ///     reader.read_exact(&mut buf).await.map(|_| buf)
     /// });
     /// let mut buf = [0; 4];
     /// server.read_exact(&mut buf).await?;

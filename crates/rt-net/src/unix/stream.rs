@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::io;
-use std::net::Shutdown;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
@@ -193,27 +192,6 @@ impl UnixStream {
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().peer_addr()
-    }
-
-    /// Shuts down the read half, the write half or both (`shutdown(2)`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::net::Shutdown;
-    /// use rt::io::AsyncReadExt;
-    /// use rt::net::UnixStream;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, mut b) = UnixStream::pair()?;
-    /// a.shutdown(Shutdown::Write)?;
-    /// let mut rest = Vec::new();
-    /// assert_eq!(b.read_to_end(&mut rest).await?, 0); // end of file
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
-        self.io.get_ref().shutdown(how)
     }
 }
 
