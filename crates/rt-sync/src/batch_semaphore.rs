@@ -417,6 +417,10 @@ enum State {
     Idle,
     /// Queued with this entry.
     Waiting(Key),
+    /// Holds all its permits, but was out of cooperative budget when it
+    /// got them: it completes at its next poll, or gives them back if
+    /// dropped first.
+    Acquired,
     /// Returned `Ready`: it owns nothing.
     Done,
 }
@@ -445,16 +449,17 @@ impl<S: Deref<Target = Semaphore>> Acquire<S> {
         }
     }
 
-    /// Whether it is queued: dropping it now gives permits back (rule 5),
-    /// or it failed on a close and still owes them (rule 6).
-    pub(crate) fn is_queued(&self) -> bool {
-        matches!(self.state, State::Waiting(_))
+    /// Whether dropping it now gives permits back: it is queued (rule 5)
+    /// or holds all it asked for without having completed (`Acquired`).
+    pub(crate) fn owes_permits(&self) -> bool {
+        matches!(self.state, State::Waiting(_) | State::Acquired)
     }
 
     fn poll_acquire(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
         let sem = &*self.semaphore;
         match self.state {
             State::Done => panic!("`Acquire` polled after it completed"),
+            State::Acquired => Poll::Ready(Ok(())),
             State::Idle => {
                 match sem.try_acquire(self.num) {
                     Ok(()) => return Poll::Ready(Ok(())),
@@ -515,19 +520,28 @@ impl<S: Deref<Target = Semaphore>> Future for Acquire<S> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        // One unit of budget per completed acquire (rt_core::coop).
+        if let Err(error) = ready!(this.poll_acquire(cx)) {
+            this.state = State::Done;
+            return Poll::Ready(Err(error));
+        }
+        // One unit of budget per completed acquire (rt_core::coop), taken
+        // once the permits are held, as tokio does: out of budget, the
+        // future keeps them and its turn (a waiter behind it is not served
+        // before it), and completes at its next poll.
+        this.state = State::Acquired;
         let unit = ready!(coop::poll_proceed(cx));
-        let result = ready!(this.poll_acquire(cx));
         unit.made_progress();
         this.state = State::Done;
-        Poll::Ready(result)
+        Poll::Ready(Ok(()))
     }
 }
 
 impl<S: Deref<Target = Semaphore>> Drop for Acquire<S> {
     fn drop(&mut self) {
-        let State::Waiting(key) = self.state else {
-            return;
+        let key = match self.state {
+            State::Waiting(key) => key,
+            State::Acquired => return self.semaphore.release(self.num),
+            State::Idle | State::Done => return,
         };
         // Rule 5.
         let sem = &*self.semaphore;
@@ -570,6 +584,30 @@ mod tests {
         fn deref(&self) -> &Semaphore {
             &self.0.slots
         }
+    }
+
+    #[test]
+    fn the_waiters_bit_is_set_exactly_while_someone_waits() {
+        let semaphore = Semaphore::new(1);
+        let mut cx = Context::from_waker(Waker::noop());
+        let waiters = |s: &Semaphore| s.permits.load(Ordering::Relaxed) & WAITERS != 0;
+        let mut two = Acquire::new(&semaphore, 2);
+        assert!(Pin::new(&mut two).poll(&mut cx).is_pending());
+        assert!(waiters(&semaphore));
+        assert_eq!(semaphore.available_permits(), 0, "drained by the waiter");
+        drop(two); // the queue empties: releases are lock-free again
+        assert!(!waiters(&semaphore));
+        assert_eq!(semaphore.available_permits(), 1);
+        let mut three = Acquire::new(&semaphore, 3);
+        assert!(Pin::new(&mut three).poll(&mut cx).is_pending());
+        semaphore.release(2); // serves it in full, emptying the queue
+        assert!(!waiters(&semaphore));
+        assert!(Pin::new(&mut three).poll(&mut cx).is_ready());
+        let mut four = Acquire::new(&semaphore, 4);
+        assert!(Pin::new(&mut four).poll(&mut cx).is_pending());
+        semaphore.close(); // unlinks it
+        assert!(!waiters(&semaphore));
+        assert!(Pin::new(&mut four).poll(&mut cx).is_ready());
     }
 
     #[test]

@@ -516,10 +516,10 @@ impl<T> Future for Acquire<'_, T> {
 impl<T> Drop for Acquire<'_, T> {
     fn drop(&mut self) {
         if let Some(inner) = self.inner.take() {
-            let queued = inner.is_queued();
-            // Gives back whatever it was assigned (a queued one).
+            let owed = inner.owes_permits();
+            // Gives back whatever it was assigned or holds.
             drop(inner);
-            if queued {
+            if owed {
                 self.chan.wake_closed_rx();
             }
         }
