@@ -83,6 +83,40 @@ fn a_cancelled_lock_passes_the_lock_on() {
 }
 
 #[test]
+fn a_lock_polled_out_of_budget_still_takes_its_turn() {
+    watchdog(LIMIT, || {
+        runtime(1).block_on(async {
+            rt::spawn(async {
+                let mutex = Mutex::new(());
+                let held = mutex.try_lock().unwrap();
+                let spent = (0..10_000).any(|_| {
+                    Manual::new(rt::task::coop::consume_budget())
+                        .poll()
+                        .is_pending()
+                });
+                assert!(spent, "the task's budget never ran out");
+                // Out of budget, it still queues: its turn is kept.
+                let mut first = Manual::new(mutex.lock());
+                first.pending();
+                let mut later = Manual::new(mutex.lock());
+                later.pending();
+                drop(held);
+                assert_eq!(first.wakes(), 1, "the lock went to the first waiter");
+                assert_eq!(later.wakes(), 0);
+                // Still out of budget: it holds the lock without completing...
+                first.pending();
+                assert!(mutex.try_lock().is_err());
+                // ...and gives it on if dropped.
+                drop(first);
+                assert_eq!(later.wakes(), 1);
+            })
+            .await
+            .unwrap();
+        })
+    });
+}
+
+#[test]
 fn mapped_and_owned_guards_keep_the_lock() {
     let mutex = Arc::new(Mutex::new((1, vec![2, 3])));
     let guard = mutex.try_lock().unwrap();

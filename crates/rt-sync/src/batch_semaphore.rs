@@ -10,7 +10,8 @@
 //! State:
 //!
 //! - `permits`, an atomic word: the permits nobody holds or is owed,
-//!   shifted left by one, and bit 0, `CLOSED`.
+//!   shifted left by two; bit 0, `CLOSED`; bit 1, `WAITERS`, set while
+//!   the wait list is not empty.
 //! - `waiters`, a [`WaitList`] under a lock: one entry per queued
 //!   [`Acquire`], with `needed` (permits it still lacks), its waker, and
 //!   `closed`.
@@ -19,24 +20,33 @@
 //!
 //! 1. **Taking without waiting** is a compare-and-swap on `permits` that
 //!    takes all `n` permits or none; it needs no lock.
-//! 2. **Releasing** always takes the lock. Released permits go to the
-//!    queue's head first (possibly only part of what it needs: it keeps
-//!    them, so a big request is never starved by small ones); an entry
-//!    whose `needed` reaches 0 is unlinked and its waker woken. Only what
-//!    is left once the queue is empty goes back into `permits`.
-//! 3. **Queueing**, under the lock: the acquirer first takes what
-//!    `permits` holds (at most what it needs), then, if still short,
-//!    links an entry needing the rest.
-//! 4. From 2 and 3: **while an entry is queued, `permits` is 0** at every
-//!    moment the lock is free — a releaser puts permits there only when
-//!    the queue is empty, and a new entry is linked only after `permits`
-//!    was drained. So a non-waiting take (1) fails whenever someone waits:
-//!    nobody overtakes the queue.
+//! 2. **Releasing** is a compare-and-swap adding the permits to `permits`
+//!    while `WAITERS` is clear: nobody waits, so nobody is owed them, and
+//!    no lock is taken. While `WAITERS` is set it takes the lock instead:
+//!    released permits go to the queue's head first (possibly only part of
+//!    what it needs: it keeps them, so a big request is never starved by
+//!    small ones); an entry whose `needed` reaches 0 is unlinked and its
+//!    waker woken. What is left once the queue is empty goes back into
+//!    `permits`, in the same atomic step that clears `WAITERS`.
+//! 3. **Queueing**, under the lock: one compare-and-swap takes what
+//!    `permits` holds (at most what it needs) and, if that is not enough,
+//!    sets `WAITERS` in the same step (leaving `permits` at 0); then the
+//!    entry needing the rest is linked.
+//! 4. From 2 and 3: **`WAITERS` is set exactly while an entry is queued**
+//!    (at every moment the lock is free: whoever empties the list, by
+//!    serving, cancelling or closing, clears it under the lock), and
+//!    **while it is set, `permits` is 0**: it was set by the step that
+//!    drained `permits`, and a releaser's compare-and-swap fails on a word
+//!    with `WAITERS`, sending it to the lock. So a non-waiting take (1)
+//!    fails whenever someone waits: nobody overtakes the queue, and no
+//!    permit sits in `permits` while a waiter lacks it.
 //! 5. **Cancelling** (dropping a queued `Acquire`): under the lock, the
 //!    entry is removed and whatever it had already been assigned is
 //!    released as in 2, so the next waiter gets it.
-//! 6. **Closing**, under the lock: `CLOSED` is set and every queued entry
-//!    is unlinked, marked `closed` and woken. Its future then fails and
+//! 6. **Closing**, under the lock: `CLOSED` is set (and `WAITERS`
+//!    cleared) and every queued entry is unlinked, marked `closed` and
+//!    woken. A queued future fails at its next poll once `CLOSED` is set,
+//!    even one served in full before the close (as tokio's does), and
 //!    releases what it had been assigned. Acquirers check `CLOSED` under
 //!    the lock before queueing, so none queues after a close.
 //!
@@ -53,12 +63,15 @@ use std::task::{ready, Context, Poll, Waker};
 use rt_core::coop;
 use rt_core::loom::{AtomicUsize, Mutex, MutexGuard, Ordering};
 
+use crate::chan_wakers::WakeList;
 use crate::wait_list::{Key, WaitList};
 
 /// Bit 0 of `permits`.
 const CLOSED: usize = 1;
-/// Permits are counted from bit 1 of `permits`.
-const SHIFT: u32 = 1;
+/// Bit 1 of `permits`: the wait list is not empty (rule 4).
+const WAITERS: usize = 2;
+/// Permits are counted from bit 2 of `permits`.
+const SHIFT: u32 = 2;
 
 /// The error of an acquire on a closed semaphore (and of
 /// [`Semaphore::acquire`](crate::Semaphore::acquire) and its kin).
@@ -156,19 +169,6 @@ struct Waiter {
     closed: bool,
 }
 
-/// Wakers collected under the lock, woken after it is released (a waker
-/// may run code that takes the lock again).
-#[derive(Default)]
-struct WakeList(Vec<Waker>);
-
-impl WakeList {
-    fn wake_all(self) {
-        for waker in self.0 {
-            waker.wake();
-        }
-    }
-}
-
 /// The semaphore; see the [module docs](self).
 pub(crate) struct Semaphore {
     permits: AtomicUsize,
@@ -223,12 +223,14 @@ impl Semaphore {
             if current & CLOSED == CLOSED {
                 return Err(TryAcquireError::Closed);
             }
-            if current < wanted {
+            if current >> SHIFT < n {
                 return Err(TryAcquireError::NoPermits);
             }
-            // Acquire on success: pairs with the Release `fetch_add` of
-            // `release_locked`, so the taker sees what the permits' last
-            // holder wrote (a mutex's data). Relaxed on failure: retried.
+            // Acquire on success: pairs with the Release exchanges of
+            // `release` and `settle_empty`, so the taker sees what the
+            // permits' last holder wrote (a mutex's data). A waiter served
+            // from the queue sees it through the lock instead. Relaxed on
+            // failure: retried.
             match self.permits.compare_exchange_weak(
                 current,
                 current - wanted,
@@ -259,14 +261,34 @@ impl Semaphore {
             "a semaphore holds at most {} permits",
             Self::MAX_PERMITS
         );
-        let mut wakers = WakeList::default();
+        // Rule 2: without the lock while nobody waits. Relaxed: only a
+        // successful exchange needs to synchronise.
+        let mut current = self.permits.load(Ordering::Relaxed);
+        while current & WAITERS == 0 {
+            // Release on success: pairs with the Acquire exchanges of
+            // `try_acquire` and `take_locked`, so the next taker sees
+            // what the permits' holder wrote. Relaxed on failure: retried
+            // (or, with `WAITERS` now set, handed to the lock).
+            match self.permits.compare_exchange_weak(
+                current,
+                current + (n << SHIFT),
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(actual) => current = actual,
+            }
+        }
+        let mut wakers = WakeList::new();
         let mut waiters = self.waiters.lock();
         self.release_locked(n, &mut waiters, &mut wakers);
         drop(waiters);
         wakers.wake_all();
     }
 
-    /// Rule 2, with the lock held.
+    /// Rule 2, with the lock held: serves the queue, then puts what is left
+    /// into `permits`, clearing `WAITERS` if the queue is empty (also with
+    /// `n == 0`: after a cancel emptied it).
     fn release_locked(&self, mut n: usize, waiters: &mut WaitList<Waiter>, wakers: &mut WakeList) {
         while n > 0 {
             let Some(key) = waiters.front() else { break };
@@ -275,19 +297,42 @@ impl Semaphore {
             waiter.needed -= given;
             n -= given;
             if waiter.needed == 0 {
-                wakers.0.extend(waiter.waker.take());
+                wakers.extend(waiter.waker.take());
                 waiters.unlink(key);
             }
         }
-        if n > 0 {
-            // Release: pairs with the Acquire exchanges of `try_acquire`
-            // and `take_locked`; the queue is empty here (rule 4).
-            self.permits.fetch_add(n << SHIFT, Ordering::Release);
+        if waiters.front().is_none() {
+            self.settle_empty(n);
         }
     }
 
-    /// Takes up to `n` of the free permits, with the lock held (rule 3);
-    /// `Err` if closed.
+    /// The queue is empty (with the lock held): clears `WAITERS` and adds
+    /// `n` permits in one step (rules 2 and 4).
+    fn settle_empty(&self, n: usize) {
+        // Relaxed: only a successful exchange needs to synchronise.
+        let mut current = self.permits.load(Ordering::Relaxed);
+        loop {
+            if current & WAITERS == 0 && n == 0 {
+                return;
+            }
+            // Release on success: pairs with the Acquire exchanges of
+            // `try_acquire` and `take_locked`, as in `release`. Relaxed on
+            // failure: retried.
+            match self.permits.compare_exchange_weak(
+                current,
+                (current & !WAITERS) + (n << SHIFT),
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(actual) => current = actual,
+            }
+        }
+    }
+
+    /// Takes up to `n` of the free permits, with the lock held, setting
+    /// `WAITERS` in the same step if they are not enough (rule 3); `Err`
+    /// if closed.
     fn take_locked(&self, n: usize) -> Result<usize, AcquireError> {
         // Relaxed: only a successful exchange needs to synchronise.
         let mut current = self.permits.load(Ordering::Relaxed);
@@ -296,13 +341,15 @@ impl Semaphore {
                 return Err(AcquireError(()));
             }
             let taken = n.min(current >> SHIFT);
-            if taken == 0 {
-                return Ok(0);
+            let mut next = current - (taken << SHIFT);
+            if taken < n {
+                next |= WAITERS;
             }
-            // Acquire on success: as in `try_acquire`.
+            // Acquire on success: as in `try_acquire`. Relaxed on
+            // failure: retried.
             match self.permits.compare_exchange_weak(
                 current,
-                current - (taken << SHIFT),
+                next,
                 Ordering::Acquire,
                 Ordering::Relaxed,
             ) {
@@ -334,14 +381,16 @@ impl Semaphore {
 
     /// Closes the semaphore and fails every waiter (rule 6).
     pub(crate) fn close(&self) {
-        let mut wakers = WakeList::default();
+        let mut wakers = WakeList::new();
         let mut waiters = self.waiters.lock();
-        // Release: pairs with the Acquire load of `is_closed`.
+        // Release: pairs with the Acquire load of `is_closed`. The queue
+        // is emptied below, under the lock, so `WAITERS` goes (rule 6).
         self.permits.fetch_or(CLOSED, Ordering::Release);
+        self.permits.fetch_and(!WAITERS, Ordering::Relaxed);
         while let Some(key) = waiters.front() {
             let waiter = waiters.get_mut(key);
             waiter.closed = true;
-            wakers.0.extend(waiter.waker.take());
+            wakers.extend(waiter.waker.take());
             waiters.unlink(key);
         }
         drop(waiters);
@@ -368,6 +417,10 @@ enum State {
     Idle,
     /// Queued with this entry.
     Waiting(Key),
+    /// Holds all its permits, but was out of cooperative budget when it
+    /// got them: it completes at its next poll, or gives them back if
+    /// dropped first.
+    Acquired,
     /// Returned `Ready`: it owns nothing.
     Done,
 }
@@ -396,10 +449,17 @@ impl<S: Deref<Target = Semaphore>> Acquire<S> {
         }
     }
 
+    /// Whether dropping it now gives permits back: it is queued (rule 5)
+    /// or holds all it asked for without having completed (`Acquired`).
+    pub(crate) fn owes_permits(&self) -> bool {
+        matches!(self.state, State::Waiting(_) | State::Acquired)
+    }
+
     fn poll_acquire(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
         let sem = &*self.semaphore;
         match self.state {
             State::Done => panic!("`Acquire` polled after it completed"),
+            State::Acquired => Poll::Ready(Ok(())),
             State::Idle => {
                 match sem.try_acquire(self.num) {
                     Ok(()) => return Poll::Ready(Ok(())),
@@ -422,12 +482,15 @@ impl<S: Deref<Target = Semaphore>> Acquire<S> {
             }
             State::Waiting(key) => {
                 let mut waiters = sem.lock();
+                // Relaxed: `CLOSED` is set under the lock held here.
+                let closed = sem.permits.load(Ordering::Relaxed) & CLOSED == CLOSED;
                 let waiter = waiters.get_mut(key);
-                if waiter.closed {
-                    // Rule 6: give back the part assigned before the close.
+                if waiter.closed || closed {
+                    // Rule 6: give back the part assigned before the close
+                    // (all of it, for one served before the close).
                     let waiter = waiters.remove(key);
                     self.state = State::Done;
-                    let mut wakers = WakeList::default();
+                    let mut wakers = WakeList::new();
                     sem.release_locked(self.num - waiter.needed, &mut waiters, &mut wakers);
                     drop(waiters);
                     wakers.wake_all();
@@ -457,23 +520,32 @@ impl<S: Deref<Target = Semaphore>> Future for Acquire<S> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        // One unit of budget per completed acquire (rt_core::coop).
+        if let Err(error) = ready!(this.poll_acquire(cx)) {
+            this.state = State::Done;
+            return Poll::Ready(Err(error));
+        }
+        // One unit of budget per completed acquire (rt_core::coop), taken
+        // once the permits are held, as tokio does: out of budget, the
+        // future keeps them and its turn (a waiter behind it is not served
+        // before it), and completes at its next poll.
+        this.state = State::Acquired;
         let unit = ready!(coop::poll_proceed(cx));
-        let result = ready!(this.poll_acquire(cx));
         unit.made_progress();
         this.state = State::Done;
-        Poll::Ready(result)
+        Poll::Ready(Ok(()))
     }
 }
 
 impl<S: Deref<Target = Semaphore>> Drop for Acquire<S> {
     fn drop(&mut self) {
-        let State::Waiting(key) = self.state else {
-            return;
+        let key = match self.state {
+            State::Waiting(key) => key,
+            State::Acquired => return self.semaphore.release(self.num),
+            State::Idle | State::Done => return,
         };
         // Rule 5.
         let sem = &*self.semaphore;
-        let mut wakers = WakeList::default();
+        let mut wakers = WakeList::new();
         let mut waiters = sem.lock();
         let waiter = waiters.remove(key);
         sem.release_locked(self.num - waiter.needed, &mut waiters, &mut wakers);
@@ -512,6 +584,30 @@ mod tests {
         fn deref(&self) -> &Semaphore {
             &self.0.slots
         }
+    }
+
+    #[test]
+    fn the_waiters_bit_is_set_exactly_while_someone_waits() {
+        let semaphore = Semaphore::new(1);
+        let mut cx = Context::from_waker(Waker::noop());
+        let waiters = |s: &Semaphore| s.permits.load(Ordering::Relaxed) & WAITERS != 0;
+        let mut two = Acquire::new(&semaphore, 2);
+        assert!(Pin::new(&mut two).poll(&mut cx).is_pending());
+        assert!(waiters(&semaphore));
+        assert_eq!(semaphore.available_permits(), 0, "drained by the waiter");
+        drop(two); // the queue empties: releases are lock-free again
+        assert!(!waiters(&semaphore));
+        assert_eq!(semaphore.available_permits(), 1);
+        let mut three = Acquire::new(&semaphore, 3);
+        assert!(Pin::new(&mut three).poll(&mut cx).is_pending());
+        semaphore.release(2); // serves it in full, emptying the queue
+        assert!(!waiters(&semaphore));
+        assert!(Pin::new(&mut three).poll(&mut cx).is_ready());
+        let mut four = Acquire::new(&semaphore, 4);
+        assert!(Pin::new(&mut four).poll(&mut cx).is_pending());
+        semaphore.close(); // unlinks it
+        assert!(!waiters(&semaphore));
+        assert!(Pin::new(&mut four).poll(&mut cx).is_ready());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! loom models of the channels' protocols: the oneshot state word
-//! (`oneshot.rs`, module docs) and the bounded mpsc capacity wait list
-//! (`mpsc/mod.rs`, "The capacity wait list"), and the watch receivers'
+//! (`oneshot.rs`, module docs), the bounded mpsc channel's slots and the
+//! receiver's batch (`mpsc/mod.rs`, "Slots"), and the watch receivers'
 //! parking against the drain count (`watch.rs`, `RxPlace`). Run with
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p rt-sync --release --lib`.
 
@@ -175,5 +175,55 @@ fn watch_a_drained_receiver_leaves_no_waker_behind() {
         let tx = sender.join().unwrap();
         assert_eq!(rx.parked_receivers(), 0);
         drop(tx);
+    });
+}
+
+#[test]
+fn mpsc_batched_receive_frees_slots_for_a_waiting_sender() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel(1);
+        let sender = thread::spawn(move || {
+            for i in 0..3 {
+                block_on(tx.send(i)).unwrap();
+            }
+        });
+        for i in 0..3 {
+            assert_eq!(block_on(rx.recv()), Some(i));
+        }
+        assert_eq!(block_on(rx.recv()), None);
+        sender.join().unwrap();
+        assert_eq!(rx.capacity(), 1, "no slot lost");
+    });
+}
+
+#[test]
+fn mpsc_closed_receiver_waits_for_a_dropped_permit() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u8>(1);
+        // A sender stays, so only the slot coming back can end the channel.
+        let stays = tx.clone();
+        let permit = tx.try_reserve_owned().unwrap();
+        let holder = thread::spawn(move || drop(permit));
+        rx.close();
+        // Ends only once the slot is back: woken by the permit's drop.
+        assert_eq!(block_on(rx.recv()), None);
+        holder.join().unwrap();
+        assert_eq!(rx.capacity(), 1);
+        drop(stays);
+    });
+}
+
+#[test]
+fn mpsc_closed_receiver_receives_what_a_permit_sends() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel::<u8>(1);
+        let stays = tx.clone();
+        let permit = tx.try_reserve_owned().unwrap();
+        let holder = thread::spawn(move || drop(permit.send(5)));
+        rx.close();
+        assert_eq!(block_on(rx.recv()), Some(5));
+        assert_eq!(block_on(rx.recv()), None);
+        holder.join().unwrap();
+        drop(stays);
     });
 }

@@ -93,10 +93,10 @@ pub(crate) fn wake_all(wakers: Vec<Waker>) {
     }
 }
 
-/// Wakers collected under a channel's lock, to be woken after it is
-/// released. The first two are kept inline: a send wakes at most the
-/// receiver, a receive at most one waiting sender, so the hot paths never
-/// allocate.
+/// Wakers collected under a lock (a channel's, the semaphore's wait
+/// list's), to be woken after it is released. The first two are kept
+/// inline: a release of one permit (a mutex unlocked, a channel slot
+/// freed) wakes at most one waiter, so the hot paths never allocate.
 #[derive(Debug, Default)]
 pub(crate) struct WakeList {
     inline: [Option<Waker>; 2],

@@ -97,3 +97,50 @@ fn close_wakes_a_waiter() {
         assert_eq!(semaphore.available_permits(), 1);
     });
 }
+
+/// A release racing an acquirer that is about to queue (rules 2–4): the
+/// lock-free release lands before the acquirer drains `permits` (and is
+/// taken), or finds `WAITERS` set and serves the queue under the lock. The
+/// acquirer never waits while a permit sits in `permits`, and once the
+/// queue is empty again `WAITERS` is clear: a newcomer takes without
+/// waiting.
+#[test]
+fn a_lock_free_release_races_a_queueing_acquirer() {
+    loom::model(|| {
+        let semaphore = Arc::new(Semaphore::new(1));
+        let waiter = {
+            let semaphore = semaphore.clone();
+            thread::spawn(move || {
+                block_on(semaphore.acquire(2)).unwrap();
+                semaphore.release(2);
+            })
+        };
+        semaphore.release(1);
+        waiter.join().unwrap();
+        assert_eq!(semaphore.available_permits(), 2);
+        semaphore.try_acquire(2).unwrap();
+    });
+}
+
+/// A cancel that empties the queue clears `WAITERS` (rule 5) while a
+/// release races it: the permit ends in `permits` either way, and a
+/// later release stays lock-free-correct.
+#[test]
+fn a_cancel_that_empties_the_queue_races_a_release() {
+    loom::model(|| {
+        let semaphore = Arc::new(Semaphore::new(0));
+        let releaser = {
+            let semaphore = semaphore.clone();
+            thread::spawn(move || semaphore.release(1))
+        };
+        let mut cancelled = semaphore.acquire(2);
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(Pin::new(&mut cancelled).poll(&mut cx).is_pending());
+        drop(cancelled);
+        releaser.join().unwrap();
+        assert_eq!(semaphore.available_permits(), 1);
+        semaphore.try_acquire(1).unwrap();
+        semaphore.release(1);
+        assert_eq!(semaphore.available_permits(), 1);
+    });
+}

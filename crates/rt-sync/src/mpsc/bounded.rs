@@ -1,15 +1,13 @@
 //! The bounded channel: `channel(n)`, its senders, permits and receiver.
 
 use std::fmt;
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
+use std::future::poll_fn;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use rt_core::loom::Arc;
 
-use super::capacity::{Closed, TryAcquireError};
-use super::chan::{Batch, Chan};
+use super::chan::{Batch, Chan, Closed, TryAcquireError};
 use super::error::{SendError, SendTimeoutError, TryRecvError, TrySendError};
 use crate::blocking::{assert_may_block, block_on};
 
@@ -19,7 +17,8 @@ use crate::blocking::{assert_may_block, block_on};
 ///
 /// # Panics
 ///
-/// If `buffer` is 0.
+/// If `buffer` is 0, or more than
+/// [`Semaphore::MAX_PERMITS`](crate::Semaphore::MAX_PERMITS).
 ///
 /// # Examples
 ///
@@ -197,33 +196,8 @@ pub struct Receiver<T> {
     batch: Batch<T>,
 }
 
-/// A reservation of `n` slots in progress: its place in the wait list goes
-/// back (with any slot already assigned to it) if it is dropped.
-struct Acquire<'a, T> {
-    chan: &'a Chan<T>,
-    n: usize,
-    key: Option<usize>,
-}
-
-impl<T> Future for Acquire<'_, T> {
-    type Output = Result<(), Closed>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        this.chan.poll_acquire(this.n, &mut this.key, cx)
-    }
-}
-
-impl<T> Drop for Acquire<'_, T> {
-    fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
-            self.chan.cancel_acquire(key);
-        }
-    }
-}
-
-fn acquire<T>(chan: &Chan<T>, n: usize) -> Acquire<'_, T> {
-    Acquire { chan, n, key: None }
+fn acquire<T>(chan: &Chan<T>, n: usize) -> super::chan::Acquire<'_, T> {
+    chan.acquire(n)
 }
 
 impl<T> Sender<T> {
@@ -1093,7 +1067,7 @@ impl<T> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        self.chan.drop_rx();
+        self.chan.drop_rx(&mut self.batch);
     }
 }
 

@@ -4,14 +4,27 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::task::{ready, Context, Poll, Waker};
 
 use rt_core::coop;
 use rt_core::loom::{AtomicUsize, Mutex, MutexGuard, Ordering};
 
-use super::capacity::{Capacity, Closed, TryAcquireError};
 use super::error::{TryRecvError, TrySendError};
-use crate::chan_wakers::{Key, WakeList, WakerSet};
+use crate::batch_semaphore::{self, Semaphore};
+use crate::chan_wakers::{Key, WakerSet};
+
+/// The reservation failed: the receiver closed the channel.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Closed;
+
+/// Why `try_acquire` failed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum TryAcquireError {
+    Closed,
+    NoSlots,
+}
 
 /// One channel, shared by its handles through an `Arc`.
 #[derive(Debug)]
@@ -19,6 +32,9 @@ pub(crate) struct Chan<T> {
     state: Mutex<State<T>>,
     /// Slots of a bounded channel; `None` for an unbounded one.
     bound: Option<usize>,
+    /// The free slots of a bounded channel and the senders waiting for
+    /// them (no permits, and unused, when unbounded).
+    slots: Semaphore,
     /// Live senders (`Sender`, `OwnedPermit`, `UnboundedSender`).
     tx_count: AtomicUsize,
     /// Live weak senders.
@@ -31,7 +47,7 @@ pub(crate) struct Chan<T> {
 // may be observed across `catch_unwind`, as tokio's are.
 impl<T> std::panic::RefUnwindSafe for Chan<T> {}
 
-/// A receiver's batch: values taken off an unbounded channel's queue in
+/// A receiver's batch: values taken off the channel's queue in
 /// one go and not yet received (`Chan::pop_batched`).
 ///
 /// Only a receive (through `&mut`) touches the values; shared access gives
@@ -76,8 +92,6 @@ impl<T> fmt::Debug for Batch<T> {
 #[derive(Debug)]
 struct State<T> {
     queue: VecDeque<T>,
-    /// Free slots and waiting senders; unused (zero slots) when unbounded.
-    capacity: Capacity,
     /// The receiver, parked in `recv` on an empty queue.
     rx_waker: Option<Waker>,
     /// Senders parked in `closed()`.
@@ -97,7 +111,6 @@ impl<T> Chan<T> {
         Chan {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
-                capacity: Capacity::new(bound.unwrap_or(0)),
                 rx_waker: None,
                 closed_wakers: WakerSet::new(),
                 rx_closed: false,
@@ -105,6 +118,7 @@ impl<T> Chan<T> {
                 tx_closed: false,
             }),
             bound,
+            slots: Semaphore::new(bound.unwrap_or(0)),
             tx_count: AtomicUsize::new(1),
             weak_count: AtomicUsize::new(0),
         }
@@ -205,33 +219,12 @@ impl<T> Chan<T> {
     /// Sends through a slot already held (a permit); if the receiver is
     /// gone the message is dropped and the slot freed.
     pub(crate) fn send_with_slot(&self, value: T) {
-        let mut wake = WakeList::new();
         let mut state = self.lock();
         if state.rx_dropped {
-            state.capacity.release(1, &mut wake);
             drop(state);
+            self.slots.release(1);
             drop(value);
-            wake.wake_all();
             return;
-        }
-        state.queue.push_back(value);
-        wake.extend(state.rx_waker.take());
-        drop(state);
-        wake.wake_all();
-    }
-
-    /// Takes a slot now and sends, or gives the value back.
-    pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
-        let mut state = self.lock();
-        if state.rx_closed {
-            return Err(TrySendError::Closed(value));
-        }
-        if self.bound.is_some() {
-            match state.capacity.try_acquire(1) {
-                Ok(()) => {}
-                Err(TryAcquireError::Closed) => return Err(TrySendError::Closed(value)),
-                Err(TryAcquireError::NoSlots) => return Err(TrySendError::Full(value)),
-            }
         }
         state.queue.push_back(value);
         let waker = state.rx_waker.take();
@@ -239,57 +232,67 @@ impl<T> Chan<T> {
         if let Some(waker) = waker {
             waker.wake();
         }
-        Ok(())
+    }
+
+    /// Takes a slot now and sends, or gives the value back.
+    pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
+        if self.bound.is_none() {
+            return self.send_unbounded(value).map_err(TrySendError::Closed);
+        }
+        match self.try_acquire(1) {
+            Ok(()) => {
+                self.send_with_slot(value);
+                Ok(())
+            }
+            Err(TryAcquireError::Closed) => Err(TrySendError::Closed(value)),
+            Err(TryAcquireError::NoSlots) => Err(TrySendError::Full(value)),
+        }
     }
 
     /// Takes `n` slots now, if free and nobody waits.
     pub(crate) fn try_acquire(&self, n: usize) -> Result<(), TryAcquireError> {
-        self.lock().capacity.try_acquire(n)
+        self.slots.try_acquire(n).map_err(|error| match error {
+            batch_semaphore::TryAcquireError::Closed => TryAcquireError::Closed,
+            batch_semaphore::TryAcquireError::NoPermits => TryAcquireError::NoSlots,
+        })
     }
 
-    /// One poll of a reservation of `n` slots (`key`: its place in the
-    /// wait list). Consumes a unit of budget when it completes.
-    pub(crate) fn poll_acquire(
-        &self,
-        n: usize,
-        key: &mut Option<usize>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<(), Closed>> {
-        let unit = ready!(coop::poll_proceed(cx));
-        let result = ready!(self.lock().capacity.poll_acquire(n, key, cx.waker()));
-        unit.made_progress();
-        Poll::Ready(result)
-    }
-
-    /// A reservation is dropped before completing.
-    pub(crate) fn cancel_acquire(&self, key: usize) {
-        let mut wake = WakeList::new();
-        let mut state = self.lock();
-        state.capacity.cancel(key, &mut wake);
-        if state.rx_closed {
-            // The receiver may be waiting for the last slot to come back.
-            wake.extend(state.rx_waker.take());
+    /// A reservation of `n` slots, in FIFO order with the other senders
+    /// waiting for slots.
+    pub(crate) fn acquire(&self, n: usize) -> Acquire<'_, T> {
+        Acquire {
+            chan: self,
+            inner: Some(self.slots.acquire(n)),
         }
-        drop(state);
-        wake.wake_all();
     }
 
     /// `n` slots held and unused (a dropped permit) go back.
     pub(crate) fn release(&self, n: usize) {
-        let mut wake = WakeList::new();
-        let mut state = self.lock();
-        state.capacity.release(n, &mut wake);
-        if state.rx_closed {
-            // A closed receiver waits until no permit is out.
-            wake.extend(state.rx_waker.take());
+        self.slots.release(n);
+        self.wake_closed_rx();
+    }
+
+    /// Slots came back to a channel that may be closed: a closed receiver
+    /// waits until no slot is held, so it is woken once every slot is back
+    /// (not before: it would find the channel still busy). Each caller
+    /// gives its slots back before checking, so the last one sees them all.
+    fn wake_closed_rx(&self) {
+        let waker = {
+            let mut state = self.lock();
+            if state.rx_closed && self.slots.available_permits() == self.bound() {
+                state.rx_waker.take()
+            } else {
+                None
+            }
+        };
+        if let Some(waker) = waker {
+            waker.wake();
         }
-        drop(state);
-        wake.wake_all();
     }
 
     /// Free slots (a bounded channel).
     pub(crate) fn free(&self) -> usize {
-        self.lock().capacity.free()
+        self.slots.available_permits()
     }
 
     /// Whether the receiver closed the channel or dropped.
@@ -324,62 +327,55 @@ impl<T> Chan<T> {
 
     // ----- receiving -----
 
-    /// Whether a receiver with an empty queue has seen the end: every
-    /// sender gone, or closed and no slot held by a permit.
+    /// Whether a receiver with an empty queue and batch has seen the end:
+    /// every sender gone, or closed and no slot held (by a permit, or by a
+    /// reservation that still owes its part back).
     fn ended(&self, state: &State<T>) -> bool {
         state.tx_closed
             || (state.rx_closed
                 && match self.bound {
-                    Some(bound) => state.capacity.free() == bound,
+                    Some(bound) => self.slots.available_permits() == bound,
                     None => true,
                 })
     }
 
-    /// Pops one message, freeing its slot.
-    fn pop(&self, state: &mut State<T>, wake: &mut WakeList) -> Option<T> {
-        let value = state.queue.pop_front()?;
-        if self.bound.is_some() {
-            state.capacity.release(1, wake);
+    /// `n` values were received: their slots go back (to the senders
+    /// waiting for them first).
+    fn received(&self, n: usize) {
+        if self.bound.is_some() && n > 0 {
+            self.slots.release(n);
         }
-        Some(value)
     }
 
     /// The next value for a receive: the first of the receiver's `batch`
-    /// (taken without the lock), else the queue's. An unbounded channel
-    /// moves its whole queue into the empty batch at once, so a receiver
-    /// behind its senders takes the lock once per batch, not per value
-    /// (a bounded one must free a slot per value under the lock, so it
-    /// never batches and its batch stays empty).
-    fn pop_batched(
-        &self,
-        batch: &mut Batch<T>,
-        wake: &mut WakeList,
-    ) -> Result<T, MutexGuard<'_, State<T>>> {
+    /// (taken without the lock), else the queue's, moving the whole queue
+    /// into the empty batch at once, so a receiver behind its senders takes
+    /// the lock once per batch, not per value. A value's slot stays taken
+    /// until it leaves the batch (`received`), so the free slots count what
+    /// the receiver has received, as if it took the values one by one.
+    /// `Err` holds the lock when there is nothing to receive.
+    fn pop_batched(&self, batch: &mut Batch<T>) -> Result<T, MutexGuard<'_, State<T>>> {
         if let Some(value) = batch.0.pop_front() {
             return Ok(value);
         }
         let mut state = self.lock();
-        if self.bound.is_none() && !state.queue.is_empty() {
-            // `batch` is empty: the queue keeps its buffer for the senders.
-            std::mem::swap(&mut state.queue, &mut batch.0);
-            drop(state);
-            return Ok(batch
-                .0
-                .pop_front()
-                .expect("the swapped-in queue was not empty"));
+        if state.queue.is_empty() {
+            return Err(state);
         }
-        match self.pop(&mut state, wake) {
-            Some(value) => Ok(value),
-            None => Err(state),
-        }
+        // `batch` is empty: the queue keeps its buffer for the senders.
+        std::mem::swap(&mut state.queue, &mut batch.0);
+        drop(state);
+        Ok(batch
+            .0
+            .pop_front()
+            .expect("the swapped-in queue was not empty"))
     }
 
     pub(crate) fn poll_recv(&self, cx: &mut Context<'_>, batch: &mut Batch<T>) -> Poll<Option<T>> {
         let unit = ready!(coop::poll_proceed(cx));
-        let mut wake = WakeList::new();
-        let mut state = match self.pop_batched(batch, &mut wake) {
+        let mut state = match self.pop_batched(batch) {
             Ok(value) => {
-                wake.wake_all();
+                self.received(1);
                 unit.made_progress();
                 return Poll::Ready(Some(value));
             }
@@ -407,41 +403,36 @@ impl<T> Chan<T> {
             return Poll::Ready(0);
         }
         let unit = ready!(coop::poll_proceed(cx));
-        let mut wake = WakeList::new();
         // The batch's values are older than the queue's: first.
         let from_batch = batch.len().min(limit);
         buffer.extend(batch.0.drain(..from_batch));
         let mut taken = from_batch;
-        if taken == limit {
-            unit.made_progress();
-            return Poll::Ready(taken);
+        if taken < limit {
+            let mut state = self.lock();
+            let from_queue = state.queue.len().min(limit - taken);
+            buffer.extend(state.queue.drain(..from_queue));
+            taken += from_queue;
+            if taken == 0 {
+                if self.ended(&state) {
+                    unit.made_progress();
+                    return Poll::Ready(0);
+                }
+                match &mut state.rx_waker {
+                    Some(w) if w.will_wake(cx.waker()) => {}
+                    slot => *slot = Some(cx.waker().clone()),
+                }
+                return Poll::Pending;
+            }
         }
-        let mut state = self.lock();
-        while taken < limit {
-            let Some(value) = self.pop(&mut state, &mut wake) else {
-                break;
-            };
-            buffer.push(value);
-            taken += 1;
-        }
-        if taken > 0 || self.ended(&state) {
-            drop(state);
-            wake.wake_all();
-            unit.made_progress();
-            return Poll::Ready(taken);
-        }
-        match &mut state.rx_waker {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            slot => *slot = Some(cx.waker().clone()),
-        }
-        Poll::Pending
+        self.received(taken);
+        unit.made_progress();
+        Poll::Ready(taken)
     }
 
     pub(crate) fn try_recv(&self, batch: &mut Batch<T>) -> Result<T, TryRecvError> {
-        let mut wake = WakeList::new();
-        let state = match self.pop_batched(batch, &mut wake) {
+        let state = match self.pop_batched(batch) {
             Ok(value) => {
-                wake.wake_all();
+                self.received(1);
                 return Ok(value);
             }
             Err(state) => state,
@@ -456,31 +447,30 @@ impl<T> Chan<T> {
     /// `Receiver::close`: no more sends, waiting senders fail, queued
     /// messages stay receivable.
     pub(crate) fn close(&self) {
-        let mut wake = WakeList::new();
-        let mut state = self.lock();
-        if !state.rx_closed {
+        // The slots first: once `rx_closed` is seen, no reservation starts.
+        self.slots.close();
+        let wakers = {
+            let mut state = self.lock();
             state.rx_closed = true;
-            state.capacity.close(&mut wake);
-            wake.extend(state.closed_wakers.take_all());
-        }
-        drop(state);
-        wake.wake_all();
+            state.closed_wakers.take_all()
+        };
+        crate::chan_wakers::wake_all(wakers);
     }
 
-    /// The receiver drops: close, and drop the queued messages (outside the
-    /// lock: a message's destructor may use the channel).
-    pub(crate) fn drop_rx(&self) {
+    /// The receiver drops: close, and drop the queued messages and those
+    /// of its `batch` (outside the lock: a message's destructor may use the
+    /// channel), giving their slots back.
+    pub(crate) fn drop_rx(&self, batch: &mut Batch<T>) {
         self.close();
-        let mut wake = WakeList::new();
-        let mut state = self.lock();
-        state.rx_dropped = true;
-        let queue = std::mem::take(&mut state.queue);
-        if self.bound.is_some() {
-            state.capacity.release(queue.len(), &mut wake);
-        }
-        state.rx_waker = None;
-        drop(state);
-        wake.wake_all();
+        let (queue, waker) = {
+            let mut state = self.lock();
+            state.rx_dropped = true;
+            (std::mem::take(&mut state.queue), state.rx_waker.take())
+        };
+        let batched = std::mem::take(&mut batch.0);
+        self.received(queue.len() + batched.len());
+        drop(waker);
+        drop(batched);
         drop(queue);
     }
 
@@ -492,5 +482,52 @@ impl<T> Chan<T> {
     pub(crate) fn is_closed_for_rx(&self) -> bool {
         let state = self.lock();
         state.rx_closed || state.tx_closed
+    }
+}
+
+/// A reservation of slots in progress (`Sender::send`, `reserve`, ...): a
+/// place among the senders waiting for slots, given back (with any slot
+/// already assigned to it) if it is dropped before it completes.
+pub(crate) struct Acquire<'a, T> {
+    chan: &'a Chan<T>,
+    /// `None` once dropped by hand (see `Drop`).
+    inner: Option<batch_semaphore::Acquire<&'a Semaphore>>,
+}
+
+impl<T> Future for Acquire<'_, T> {
+    type Output = Result<(), Closed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let inner = this.inner.as_mut().expect("polled after it was dropped");
+        // The budget unit is taken by the semaphore's future.
+        match ready!(Pin::new(inner).poll(cx)) {
+            Ok(()) => Poll::Ready(Ok(())),
+            Err(_) => {
+                // A closed reservation gave back what it had been
+                // assigned: the receiver may wait for it.
+                this.chan.wake_closed_rx();
+                Poll::Ready(Err(Closed))
+            }
+        }
+    }
+}
+
+impl<T> Drop for Acquire<'_, T> {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.take() {
+            let owed = inner.owes_permits();
+            // Gives back whatever it was assigned or holds.
+            drop(inner);
+            if owed {
+                self.chan.wake_closed_rx();
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for Acquire<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Acquire").finish_non_exhaustive()
     }
 }

@@ -11,39 +11,50 @@
 //! # Design
 //!
 //! One allocation per channel (`Chan`, in `chan.rs`) holds a queue under a
-//! lock, the receiver's waker, and, for a bounded channel, its free slots
-//! and the senders waiting for them (`Capacity`, in `capacity.rs`). Each
-//! send and each receive takes the lock once; wakers are woken after it is
-//! released. The handle counts (senders, weak senders) are atomics, so
-//! cloning and dropping a sender touches the lock only for the last one.
+//! lock, the receiver's waker, and, for a bounded channel, its slots: the
+//! crate's fair semaphore (`batch_semaphore.rs`) with one permit per slot,
+//! whose wait list holds the senders waiting for a slot. A send takes the
+//! lock once (to push and take the receiver's waker); wakers are woken
+//! after it is released. The receiver moves the whole queue into a batch
+//! of its own when its batch is empty, so it takes the lock once per batch,
+//! not once per message. The handle counts (senders, weak senders) are
+//! atomics, so cloning and dropping a sender touches the lock only for the
+//! last one.
 //!
-//! ## The capacity wait list
+//! ## Slots
 //!
-//! A bounded channel has `n` slots. A slot is taken by a reservation
-//! (`reserve`, `send`, `try_send`) and comes back when the receiver takes
-//! the message out of the queue, or when a permit is dropped unused.
+//! A bounded channel has `n` slots, the semaphore's permits. A slot is
+//! taken by a reservation (`reserve`, `send`, `try_send`) and comes back
+//! when the receiver takes the message out of its batch (one by one, so
+//! the free slots are what they would be had it taken each message
+//! straight from the queue), or when a permit is dropped unused.
 //!
-//! 1. A reservation of `k` slots takes them at once if the list is empty
-//!    and `k` are free. Otherwise it joins the tail of the list, taking any
-//!    free slots along (possible only when the list was empty).
-//! 2. A released slot goes to the head of the list; when the head holds
-//!    all it asked for it is unlinked, marked *granted* and woken, and the
-//!    next waiter is served. So `free > 0` only while the list is empty,
-//!    and a newcomer (even `try_send`) never overtakes a waiter: senders
-//!    are served first come, first served.
-//! 3. A granted reservation completes at its next poll, handing its slots
-//!    to a `Permit` (or to the message, for `send`).
-//! 4. A reservation dropped before completing (cancelled) passes on what
-//!    it holds: all its slots if granted, the part assigned if waiting,
-//!    going to the next waiter as in 2. No slot is ever lost.
-//! 5. `Receiver::close` (and dropping the receiver) marks the list closed,
-//!    returns the partial slots of every waiter and wakes it: its poll
-//!    fails. Granted reservations keep their slots and succeed; what they
-//!    send is still received: after `close`, `recv` returns `None` only
-//!    when the queue is empty and every slot is back (no permit is out).
-//!
-//! A waiter's state (waiting, granted, closed) lives in the list's slab,
-//! under the channel lock; the future holds only its key there.
+//! 1. Reservations are the semaphore's acquires, served first come, first
+//!    served: a newcomer (even `try_send`) never overtakes a waiting
+//!    sender, and a sender waiting for `k` slots keeps those it got until
+//!    it has all `k`. While nobody waits, taking and freeing a slot is one
+//!    compare-and-swap, with no lock.
+//! 2. A reservation dropped before completing (cancelled) passes on what
+//!    it holds to the next waiter. No slot is ever lost.
+//! 3. `Receiver::close` (and dropping the receiver) closes the semaphore
+//!    first, then marks the channel closed under the lock: every waiting
+//!    reservation fails at its next poll (giving back what it was
+//!    assigned, even all it asked for, as tokio's does), and so does every
+//!    later one. Reservations that completed keep their slots: what is
+//!    sent through their permits is still received.
+//! 4. After `close`, `recv` returns `None` only when the queue and batch
+//!    are empty and every slot is back (no permit is out, no failed
+//!    reservation still owes its part). Whoever gives slots back to a
+//!    closed channel other than the receiver (a dropped permit, a
+//!    reservation that failed or was cancelled) gives them back first and
+//!    then, under the lock, takes and wakes the receiver's waker if every
+//!    slot is back (the last of them to give back sees them all; an
+//!    earlier one wakes nobody, so the receiver is not woken for
+//!    nothing). The receiver checks the slots and parks its waker under
+//!    the same lock, so it either sees them back or is woken.
+//! 5. Dropping the receiver gives back the slots of the messages still
+//!    queued or batched, and drops them; a message sent through a permit
+//!    after that is dropped at once, its slot freed.
 //!
 //! # Examples
 //!
@@ -70,7 +81,6 @@
 //! ```
 
 mod bounded;
-pub(crate) mod capacity;
 pub(crate) mod chan;
 pub mod error;
 mod unbounded;

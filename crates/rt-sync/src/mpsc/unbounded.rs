@@ -483,7 +483,7 @@ impl<T> UnboundedReceiver<T> {
 
 impl<T> Drop for UnboundedReceiver<T> {
     fn drop(&mut self) {
-        self.chan.drop_rx();
+        self.chan.drop_rx(&mut self.batch);
     }
 }
 
