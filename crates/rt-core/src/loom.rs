@@ -147,3 +147,49 @@ impl Condvar {
         self.0.notify_one();
     }
 }
+
+/// A reader-writer lock whose `read` and `write` return the guards
+/// directly (parking_lot's shape), under loom loom's (which the models see).
+#[derive(Default)]
+pub struct RwLock<T>(
+    #[cfg(not(loom))] parking_lot::RwLock<T>,
+    #[cfg(loom)] loom::sync::RwLock<T>,
+);
+
+#[cfg(not(loom))]
+pub type RwLockReadGuard<'a, T> = parking_lot::RwLockReadGuard<'a, T>;
+#[cfg(loom)]
+pub type RwLockReadGuard<'a, T> = loom::sync::RwLockReadGuard<'a, T>;
+#[cfg(not(loom))]
+pub type RwLockWriteGuard<'a, T> = parking_lot::RwLockWriteGuard<'a, T>;
+#[cfg(loom)]
+pub type RwLockWriteGuard<'a, T> = loom::sync::RwLockWriteGuard<'a, T>;
+
+impl<T> std::fmt::Debug for RwLock<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RwLock").finish_non_exhaustive()
+    }
+}
+
+impl<T> RwLock<T> {
+    pub fn new(value: T) -> RwLock<T> {
+        #[cfg(not(loom))]
+        return RwLock(parking_lot::RwLock::new(value));
+        #[cfg(loom)]
+        return RwLock(loom::sync::RwLock::new(value));
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, T> {
+        #[cfg(not(loom))]
+        return self.0.read();
+        #[cfg(loom)]
+        return self.0.read().unwrap();
+    }
+
+    pub fn write(&self) -> RwLockWriteGuard<'_, T> {
+        #[cfg(not(loom))]
+        return self.0.write();
+        #[cfg(loom)]
+        return self.0.write().unwrap();
+    }
+}

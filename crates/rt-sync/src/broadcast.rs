@@ -5,30 +5,44 @@
 //! a power of two). A receiver that falls further behind than that has
 //! missed values: its next `recv` returns [`RecvError::Lagged`] with how
 //! many, then continues from the oldest value still kept. Sending never
-//! waits. Receiving clones the value (`T: Clone`), under the channel's
-//! lock: a `Clone` implementation must not use the same channel.
+//! waits. Receiving clones the value (`T: Clone`) under a read lock of the
+//! value's slot: a `Clone` implementation must not send on the same
+//! channel.
 //!
 //! # Design
 //!
-//! One allocation holds a ring of `capacity` slots under one lock. The
-//! channel counts positions: `tail` is the position the next value takes;
-//! a receiver keeps `next`, the position it reads next. A slot remembers
-//! the position of the value it holds and how many receivers have yet to
-//! read it (`rem`, set to the number of receivers when it is written):
+//! One allocation holds a ring of `capacity` slots and the *tail*: under
+//! a mutex, the position the next value takes, the receiver count, the
+//! closed flag and the parked wakers. A receiver keeps `next`, the
+//! position it reads next. Each slot has a reader-writer lock over the
+//! position of the value it holds and the value, and an atomic count of
+//! the receivers that have yet to read it (`rem`). Before the first send
+//! slot `i` claims position `i - capacity` (wrapping), the lap before.
+//! Locks are taken tail first, then a slot; no one takes the tail while
+//! holding a slot's lock.
 //!
-//! 1. `send` writes slot `tail % capacity` (dropping the value it
-//!    overwrites, after the lock is released), sets its position and
-//!    `rem`, advances `tail` and wakes every waiting receiver.
-//! 2. A receiver with `next == tail` has nothing to read: it parks its
-//!    waker (or returns `Closed` if every sender is gone).
-//! 3. Otherwise the slot of `next` holds position `next` (the receiver
-//!    clones the value and decrements `rem`; the last reader drops the
-//!    value at once), or a later one: overwritten, the receiver lagged.
-//!    It moves to the oldest position kept, `tail - capacity`, and reports
-//!    how many it skipped.
-//! 4. A receiver that drops decrements `rem` of every value it had not
-//!    read, so `Sender::len` (values some receiver has yet to read) stays
-//!    exact and values are dropped as soon as nobody needs them.
+//! 1. `send`, under the tail lock: writes slot `tail % capacity` under its
+//!    write lock (the value it replaces is dropped once the locks are
+//!    released), sets its position and `rem` (the receiver count),
+//!    advances `tail`, and moves the parked wakers out to wake them after
+//!    the lock, through a buffer of the thread's that is reused.
+//! 2. A receiver reads its slot under the slot's read lock only: the slot
+//!    holds position `next` (decrement `rem`, clone the value, advance;
+//!    the reader that takes `rem` to 0 takes the value out under the write
+//!    lock and drops it), or not. This is the whole of a receive of a
+//!    ready value: no lock the sender or other slots' readers take.
+//! 3. Otherwise (after releasing the slot) it takes the tail lock. `next ==
+//!    tail`: nothing sent yet; it returns `Closed` if every sender is
+//!    gone, else parks its waker there. The send that writes `next` takes
+//!    that lock after it, so it finds the waker (no lost wake-up).
+//!    `next < tail - capacity`: the value was overwritten; the receiver
+//!    moves to the oldest position kept and reports how many it skipped.
+//!    Else the value was sent in between: read again.
+//! 4. A receiver that drops, under the tail lock (so no send overwrites a
+//!    slot meanwhile), decrements `rem` of every kept value it had not
+//!    read, taking out those it was the last reader of, so `Sender::len`
+//!    (values some receiver has yet to read) stays exact and values are
+//!    dropped as soon as nobody needs them.
 //!
 //! # Examples
 //!
@@ -48,12 +62,13 @@
 //! # std::io::Result::Ok(())
 //! ```
 
+use std::cell::RefCell;
 use std::fmt;
 use std::future::poll_fn;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 
 use rt_core::coop;
-use rt_core::loom::{Arc, AtomicUsize, Mutex, MutexGuard, Ordering};
+use rt_core::loom::{Arc, AtomicUsize, Mutex, MutexGuard, Ordering, RwLock};
 
 use crate::blocking::{assert_may_block, block_on};
 use crate::chan_wakers::{wake_all, Key, WakerSet};
@@ -159,18 +174,24 @@ pub mod error {
 use error::{RecvError, SendError, TryRecvError};
 
 struct Slot<T> {
-    /// Position of the value held (meaningless while `value` is `None`
-    /// and no position ever reached the slot).
+    /// Receivers that have yet to read the value held: set by the send
+    /// that writes it (under the write lock), decremented by its readers
+    /// (under the read lock) and by receivers that drop (design, step 4).
+    rem: AtomicUsize,
+    cell: RwLock<SlotCell<T>>,
+}
+
+struct SlotCell<T> {
+    /// Position of the value held (or, before the first send, of the lap
+    /// before: `index - capacity`, wrapping).
     pos: u64,
-    /// Receivers that have yet to read it.
-    rem: usize,
+    /// `None` once every receiver has read it.
     value: Option<T>,
 }
 
-struct State<T> {
-    slots: Box<[Slot<T>]>,
+struct Tail {
     /// Position of the next value sent.
-    tail: u64,
+    pos: u64,
     rx_count: usize,
     /// Every sender is gone.
     closed: bool,
@@ -181,20 +202,72 @@ struct State<T> {
 }
 
 struct Shared<T> {
-    state: Mutex<State<T>>,
+    slots: Box<[Slot<T>]>,
     /// `slots.len() - 1` (a power of two).
     mask: u64,
+    tail: Mutex<Tail>,
     tx_count: AtomicUsize,
     weak_count: AtomicUsize,
 }
 
 impl<T> Shared<T> {
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
-        self.state.lock()
+    fn lock(&self) -> MutexGuard<'_, Tail> {
+        self.tail.lock()
     }
 
     fn capacity(&self) -> u64 {
         self.mask + 1
+    }
+
+    fn slot(&self, pos: u64) -> &Slot<T> {
+        &self.slots[(pos & self.mask) as usize]
+    }
+
+    /// Takes the value of position `pos` out of `slot` if it is still
+    /// there, after its last reader counted itself out (`rem` reached 0),
+    /// and drops it with no lock held.
+    fn release(slot: &Slot<T>, pos: u64) {
+        let mut cell = slot.cell.write();
+        let value = if cell.pos == pos {
+            cell.value.take()
+        } else {
+            None // overwritten meanwhile: the send dropped it
+        };
+        drop(cell);
+        drop(value);
+    }
+}
+
+rt_core::loom::thread_local! {
+    /// The wakers a send moves out of the tail to wake once its lock is
+    /// released, kept per thread so that waking many receivers allocates
+    /// nothing once the buffer has grown.
+    static WAKE_BUFFER: RefCell<Vec<Waker>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Moves the receivers' wakers out of `tail`, releases it and wakes them.
+fn wake_receivers(tail: MutexGuard<'_, Tail>) {
+    let mut tail = Some(tail);
+    // An error: this thread's buffer is gone (a thread-local destructor
+    // sending); the fallback below does the job.
+    let _ = WAKE_BUFFER.try_with(|buffer| {
+        // Busy if a waker woken below sends on a broadcast channel on this
+        // thread: that send takes the fallback.
+        let Ok(mut buffer) = buffer.try_borrow_mut() else {
+            return;
+        };
+        if let Some(mut held) = tail.take() {
+            held.rx_wakers.drain_into(&mut buffer);
+            drop(held);
+            for waker in buffer.drain(..) {
+                waker.wake();
+            }
+        }
+    });
+    if let Some(mut held) = tail {
+        let wakers = held.rx_wakers.take_all();
+        drop(held);
+        wake_all(wakers);
     }
 }
 
@@ -314,25 +387,27 @@ impl<T> Sender<T> {
             capacity <= usize::MAX >> 1,
             "broadcast channel capacity exceeded `usize::MAX / 2`"
         );
-        let len = capacity.next_power_of_two();
+        let len = capacity.next_power_of_two() as u64;
         let slots = (0..len)
-            .map(|_| Slot {
-                pos: 0,
-                rem: 0,
-                value: None,
+            .map(|index| Slot {
+                rem: AtomicUsize::new(0),
+                cell: RwLock::new(SlotCell {
+                    pos: index.wrapping_sub(len),
+                    value: None,
+                }),
             })
             .collect();
         Sender {
             shared: Arc::new(Shared {
-                state: Mutex::new(State {
-                    slots,
-                    tail: 0,
+                slots,
+                mask: len - 1,
+                tail: Mutex::new(Tail {
+                    pos: 0,
                     rx_count: 0,
                     closed: false,
                     rx_wakers: WakerSet::new(),
                     closed_wakers: WakerSet::new(),
                 }),
-                mask: len as u64 - 1,
                 tx_count: AtomicUsize::new(1),
                 weak_count: AtomicUsize::new(0),
             }),
@@ -349,21 +424,23 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send("hi").unwrap(), 2);
     /// ```
     pub fn send(&self, value: T) -> Result<usize, SendError<T>> {
-        let mut state = self.shared.lock();
-        if state.rx_count == 0 {
+        let mut tail = self.shared.lock();
+        if tail.rx_count == 0 {
             return Err(SendError(value));
         }
-        let receivers = state.rx_count;
-        let pos = state.tail;
-        let slot = &mut state.slots[(pos & self.shared.mask) as usize];
-        let old = slot.value.replace(value);
-        slot.pos = pos;
-        slot.rem = receivers;
-        state.tail = pos + 1;
-        let wake = state.rx_wakers.take_all();
-        drop(state);
+        let receivers = tail.rx_count;
+        let pos = tail.pos;
+        let slot = self.shared.slot(pos);
+        let mut cell = slot.cell.write();
+        let old = cell.value.replace(value);
+        cell.pos = pos;
+        // Relaxed: readers load it only under the slot's read lock, which
+        // orders them after this write lock is released.
+        slot.rem.store(receivers, Ordering::Relaxed);
+        drop(cell);
+        tail.pos = pos + 1;
+        wake_receivers(tail);
         drop(old);
-        wake_all(wake);
         Ok(receivers)
     }
 
@@ -400,8 +477,14 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        let state = self.shared.lock();
-        state.slots.iter().filter(|s| s.value.is_some()).count()
+        // Relaxed: a snapshot for the user; a slot whose count is not 0
+        // holds a value some receiver has yet to read.
+        let shared = &self.shared;
+        shared
+            .slots
+            .iter()
+            .filter(|slot| slot.rem.load(Ordering::Relaxed) != 0)
+            .count()
     }
 
     /// Whether [`len`](Sender::len) is 0.
@@ -453,15 +536,15 @@ impl<T> Sender<T> {
         let mut guard = Cancel(&self.shared, None);
         poll_fn(|cx| {
             let Cancel(shared, key) = &mut guard;
-            let mut state = shared.lock();
-            if state.rx_count == 0 {
-                let removed = state.closed_wakers.remove(key);
-                drop(state);
+            let mut tail = shared.lock();
+            if tail.rx_count == 0 {
+                let removed = tail.closed_wakers.remove(key);
+                drop(tail);
                 drop(removed);
                 return Poll::Ready(());
             }
-            let displaced = state.closed_wakers.register(key, cx.waker());
-            drop(state);
+            let displaced = tail.closed_wakers.register(key, cx.waker());
+            drop(tail);
             drop(displaced);
             Poll::Pending
         })
@@ -510,10 +593,10 @@ impl<T> Sender<T> {
 }
 
 fn new_receiver<T>(shared: &Arc<Shared<T>>) -> Receiver<T> {
-    let mut state = shared.lock();
-    state.rx_count += 1;
-    let next = state.tail;
-    drop(state);
+    let mut tail = shared.lock();
+    tail.rx_count += 1;
+    let next = tail.pos;
+    drop(tail);
     Receiver {
         shared: shared.clone(),
         next,
@@ -537,11 +620,9 @@ impl<T> Drop for Sender<T> {
         if self.shared.tx_count.fetch_sub(1, Ordering::AcqRel) != 1 {
             return;
         }
-        let mut state = self.shared.lock();
-        state.closed = true;
-        let wake = state.rx_wakers.take_all();
-        drop(state);
-        wake_all(wake);
+        let mut tail = self.shared.lock();
+        tail.closed = true;
+        wake_receivers(tail);
     }
 }
 
@@ -627,52 +708,66 @@ impl<T> fmt::Debug for WeakSender<T> {
     }
 }
 
-/// What one read found.
-enum Read<T> {
-    /// The value, and the slot's value if this was its last reader (to be
-    /// dropped once the lock is released: it is a clone we do not need).
-    Value(T, Option<T>),
-    Err(TryRecvError),
-}
-
 impl<T> Shared<T> {
-    /// One read under the lock by the receiver at `next` (module docs,
-    /// steps 2 and 3). A method of the channel, not of the receiver, so
-    /// that a receiver reads through its own `Arc` without cloning it (an
-    /// atomic on the line the lock lives on, twice per receive).
-    fn read(&self, state: &mut State<T>, next: &mut u64) -> Read<T>
+    /// One read by the receiver at `next` (module docs, steps 2 and 3),
+    /// parking `park`'s waker if nothing was sent yet. A method of the
+    /// channel, not of the receiver, so that a receiver reads through its
+    /// own `Arc` without cloning it.
+    fn read(
+        &self,
+        next: &mut u64,
+        mut park: Option<(&mut Option<Key>, &Waker)>,
+    ) -> Result<T, TryRecvError>
     where
         T: Clone,
     {
-        if *next == state.tail {
-            return Read::Err(if state.closed {
-                TryRecvError::Closed
-            } else {
-                TryRecvError::Empty
-            });
+        loop {
+            let pos = *next;
+            let slot = self.slot(pos);
+            let cell = slot.cell.read();
+            if cell.pos == pos {
+                // Counted as read before the clone: if `T::clone` panics,
+                // this receiver has moved past the value and the count
+                // stays right (the value then stays until overwritten).
+                // AcqRel: the last reader takes the value out under the
+                // write lock, which is what orders it after the others'
+                // clones; the count only picks who.
+                let last = slot.rem.fetch_sub(1, Ordering::AcqRel) == 1;
+                *next = pos + 1;
+                let value = cell
+                    .value
+                    .clone()
+                    .expect("a value is kept until its last reader reads it");
+                drop(cell);
+                if last {
+                    Self::release(slot, pos);
+                }
+                return Ok(value);
+            }
+            // Not sent yet, or overwritten: the tail tells which. The slot
+            // is released first (the lock order is tail, then slot).
+            drop(cell);
+            let mut tail = self.lock();
+            if tail.pos == pos {
+                if tail.closed {
+                    return Err(TryRecvError::Closed);
+                }
+                if let Some((key, waker)) = park.take() {
+                    // A waker may send on this channel when dropped: drop
+                    // the one it replaces after the lock.
+                    let displaced = tail.rx_wakers.register(key, waker);
+                    drop(tail);
+                    drop(displaced);
+                }
+                return Err(TryRecvError::Empty);
+            }
+            let oldest = tail.pos.saturating_sub(self.capacity());
+            if pos < oldest {
+                *next = oldest;
+                return Err(TryRecvError::Lagged(oldest - pos));
+            }
+            // Sent since the slot was looked at: read it.
         }
-        let slot = &mut state.slots[(*next & self.mask) as usize];
-        if slot.pos != *next {
-            let oldest = state.tail - self.capacity();
-            let missed = oldest - *next;
-            *next = oldest;
-            return Read::Err(TryRecvError::Lagged(missed));
-        }
-        // Counted as read before the clone: if `T::clone` panics, this
-        // receiver has moved past the value and the slot's count stays right
-        // (the value then stays in the slot until it is overwritten).
-        slot.rem -= 1;
-        *next += 1;
-        let value = slot
-            .value
-            .clone()
-            .expect("a value is kept until its last reader reads it");
-        let last = if slot.rem == 0 {
-            slot.value.take()
-        } else {
-            None
-        };
-        Read::Value(value, last)
     }
 }
 
@@ -738,23 +833,11 @@ impl<T> Receiver<T> {
     {
         let unit = ready!(coop::poll_proceed(cx));
         let Receiver { shared, next, key } = self;
-        let mut state = shared.lock();
-        let result = match shared.read(&mut state, next) {
-            Read::Value(value, last) => {
-                drop(state);
-                drop(last);
-                Ok(value)
-            }
-            Read::Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
-            Read::Err(TryRecvError::Closed) => Err(RecvError::Closed),
-            Read::Err(TryRecvError::Empty) => {
-                // A waker may send on this channel when dropped: drop the one
-                // it replaces after the lock.
-                let displaced = state.rx_wakers.register(key, cx.waker());
-                drop(state);
-                drop(displaced);
-                return Poll::Pending;
-            }
+        let result = match shared.read(next, Some((key, cx.waker()))) {
+            Ok(value) => Ok(value),
+            Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+            Err(TryRecvError::Closed) => Err(RecvError::Closed),
+            Err(TryRecvError::Empty) => return Poll::Pending,
         };
         unit.made_progress();
         Poll::Ready(result)
@@ -774,15 +857,7 @@ impl<T> Receiver<T> {
     where
         T: Clone,
     {
-        let mut state = self.shared.lock();
-        match self.shared.read(&mut state, &mut self.next) {
-            Read::Value(value, last) => {
-                drop(state);
-                drop(last);
-                Ok(value)
-            }
-            Read::Err(err) => Err(err),
-        }
+        self.shared.read(&mut self.next, None)
     }
 
     /// Receives the next value, blocking this thread until there is one.
@@ -828,7 +903,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        (self.shared.lock().tail - self.next) as usize
+        (self.shared.lock().pos - self.next) as usize
     }
 
     /// Whether this receiver has read everything sent.
@@ -866,27 +941,27 @@ impl<T> Receiver<T> {
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
         let mut unread = Vec::new();
-        let mut state = self.shared.lock();
-        let removed = state.rx_wakers.remove(&mut self.key);
-        let first = self
-            .next
-            .max(state.tail.saturating_sub(self.shared.capacity()));
-        for pos in first..state.tail {
-            let slot = &mut state.slots[(pos & self.shared.mask) as usize];
-            if slot.pos == pos && slot.value.is_some() {
-                slot.rem -= 1;
-                if slot.rem == 0 {
-                    unread.extend(slot.value.take());
-                }
+        let shared = &*self.shared;
+        // Held throughout: no send overwrites a slot meanwhile.
+        let mut tail = shared.lock();
+        let removed = tail.rx_wakers.remove(&mut self.key);
+        let first = self.next.max(tail.pos.saturating_sub(shared.capacity()));
+        for pos in first..tail.pos {
+            let slot = shared.slot(pos);
+            let cell = slot.cell.read();
+            // AcqRel: as in `Shared::read`.
+            if cell.pos == pos && slot.rem.fetch_sub(1, Ordering::AcqRel) == 1 {
+                drop(cell);
+                unread.extend(slot.cell.write().value.take());
             }
         }
-        state.rx_count -= 1;
-        let wake = if state.rx_count == 0 {
-            state.closed_wakers.take_all()
+        tail.rx_count -= 1;
+        let wake = if tail.rx_count == 0 {
+            tail.closed_wakers.take_all()
         } else {
             Vec::new()
         };
-        drop(state);
+        drop(tail);
         drop(removed);
         drop(unread);
         wake_all(wake);
