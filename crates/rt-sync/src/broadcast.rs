@@ -5,32 +5,34 @@
 //! a power of two). A receiver that falls further behind than that has
 //! missed values: its next `recv` returns [`RecvError::Lagged`] with how
 //! many, then continues from the oldest value still kept. Sending never
-//! waits. Receiving clones the value (`T: Clone`) under a read lock of the
+//! waits. Receiving clones the value (`T: Clone`) under the lock of the
 //! value's slot: a `Clone` implementation must not send on the same
 //! channel.
 //!
 //! # Design
 //!
 //! One allocation holds a ring of `capacity` slots and the *tail*: under
-//! a mutex, the position the next value takes, the receiver count, the
-//! closed flag and the parked wakers. A receiver keeps `next`, the
-//! position it reads next. Each slot has a reader-writer lock over the
-//! position of the value it holds and the value, and an atomic count of
-//! the receivers that have yet to read it (`rem`). Before the first send
-//! slot `i` claims position `i - capacity` (wrapping), the lap before.
-//! Locks are taken tail first, then a slot; no one takes the tail while
-//! holding a slot's lock.
+//! a mutex of its own, the position the next value takes, the receiver
+//! count, the closed flag and the parked wakers. A receiver keeps `next`,
+//! the position it reads next. Each slot has a mutex of its own over the
+//! position of the value it holds, the value, and how many receivers have
+//! yet to read it (`rem`). Before the first send slot `i` claims position
+//! `i - capacity` (wrapping): the lap before, which no receiver asks for.
+//! Locks are taken tail first, then a slot; nobody takes the tail while
+//! holding a slot.
 //!
 //! 1. `send`, under the tail lock: writes slot `tail % capacity` under its
-//!    write lock (the value it replaces is dropped once the locks are
-//!    released), sets its position and `rem` (the receiver count),
-//!    advances `tail`, and moves the parked wakers out to wake them after
-//!    the lock, through a buffer of the thread's that is reused.
-//! 2. A receiver reads its slot under the slot's read lock only: the slot
-//!    holds position `next` (decrement `rem`, clone the value, advance;
-//!    the reader that takes `rem` to 0 takes the value out under the write
-//!    lock and drops it), or not. This is the whole of a receive of a
-//!    ready value: no lock the sender or other slots' readers take.
+//!    lock (the value it replaces is dropped once the locks are released),
+//!    sets its position and `rem` (the receiver count), advances `tail`,
+//!    and moves the parked wakers out to wake them after the lock, through
+//!    a buffer of the thread's that is reused (no allocation per send).
+//! 2. A receiver locks the slot of `next` and nothing else: if it holds
+//!    position `next`, it decrements `rem`, clones the value (the last
+//!    reader, taking `rem` to 0, also takes the kept value out, to drop it
+//!    after the lock) and advances. That is the whole of a receive of a ready value;
+//!    the sender and the other receivers only meet it on that slot. A
+//!    `Mutex`, not a reader-writer lock, so that clones of one value never
+//!    run at once and `T: Send` is enough, as in tokio.
 //! 3. Otherwise (after releasing the slot) it takes the tail lock. `next ==
 //!    tail`: nothing sent yet; it returns `Closed` if every sender is
 //!    gone, else parks its waker there. The send that writes `next` takes
@@ -68,7 +70,7 @@ use std::future::poll_fn;
 use std::task::{ready, Context, Poll, Waker};
 
 use rt_core::coop;
-use rt_core::loom::{Arc, AtomicUsize, Mutex, MutexGuard, Ordering, RwLock};
+use rt_core::loom::{Arc, AtomicUsize, Mutex, MutexGuard, Ordering};
 
 use crate::blocking::{assert_may_block, block_on};
 use crate::chan_wakers::{wake_all, Key, WakerSet};
@@ -173,18 +175,13 @@ pub mod error {
 
 use error::{RecvError, SendError, TryRecvError};
 
+/// One place of the ring (its own lock: module docs, "Design").
 struct Slot<T> {
-    /// Receivers that have yet to read the value held: set by the send
-    /// that writes it (under the write lock), decremented by its readers
-    /// (under the read lock) and by receivers that drop (design, step 4).
-    rem: AtomicUsize,
-    cell: RwLock<SlotCell<T>>,
-}
-
-struct SlotCell<T> {
     /// Position of the value held (or, before the first send, of the lap
     /// before: `index - capacity`, wrapping).
     pos: u64,
+    /// Receivers that have yet to read it.
+    rem: usize,
     /// `None` once every receiver has read it.
     value: Option<T>,
 }
@@ -202,7 +199,7 @@ struct Tail {
 }
 
 struct Shared<T> {
-    slots: Box<[Slot<T>]>,
+    slots: Box<[Mutex<Slot<T>>]>,
     /// `slots.len() - 1` (a power of two).
     mask: u64,
     tail: Mutex<Tail>,
@@ -219,22 +216,8 @@ impl<T> Shared<T> {
         self.mask + 1
     }
 
-    fn slot(&self, pos: u64) -> &Slot<T> {
+    fn slot(&self, pos: u64) -> &Mutex<Slot<T>> {
         &self.slots[(pos & self.mask) as usize]
-    }
-
-    /// Takes the value of position `pos` out of `slot` if it is still
-    /// there, after its last reader counted itself out (`rem` reached 0),
-    /// and drops it with no lock held.
-    fn release(slot: &Slot<T>, pos: u64) {
-        let mut cell = slot.cell.write();
-        let value = if cell.pos == pos {
-            cell.value.take()
-        } else {
-            None // overwritten meanwhile: the send dropped it
-        };
-        drop(cell);
-        drop(value);
     }
 }
 
@@ -389,12 +372,12 @@ impl<T> Sender<T> {
         );
         let len = capacity.next_power_of_two() as u64;
         let slots = (0..len)
-            .map(|index| Slot {
-                rem: AtomicUsize::new(0),
-                cell: RwLock::new(SlotCell {
+            .map(|index| {
+                Mutex::new(Slot {
                     pos: index.wrapping_sub(len),
+                    rem: 0,
                     value: None,
-                }),
+                })
             })
             .collect();
         Sender {
@@ -430,14 +413,11 @@ impl<T> Sender<T> {
         }
         let receivers = tail.rx_count;
         let pos = tail.pos;
-        let slot = self.shared.slot(pos);
-        let mut cell = slot.cell.write();
-        let old = cell.value.replace(value);
-        cell.pos = pos;
-        // Relaxed: readers load it only under the slot's read lock, which
-        // orders them after this write lock is released.
-        slot.rem.store(receivers, Ordering::Relaxed);
-        drop(cell);
+        let mut slot = self.shared.slot(pos).lock();
+        let old = slot.value.replace(value);
+        slot.pos = pos;
+        slot.rem = receivers;
+        drop(slot);
         tail.pos = pos + 1;
         wake_receivers(tail);
         drop(old);
@@ -477,13 +457,13 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        // Relaxed: a snapshot for the user; a slot whose count is not 0
-        // holds a value some receiver has yet to read.
+        // One slot at a time: a snapshot, as any count of a channel others
+        // use is.
         let shared = &self.shared;
         shared
             .slots
             .iter()
-            .filter(|slot| slot.rem.load(Ordering::Relaxed) != 0)
+            .filter(|slot| slot.lock().value.is_some())
             .count()
     }
 
@@ -723,30 +703,29 @@ impl<T> Shared<T> {
     {
         loop {
             let pos = *next;
-            let slot = self.slot(pos);
-            let cell = slot.cell.read();
-            if cell.pos == pos {
+            let mut slot = self.slot(pos).lock();
+            if slot.pos == pos {
                 // Counted as read before the clone: if `T::clone` panics,
                 // this receiver has moved past the value and the count
                 // stays right (the value then stays until overwritten).
-                // AcqRel: the last reader takes the value out under the
-                // write lock, which is what orders it after the others'
-                // clones; the count only picks who.
-                let last = slot.rem.fetch_sub(1, Ordering::AcqRel) == 1;
+                slot.rem -= 1;
                 *next = pos + 1;
-                let value = cell
-                    .value
-                    .clone()
-                    .expect("a value is kept until its last reader reads it");
-                drop(cell);
-                if last {
-                    Self::release(slot, pos);
-                }
-                return Ok(value);
+                // Every reader clones, the last one too (as tokio's does:
+                // a `Clone` that panics panics in every `recv`).
+                let value = slot.value.clone();
+                // The last reader drops the kept value, after the lock.
+                let kept = if slot.rem == 0 {
+                    slot.value.take()
+                } else {
+                    None
+                };
+                drop(slot);
+                drop(kept);
+                return Ok(value.expect("a value is kept until its last reader reads it"));
             }
             // Not sent yet, or overwritten: the tail tells which. The slot
             // is released first (the lock order is tail, then slot).
-            drop(cell);
+            drop(slot);
             let mut tail = self.lock();
             if tail.pos == pos {
                 if tail.closed {
@@ -947,12 +926,12 @@ impl<T> Drop for Receiver<T> {
         let removed = tail.rx_wakers.remove(&mut self.key);
         let first = self.next.max(tail.pos.saturating_sub(shared.capacity()));
         for pos in first..tail.pos {
-            let slot = shared.slot(pos);
-            let cell = slot.cell.read();
-            // AcqRel: as in `Shared::read`.
-            if cell.pos == pos && slot.rem.fetch_sub(1, Ordering::AcqRel) == 1 {
-                drop(cell);
-                unread.extend(slot.cell.write().value.take());
+            let mut slot = shared.slot(pos).lock();
+            if slot.pos == pos {
+                slot.rem -= 1;
+                if slot.rem == 0 {
+                    unread.extend(slot.value.take());
+                }
             }
         }
         tail.rx_count -= 1;
