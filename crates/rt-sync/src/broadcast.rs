@@ -186,6 +186,13 @@ struct Slot<T> {
     value: Option<T>,
 }
 
+/// A slot on cache lines of its own: receivers on other threads reading
+/// (locking) the neighbouring slot, and the sender writing the next one,
+/// do not take its line away from a receiver reading it (measured: about
+/// 0.8 ms of 7 off the fan-out benchmark, noisy).
+#[repr(align(64))]
+struct Padded<T>(T);
+
 struct Tail {
     /// Position of the next value sent.
     pos: u64,
@@ -199,7 +206,7 @@ struct Tail {
 }
 
 struct Shared<T> {
-    slots: Box<[Mutex<Slot<T>>]>,
+    slots: Box<[Padded<Mutex<Slot<T>>>]>,
     /// `slots.len() - 1` (a power of two).
     mask: u64,
     tail: Mutex<Tail>,
@@ -217,7 +224,7 @@ impl<T> Shared<T> {
     }
 
     fn slot(&self, pos: u64) -> &Mutex<Slot<T>> {
-        &self.slots[(pos & self.mask) as usize]
+        &self.slots[(pos & self.mask) as usize].0
     }
 }
 
@@ -373,11 +380,11 @@ impl<T> Sender<T> {
         let len = capacity.next_power_of_two() as u64;
         let slots = (0..len)
             .map(|index| {
-                Mutex::new(Slot {
+                Padded(Mutex::new(Slot {
                     pos: index.wrapping_sub(len),
                     rem: 0,
                     value: None,
-                })
+                }))
             })
             .collect();
         Sender {
@@ -463,7 +470,7 @@ impl<T> Sender<T> {
         shared
             .slots
             .iter()
-            .filter(|slot| slot.lock().value.is_some())
+            .filter(|slot| slot.0.lock().value.is_some())
             .count()
     }
 
