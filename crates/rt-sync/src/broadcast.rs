@@ -5,30 +5,46 @@
 //! a power of two). A receiver that falls further behind than that has
 //! missed values: its next `recv` returns [`RecvError::Lagged`] with how
 //! many, then continues from the oldest value still kept. Sending never
-//! waits. Receiving clones the value (`T: Clone`), under the channel's
-//! lock: a `Clone` implementation must not use the same channel.
+//! waits. Receiving clones the value (`T: Clone`) under the lock of the
+//! value's slot: a `Clone` implementation must not send on the same
+//! channel.
 //!
 //! # Design
 //!
-//! One allocation holds a ring of `capacity` slots under one lock. The
-//! channel counts positions: `tail` is the position the next value takes;
-//! a receiver keeps `next`, the position it reads next. A slot remembers
-//! the position of the value it holds and how many receivers have yet to
-//! read it (`rem`, set to the number of receivers when it is written):
+//! One allocation holds a ring of `capacity` slots and the *tail*: under
+//! a mutex of its own, the position the next value takes, the receiver
+//! count, the closed flag and the parked wakers. A receiver keeps `next`,
+//! the position it reads next. Each slot has a mutex of its own over the
+//! position of the value it holds, the value, and how many receivers have
+//! yet to read it (`rem`). Before the first send slot `i` claims position
+//! `i - capacity` (wrapping): the lap before, which no receiver asks for.
+//! Locks are taken tail first, then a slot; nobody takes the tail while
+//! holding a slot.
 //!
-//! 1. `send` writes slot `tail % capacity` (dropping the value it
-//!    overwrites, after the lock is released), sets its position and
-//!    `rem`, advances `tail` and wakes every waiting receiver.
-//! 2. A receiver with `next == tail` has nothing to read: it parks its
-//!    waker (or returns `Closed` if every sender is gone).
-//! 3. Otherwise the slot of `next` holds position `next` (the receiver
-//!    clones the value and decrements `rem`; the last reader drops the
-//!    value at once), or a later one: overwritten, the receiver lagged.
-//!    It moves to the oldest position kept, `tail - capacity`, and reports
-//!    how many it skipped.
-//! 4. A receiver that drops decrements `rem` of every value it had not
-//!    read, so `Sender::len` (values some receiver has yet to read) stays
-//!    exact and values are dropped as soon as nobody needs them.
+//! 1. `send`, under the tail lock: writes slot `tail % capacity` under its
+//!    lock (the value it replaces is dropped once the locks are released),
+//!    sets its position and `rem` (the receiver count), advances `tail`,
+//!    and moves the parked wakers out to wake them after the lock, through
+//!    a buffer of the thread's that is reused (no allocation per send).
+//! 2. A receiver locks the slot of `next` and nothing else: if it holds
+//!    position `next`, it decrements `rem`, clones the value (the last
+//!    reader, taking `rem` to 0, also takes the kept value out, to drop it
+//!    after the lock) and advances. That is the whole of a receive of a ready value;
+//!    the sender and the other receivers only meet it on that slot. A
+//!    `Mutex`, not a reader-writer lock, so that clones of one value never
+//!    run at once and `T: Send` is enough, as in tokio.
+//! 3. Otherwise (after releasing the slot) it takes the tail lock. `next ==
+//!    tail`: nothing sent yet; it returns `Closed` if every sender is
+//!    gone, else parks its waker there. The send that writes `next` takes
+//!    that lock after it, so it finds the waker (no lost wake-up).
+//!    `next < tail - capacity`: the value was overwritten; the receiver
+//!    moves to the oldest position kept and reports how many it skipped.
+//!    Else the value was sent in between: read again.
+//! 4. A receiver that drops, under the tail lock (so no send overwrites a
+//!    slot meanwhile), decrements `rem` of every kept value it had not
+//!    read, taking out those it was the last reader of, so `Sender::len`
+//!    (values some receiver has yet to read) stays exact and values are
+//!    dropped as soon as nobody needs them.
 //!
 //! # Examples
 //!
@@ -48,9 +64,10 @@
 //! # std::io::Result::Ok(())
 //! ```
 
+use std::cell::RefCell;
 use std::fmt;
 use std::future::poll_fn;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 
 use rt_core::coop;
 use rt_core::loom::{Arc, AtomicUsize, Mutex, MutexGuard, Ordering};
@@ -158,19 +175,28 @@ pub mod error {
 
 use error::{RecvError, SendError, TryRecvError};
 
+/// One place of the ring (its own lock: module docs, "Design").
 struct Slot<T> {
-    /// Position of the value held (meaningless while `value` is `None`
-    /// and no position ever reached the slot).
+    /// Position of the value held (or, before the first send, of the lap
+    /// before: `index - capacity`, wrapping).
     pos: u64,
     /// Receivers that have yet to read it.
     rem: usize,
+    /// `None` once every receiver has read it.
     value: Option<T>,
 }
 
-struct State<T> {
-    slots: Box<[Slot<T>]>,
+/// A slot on cache lines of its own: receivers on other threads locking
+/// the neighbouring slot, and the sender writing the next one, do not take
+/// its line away from a receiver reading it. (On the fan-out benchmark it
+/// measured faster than unpadded slots, by less than the noise of a
+/// shared machine.)
+#[repr(align(64))]
+struct Padded<T>(T);
+
+struct Tail {
     /// Position of the next value sent.
-    tail: u64,
+    pos: u64,
     rx_count: usize,
     /// Every sender is gone.
     closed: bool,
@@ -181,20 +207,58 @@ struct State<T> {
 }
 
 struct Shared<T> {
-    state: Mutex<State<T>>,
+    slots: Box<[Padded<Mutex<Slot<T>>>]>,
     /// `slots.len() - 1` (a power of two).
     mask: u64,
+    tail: Mutex<Tail>,
     tx_count: AtomicUsize,
     weak_count: AtomicUsize,
 }
 
 impl<T> Shared<T> {
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
-        self.state.lock()
+    fn lock(&self) -> MutexGuard<'_, Tail> {
+        self.tail.lock()
     }
 
     fn capacity(&self) -> u64 {
         self.mask + 1
+    }
+
+    fn slot(&self, pos: u64) -> &Mutex<Slot<T>> {
+        &self.slots[(pos & self.mask) as usize].0
+    }
+}
+
+rt_core::loom::thread_local! {
+    /// The wakers a send moves out of the tail to wake once its lock is
+    /// released, kept per thread so that waking many receivers allocates
+    /// nothing once the buffer has grown.
+    static WAKE_BUFFER: RefCell<Vec<Waker>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Moves the receivers' wakers out of `tail`, releases it and wakes them.
+fn wake_receivers(tail: MutexGuard<'_, Tail>) {
+    let mut tail = Some(tail);
+    // An error: this thread's buffer is gone (a thread-local destructor
+    // sending); the fallback below does the job.
+    let _ = WAKE_BUFFER.try_with(|buffer| {
+        // Busy if a waker woken below sends on a broadcast channel on this
+        // thread: that send takes the fallback.
+        let Ok(mut buffer) = buffer.try_borrow_mut() else {
+            return;
+        };
+        if let Some(mut held) = tail.take() {
+            held.rx_wakers.drain_into(&mut buffer);
+            drop(held);
+            for waker in buffer.drain(..) {
+                waker.wake();
+            }
+        }
+    });
+    if let Some(mut held) = tail {
+        let wakers = held.rx_wakers.take_all();
+        drop(held);
+        wake_all(wakers);
     }
 }
 
@@ -314,25 +378,27 @@ impl<T> Sender<T> {
             capacity <= usize::MAX >> 1,
             "broadcast channel capacity exceeded `usize::MAX / 2`"
         );
-        let len = capacity.next_power_of_two();
+        let len = capacity.next_power_of_two() as u64;
         let slots = (0..len)
-            .map(|_| Slot {
-                pos: 0,
-                rem: 0,
-                value: None,
+            .map(|index| {
+                Padded(Mutex::new(Slot {
+                    pos: index.wrapping_sub(len),
+                    rem: 0,
+                    value: None,
+                }))
             })
             .collect();
         Sender {
             shared: Arc::new(Shared {
-                state: Mutex::new(State {
-                    slots,
-                    tail: 0,
+                slots,
+                mask: len - 1,
+                tail: Mutex::new(Tail {
+                    pos: 0,
                     rx_count: 0,
                     closed: false,
                     rx_wakers: WakerSet::new(),
                     closed_wakers: WakerSet::new(),
                 }),
-                mask: len as u64 - 1,
                 tx_count: AtomicUsize::new(1),
                 weak_count: AtomicUsize::new(0),
             }),
@@ -349,21 +415,20 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send("hi").unwrap(), 2);
     /// ```
     pub fn send(&self, value: T) -> Result<usize, SendError<T>> {
-        let mut state = self.shared.lock();
-        if state.rx_count == 0 {
+        let mut tail = self.shared.lock();
+        if tail.rx_count == 0 {
             return Err(SendError(value));
         }
-        let receivers = state.rx_count;
-        let pos = state.tail;
-        let slot = &mut state.slots[(pos & self.shared.mask) as usize];
+        let receivers = tail.rx_count;
+        let pos = tail.pos;
+        let mut slot = self.shared.slot(pos).lock();
         let old = slot.value.replace(value);
         slot.pos = pos;
         slot.rem = receivers;
-        state.tail = pos + 1;
-        let wake = state.rx_wakers.take_all();
-        drop(state);
+        drop(slot);
+        tail.pos = pos + 1;
+        wake_receivers(tail);
         drop(old);
-        wake_all(wake);
         Ok(receivers)
     }
 
@@ -400,8 +465,14 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.len(), 0);
     /// ```
     pub fn len(&self) -> usize {
-        let state = self.shared.lock();
-        state.slots.iter().filter(|s| s.value.is_some()).count()
+        // One slot at a time: a snapshot, as any count of a channel others
+        // use is.
+        let shared = &self.shared;
+        shared
+            .slots
+            .iter()
+            .filter(|slot| slot.0.lock().value.is_some())
+            .count()
     }
 
     /// Whether [`len`](Sender::len) is 0.
@@ -453,15 +524,15 @@ impl<T> Sender<T> {
         let mut guard = Cancel(&self.shared, None);
         poll_fn(|cx| {
             let Cancel(shared, key) = &mut guard;
-            let mut state = shared.lock();
-            if state.rx_count == 0 {
-                let removed = state.closed_wakers.remove(key);
-                drop(state);
+            let mut tail = shared.lock();
+            if tail.rx_count == 0 {
+                let removed = tail.closed_wakers.remove(key);
+                drop(tail);
                 drop(removed);
                 return Poll::Ready(());
             }
-            let displaced = state.closed_wakers.register(key, cx.waker());
-            drop(state);
+            let displaced = tail.closed_wakers.register(key, cx.waker());
+            drop(tail);
             drop(displaced);
             Poll::Pending
         })
@@ -510,10 +581,10 @@ impl<T> Sender<T> {
 }
 
 fn new_receiver<T>(shared: &Arc<Shared<T>>) -> Receiver<T> {
-    let mut state = shared.lock();
-    state.rx_count += 1;
-    let next = state.tail;
-    drop(state);
+    let mut tail = shared.lock();
+    tail.rx_count += 1;
+    let next = tail.pos;
+    drop(tail);
     Receiver {
         shared: shared.clone(),
         next,
@@ -537,11 +608,9 @@ impl<T> Drop for Sender<T> {
         if self.shared.tx_count.fetch_sub(1, Ordering::AcqRel) != 1 {
             return;
         }
-        let mut state = self.shared.lock();
-        state.closed = true;
-        let wake = state.rx_wakers.take_all();
-        drop(state);
-        wake_all(wake);
+        let mut tail = self.shared.lock();
+        tail.closed = true;
+        wake_receivers(tail);
     }
 }
 
@@ -627,52 +696,65 @@ impl<T> fmt::Debug for WeakSender<T> {
     }
 }
 
-/// What one read found.
-enum Read<T> {
-    /// The value, and the slot's value if this was its last reader (to be
-    /// dropped once the lock is released: it is a clone we do not need).
-    Value(T, Option<T>),
-    Err(TryRecvError),
-}
-
 impl<T> Shared<T> {
-    /// One read under the lock by the receiver at `next` (module docs,
-    /// steps 2 and 3). A method of the channel, not of the receiver, so
-    /// that a receiver reads through its own `Arc` without cloning it (an
-    /// atomic on the line the lock lives on, twice per receive).
-    fn read(&self, state: &mut State<T>, next: &mut u64) -> Read<T>
+    /// One read by the receiver at `next` (module docs, steps 2 and 3),
+    /// parking `park`'s waker if nothing was sent yet. A method of the
+    /// channel, not of the receiver, so that a receiver reads through its
+    /// own `Arc` without cloning it.
+    fn read(
+        &self,
+        next: &mut u64,
+        mut park: Option<(&mut Option<Key>, &Waker)>,
+    ) -> Result<T, TryRecvError>
     where
         T: Clone,
     {
-        if *next == state.tail {
-            return Read::Err(if state.closed {
-                TryRecvError::Closed
-            } else {
-                TryRecvError::Empty
-            });
+        loop {
+            let pos = *next;
+            let mut slot = self.slot(pos).lock();
+            if slot.pos == pos {
+                // Counted as read before the clone: if `T::clone` panics,
+                // this receiver has moved past the value and the count
+                // stays right (the value then stays until overwritten).
+                slot.rem -= 1;
+                *next = pos + 1;
+                // Every reader clones, the last one too (as tokio's does:
+                // a `Clone` that panics panics in every `recv`).
+                let value = slot.value.clone();
+                // The last reader drops the kept value, after the lock.
+                let kept = if slot.rem == 0 {
+                    slot.value.take()
+                } else {
+                    None
+                };
+                drop(slot);
+                drop(kept);
+                return Ok(value.expect("a value is kept until its last reader reads it"));
+            }
+            // Not sent yet, or overwritten: the tail tells which. The slot
+            // is released first (the lock order is tail, then slot).
+            drop(slot);
+            let mut tail = self.lock();
+            if tail.pos == pos {
+                if tail.closed {
+                    return Err(TryRecvError::Closed);
+                }
+                if let Some((key, waker)) = park.take() {
+                    // A waker may send on this channel when dropped: drop
+                    // the one it replaces after the lock.
+                    let displaced = tail.rx_wakers.register(key, waker);
+                    drop(tail);
+                    drop(displaced);
+                }
+                return Err(TryRecvError::Empty);
+            }
+            let oldest = tail.pos.saturating_sub(self.capacity());
+            if pos < oldest {
+                *next = oldest;
+                return Err(TryRecvError::Lagged(oldest - pos));
+            }
+            // Sent since the slot was looked at: read it.
         }
-        let slot = &mut state.slots[(*next & self.mask) as usize];
-        if slot.pos != *next {
-            let oldest = state.tail - self.capacity();
-            let missed = oldest - *next;
-            *next = oldest;
-            return Read::Err(TryRecvError::Lagged(missed));
-        }
-        // Counted as read before the clone: if `T::clone` panics, this
-        // receiver has moved past the value and the slot's count stays right
-        // (the value then stays in the slot until it is overwritten).
-        slot.rem -= 1;
-        *next += 1;
-        let value = slot
-            .value
-            .clone()
-            .expect("a value is kept until its last reader reads it");
-        let last = if slot.rem == 0 {
-            slot.value.take()
-        } else {
-            None
-        };
-        Read::Value(value, last)
     }
 }
 
@@ -738,23 +820,11 @@ impl<T> Receiver<T> {
     {
         let unit = ready!(coop::poll_proceed(cx));
         let Receiver { shared, next, key } = self;
-        let mut state = shared.lock();
-        let result = match shared.read(&mut state, next) {
-            Read::Value(value, last) => {
-                drop(state);
-                drop(last);
-                Ok(value)
-            }
-            Read::Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
-            Read::Err(TryRecvError::Closed) => Err(RecvError::Closed),
-            Read::Err(TryRecvError::Empty) => {
-                // A waker may send on this channel when dropped: drop the one
-                // it replaces after the lock.
-                let displaced = state.rx_wakers.register(key, cx.waker());
-                drop(state);
-                drop(displaced);
-                return Poll::Pending;
-            }
+        let result = match shared.read(next, Some((key, cx.waker()))) {
+            Ok(value) => Ok(value),
+            Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+            Err(TryRecvError::Closed) => Err(RecvError::Closed),
+            Err(TryRecvError::Empty) => return Poll::Pending,
         };
         unit.made_progress();
         Poll::Ready(result)
@@ -774,15 +844,7 @@ impl<T> Receiver<T> {
     where
         T: Clone,
     {
-        let mut state = self.shared.lock();
-        match self.shared.read(&mut state, &mut self.next) {
-            Read::Value(value, last) => {
-                drop(state);
-                drop(last);
-                Ok(value)
-            }
-            Read::Err(err) => Err(err),
-        }
+        self.shared.read(&mut self.next, None)
     }
 
     /// Receives the next value, blocking this thread until there is one.
@@ -828,7 +890,7 @@ impl<T> Receiver<T> {
     /// assert_eq!(rx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        (self.shared.lock().tail - self.next) as usize
+        (self.shared.lock().pos - self.next) as usize
     }
 
     /// Whether this receiver has read everything sent.
@@ -866,27 +928,27 @@ impl<T> Receiver<T> {
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
         let mut unread = Vec::new();
-        let mut state = self.shared.lock();
-        let removed = state.rx_wakers.remove(&mut self.key);
-        let first = self
-            .next
-            .max(state.tail.saturating_sub(self.shared.capacity()));
-        for pos in first..state.tail {
-            let slot = &mut state.slots[(pos & self.shared.mask) as usize];
-            if slot.pos == pos && slot.value.is_some() {
+        let shared = &*self.shared;
+        // Held throughout: no send overwrites a slot meanwhile.
+        let mut tail = shared.lock();
+        let removed = tail.rx_wakers.remove(&mut self.key);
+        let first = self.next.max(tail.pos.saturating_sub(shared.capacity()));
+        for pos in first..tail.pos {
+            let mut slot = shared.slot(pos).lock();
+            if slot.pos == pos {
                 slot.rem -= 1;
                 if slot.rem == 0 {
                     unread.extend(slot.value.take());
                 }
             }
         }
-        state.rx_count -= 1;
-        let wake = if state.rx_count == 0 {
-            state.closed_wakers.take_all()
+        tail.rx_count -= 1;
+        let wake = if tail.rx_count == 0 {
+            tail.closed_wakers.take_all()
         } else {
             Vec::new()
         };
-        drop(state);
+        drop(tail);
         drop(removed);
         drop(unread);
         wake_all(wake);

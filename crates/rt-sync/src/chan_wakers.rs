@@ -84,6 +84,13 @@ impl WakerSet {
         }
         self.entries.drain().map(|(_, waker)| waker).collect()
     }
+
+    /// Moves every parked waker to the end of `out` (a buffer the caller
+    /// reuses, so that waking many waiters allocates nothing once it has
+    /// grown), to be woken once the channel's lock is released.
+    pub(crate) fn drain_into(&mut self, out: &mut Vec<Waker>) {
+        out.extend(self.entries.drain().map(|(_, waker)| waker));
+    }
 }
 
 /// Wakes every waker of `wakers`; call it with no lock held.

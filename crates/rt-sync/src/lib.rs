@@ -29,7 +29,8 @@
 //!   methods block a plain thread, and panic on a thread that drives
 //!   tasks (a runtime worker, inside `block_on`), as tokio's do.
 //! - **Model-checked.** The atomics and locks come from rt-core's loom
-//!   shim; `loom_tests.rs` models the semaphore's wait list
+//!   shim; `loom_tests.rs` models the semaphore's wait list,
+//!   `broadcast_loom_tests.rs` the broadcast ring's slots and parking
 //!   (`RUSTFLAGS="--cfg loom" cargo test -p rt-sync --release --lib`).
 //!   Under loom the `const_new` constructors do not exist (loom's types
 //!   cannot be built in a `const`).
@@ -85,6 +86,8 @@ mod barrier;
 mod batch_semaphore;
 mod blocking;
 pub mod broadcast;
+#[cfg(all(test, loom))]
+mod broadcast_loom_tests;
 mod chan_cell;
 #[cfg(all(test, loom))]
 mod chan_loom_tests;
