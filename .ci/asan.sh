@@ -30,14 +30,12 @@ export RUST_BACKTRACE=1
 # --lib --bins --tests: no doctests (each doctest is a separate compile and
 # link under ASan; the plain `cargo test --workspace` step runs them) and no
 # examples or benches (built, not run, by that step and the benches step).
-# rt/tokio-io: the adapter tests (crates/rt-net/tests/tokio_io.rs)
-# only exist with the feature.
 json=$CARGO_TARGET_DIR/tests.json
 mkdir -p "$CARGO_TARGET_DIR"
 # --no-default-features: rt-suite's one default feature is the axum demo's
 # dependency, which no test uses (Cargo.toml).
 build_tests "$json" +nightly test --workspace --target "$TARGET" \
-    --no-default-features --features rt/tokio-io --lib --bins --tests
+    --no-default-features --lib --bins --tests
 
 declare -A SKIP_BIN=() SKIP_TEST=()
 # trybuild runs cargo itself to compile tests/ui: nothing of it runs under
