@@ -106,6 +106,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub use rt_fs as fs;
 pub use rt_futures::{join, pin, select, task_local, try_join};
 pub use rt_macros::{main, test};
 pub use rt_net as net;
