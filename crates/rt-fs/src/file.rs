@@ -31,10 +31,10 @@
 //! in flight under an async lock, so that they see the file as written.
 
 use std::fmt;
-use std::fs::{Metadata, Permissions};
+use std::fs::{FileTimes, Metadata, Permissions};
 use std::future::{poll_fn, Future};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -468,7 +468,9 @@ impl File {
     pub async fn try_clone(&self) -> io::Result<File> {
         let std = Arc::clone(&self.std);
         let cloned = asyncify(move || std.try_clone()).await?;
-        Ok(File::from_std(cloned))
+        let mut file = File::from_std(cloned);
+        file.max_buf_size = self.max_buf_size;
+        Ok(file)
     }
 
     /// Waits for the operation in flight and returns the std file. Bytes
@@ -545,6 +547,34 @@ impl File {
     pub async fn set_permissions(&self, perm: Permissions) -> io::Result<()> {
         let std = Arc::clone(&self.std);
         asyncify(move || std.set_permissions(perm)).await
+    }
+
+    /// Waits for the operation in flight, then sets the file's access and
+    /// modification times.
+    ///
+    /// # Errors
+    /// Those of [`std::fs::File::set_times`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let path = std::env::temp_dir().join(format!("rt-fs-doc-st-{}", std::process::id()));
+    /// let file = rt::fs::File::create(&path).await?;
+    /// let then = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    /// file.set_times(rt::fs::FileTimes::new().set_modified(then)).await?;
+    /// assert_eq!(file.metadata().await?.modified()?, then);
+    /// rt::fs::remove_file(&path).await?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn set_times(&self, times: FileTimes) -> io::Result<()> {
+        let mut inner = self.inner.lock().await;
+        inner.complete_inflight().await;
+        let std = Arc::clone(&self.std);
+        asyncify(move || std.set_times(times)).await
     }
 
     /// Sets the most bytes one blocking read or write moves (2 MiB by
@@ -723,6 +753,25 @@ impl From<std::fs::File> for File {
 impl AsRawFd for File {
     fn as_raw_fd(&self) -> RawFd {
         self.std.as_raw_fd()
+    }
+}
+
+impl FromRawFd for File {
+    /// Takes ownership of the open file descriptor `fd`.
+    ///
+    /// # Safety
+    /// As [`std::fs::File::from_raw_fd`]: `fd` is an open file descriptor
+    /// that nothing else owns (it is closed when the `File` is dropped).
+    unsafe fn from_raw_fd(fd: RawFd) -> File {
+        // SAFETY: our caller's contract is std's: `fd` is open and owned by
+        // no one else, so the std file may own (and close) it.
+        File::from_std(unsafe { std::fs::File::from_raw_fd(fd) })
+    }
+}
+
+impl From<OwnedFd> for File {
+    fn from(fd: OwnedFd) -> File {
+        File::from_std(std::fs::File::from(fd))
     }
 }
 

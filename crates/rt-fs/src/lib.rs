@@ -33,13 +33,17 @@ use std::fs::{Metadata, Permissions};
 use std::io;
 use std::path::{Path, PathBuf};
 
+mod dir_builder;
 mod file;
 mod open_options;
 mod read_dir;
 
+pub use dir_builder::DirBuilder;
 pub use file::File;
 pub use open_options::OpenOptions;
 pub use read_dir::{read_dir, DirEntry, ReadDir};
+/// The times of a file, for [`File::set_times`] (std's type).
+pub use std::fs::FileTimes;
 
 /// Runs `f` on the blocking pool; a task that never ran (its runtime shut
 /// down) or panicked becomes an error, as in tokio.
