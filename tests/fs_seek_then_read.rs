@@ -7,6 +7,7 @@ mod support;
 
 use std::future::poll_fn;
 use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use fs_support::TempDir;
@@ -37,18 +38,26 @@ fn seek_then_read() {
     });
 }
 
-/// Starts a read of 8 bytes, abandons it, then reads 2: the file holds 6
-/// bytes read ahead that the caller never saw.
+/// Starts a read of 8 bytes, abandons it while it runs on the pool, then
+/// reads 2: the file holds 6 bytes read ahead that the caller never saw.
 async fn read_two_with_six_ahead(file: &mut File) {
-    let mut eight = [0; 8];
-    poll_fn(|cx| {
-        let mut buf = ReadBuf::new(&mut eight);
-        // Pending (the read runs on the pool) or Ready: either way the
-        // next read is served from what this one fetched.
-        let _ = Pin::new(&mut *file).poll_read(cx, &mut buf);
-        std::task::Poll::Ready(())
-    })
-    .await;
+    // The blocking read may finish before its first poll returns (then the
+    // 8 bytes were handed out): start again until one is left in flight.
+    let mut in_flight = false;
+    for _ in 0..1000 {
+        file.seek(SeekFrom::Start(0)).await.unwrap();
+        let mut eight = [0; 8];
+        in_flight = poll_fn(|cx| {
+            let mut buf = ReadBuf::new(&mut eight);
+            let polled = Pin::new(&mut *file).poll_read(cx, &mut buf);
+            Poll::Ready(polled.is_pending())
+        })
+        .await;
+        if in_flight {
+            break;
+        }
+    }
+    assert!(in_flight, "every read finished within its first poll");
     let mut two = [0; 2];
     file.read_exact(&mut two).await.unwrap();
     assert_eq!(&two, b"01");
