@@ -33,7 +33,7 @@
 use std::fmt;
 use std::fs::{FileTimes, Metadata, Permissions};
 use std::future::{poll_fn, Future};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, IoSlice, Read, Seek, SeekFrom, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::path::Path;
 use std::pin::Pin;
@@ -580,6 +580,9 @@ impl File {
     /// Sets the most bytes one blocking read or write moves (2 MiB by
     /// default).
     ///
+    /// # Panics
+    /// If `max_buf_size` is 0.
+    ///
     /// # Examples
     ///
     /// ```
@@ -591,6 +594,10 @@ impl File {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn set_max_buf_size(&mut self, max_buf_size: usize) {
+        assert!(
+            max_buf_size > 0,
+            "a File's max buffer size must be at least 1"
+        );
         self.max_buf_size = max_buf_size;
     }
 
@@ -601,6 +608,67 @@ impl File {
     /// See [`set_max_buf_size`](File::set_max_buf_size).
     pub fn max_buf_size(&self) -> usize {
         self.max_buf_size
+    }
+}
+
+impl File {
+    /// A write of the slices' bytes, in order, up to the max buffer size
+    /// (see the module docs).
+    fn poll_write_slices(
+        &mut self,
+        cx: &mut Context<'_>,
+        src: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let me = self;
+        let inner = me.inner.get_mut();
+        if let Some(kind) = inner.last_write_err.take() {
+            return Poll::Ready(Err(kind.into()));
+        }
+        loop {
+            match ready!(inner.poll_task(cx))? {
+                Some(Operation::Write(result)) => {
+                    result?;
+                    continue;
+                }
+                Some(Operation::Read(_)) => continue,
+                Some(Operation::Seek(result)) => {
+                    if let Ok(pos) = result {
+                        inner.pos = pos;
+                    }
+                    continue;
+                }
+                None => {}
+            }
+            if src.iter().all(|slice| slice.is_empty()) {
+                return Poll::Ready(Ok(0));
+            }
+            let buf = inner.buf();
+            let back = buf.discard_read();
+            let mut n = 0;
+            for slice in src {
+                let take = slice.len().min(me.max_buf_size - n);
+                buf.bytes.extend_from_slice(&slice[..take]);
+                n += take;
+                if n == me.max_buf_size {
+                    break;
+                }
+            }
+            inner.start(&me.std, move |std, buf| {
+                let result = if back == 0 {
+                    buf.write_to(std)
+                } else {
+                    match (&mut &*std).seek(SeekFrom::Current(back)) {
+                        Ok(_) => buf.write_to(std),
+                        Err(e) => {
+                            buf.discard_read();
+                            Err(e)
+                        }
+                    }
+                };
+                Operation::Write(result)
+            });
+            return Poll::Ready(Ok(n));
+        }
     }
 }
 
@@ -653,49 +721,19 @@ impl AsyncWrite for File {
         cx: &mut Context<'_>,
         src: &[u8],
     ) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
-        let inner = me.inner.get_mut();
-        if let Some(kind) = inner.last_write_err.take() {
-            return Poll::Ready(Err(kind.into()));
-        }
-        loop {
-            match ready!(inner.poll_task(cx))? {
-                Some(Operation::Write(result)) => {
-                    result?;
-                    continue;
-                }
-                Some(Operation::Read(_)) => continue,
-                Some(Operation::Seek(result)) => {
-                    if let Ok(pos) = result {
-                        inner.pos = pos;
-                    }
-                    continue;
-                }
-                None => {}
-            }
-            if src.is_empty() {
-                return Poll::Ready(Ok(0));
-            }
-            let buf = inner.buf();
-            let back = buf.discard_read();
-            let n = src.len().min(me.max_buf_size);
-            buf.bytes.extend_from_slice(&src[..n]);
-            inner.start(&me.std, move |std, buf| {
-                let result = if back == 0 {
-                    buf.write_to(std)
-                } else {
-                    match (&mut &*std).seek(SeekFrom::Current(back)) {
-                        Ok(_) => buf.write_to(std),
-                        Err(e) => {
-                            buf.discard_read();
-                            Err(e)
-                        }
-                    }
-                };
-                Operation::Write(result)
-            });
-            return Poll::Ready(Ok(n));
-        }
+        self.get_mut().poll_write_slices(cx, &[IoSlice::new(src)])
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.get_mut().poll_write_slices(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -783,7 +821,7 @@ impl AsFd for File {
 
 impl fmt::Debug for File {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("File")
+        f.debug_struct("rt::fs::File")
             .field("std", &self.std)
             .field("max_buf_size", &self.max_buf_size)
             .finish_non_exhaustive()
