@@ -594,10 +594,7 @@ impl File {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn set_max_buf_size(&mut self, max_buf_size: usize) {
-        assert!(
-            max_buf_size > 0,
-            "a File's max buffer size must be at least 1"
-        );
+        assert!(max_buf_size > 0, "`max_buf_size` must be greater than 0");
         self.max_buf_size = max_buf_size;
     }
 
