@@ -66,6 +66,10 @@ else
     FILES+=(io_read_until.rs io_repeat.rs io_sink.rs io_split.rs io_take.rs)
     FILES+=(io_util_empty.rs io_write.rs io_write_all.rs io_write_all_buf.rs)
     FILES+=(io_write_buf.rs io_write_int.rs)
+    # Issue 13, fs (the io_uring and Windows files are not rt's: no uring path):
+    FILES+=(fs.rs fs_canonicalize_dir.rs fs_copy.rs fs_dir.rs fs_file.rs fs_file_join_error.rs)
+    FILES+=(fs_link.rs fs_open_options.rs fs_remove_dir_all.rs fs_remove_file.rs)
+    FILES+=(fs_rename.rs fs_try_exists.rs fs_write.rs rt_handle_block_on.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
@@ -88,12 +92,15 @@ rt = { path = "$ROOT/crates/rt" }
 tokio-test = { path = "shims/tokio-test" }
 futures = { path = "shims/futures" }
 tokio-stream = { path = "shims/tokio-stream" }
+tempfile = { path = "shims/tempfile" }
 # sync_broadcast.rs draws random numbers (tokio pins 0.9; 0.10 is the one cached).
 rand = "0.10"
 # rt_basic.rs pins a future by projection.
 pin-project-lite = "0.2"
 # The io tests use bytes' buffers (BytesMut, BufMut on ReadBuf).
 bytes = "1"
+# fs_open_options.rs passes open(2) flags.
+libc = "0.2"
 
 # The tests gate cases on tokio's feature names; these make the cfgs true.
 [features]

@@ -1,6 +1,6 @@
 # Sourced by scripts/tokio-tests.sh and scripts/tokio-examples.sh.
 #
-# write_stand_ins DIR: writes two small crates under DIR that stand in for
+# write_stand_ins DIR: writes three small crates under DIR that stand in for
 # crates tokio's tests and examples import but that are not in the offline
 # registry cache:
 #   futures      - re-exports futures-util (already in Cargo.lock), sinks
@@ -9,10 +9,12 @@
 #                  calling thread between polls) and a two-branch
 #                  `select!` (futures-util's needs futures-macro, also not
 #                  cached);
-#   tokio_stream - re-exports futures-util's Stream and StreamExt.
+#   tokio_stream - re-exports futures-util's Stream and StreamExt;
+#   tempfile     - tempdir() -> TempDir and NamedTempFile, under
+#                  std::env::temp_dir(), removed on drop (written here).
 write_stand_ins() {
     local dir=$1
-    mkdir -p "$dir/futures/src" "$dir/tokio-stream/src"
+    mkdir -p "$dir/futures/src" "$dir/tokio-stream/src" "$dir/tempfile/src"
 cat >"$dir/futures/Cargo.toml" <<'TOML'
 [package]
 name = "futures"
@@ -101,4 +103,127 @@ cat >"$dir/tokio-stream/src/lib.rs" <<'RS'
 pub use futures_util::stream::{Stream, StreamExt};
 RS
 
+
+cat >"$dir/tempfile/Cargo.toml" <<'TOML'
+[package]
+name = "tempfile"
+version = "3.0.0"
+edition = "2021"
+publish = false
+TOML
+cat >"$dir/tempfile/src/lib.rs" <<'RS'
+//! Stand-in for tempfile: a fresh directory or file under the system's
+//! temporary directory, removed when its handle is dropped.
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn fresh_path(kind: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    std::env::temp_dir().join(format!("stand-in-{kind}-{}-{n}-{nanos}", std::process::id()))
+}
+
+/// A directory removed (with its contents) on drop.
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+/// Creates a fresh empty directory.
+pub fn tempdir() -> io::Result<TempDir> {
+    let path = fresh_path("dir");
+    std::fs::create_dir(&path)?;
+    Ok(TempDir(path))
+}
+
+impl TempDir {
+    /// Creates a fresh empty directory.
+    pub fn new() -> io::Result<TempDir> {
+        tempdir()
+    }
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A file with a name, open for reading and writing, removed on drop.
+#[derive(Debug)]
+pub struct NamedTempFile {
+    path: PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl NamedTempFile {
+    /// Creates a fresh empty file.
+    pub fn new() -> io::Result<NamedTempFile> {
+        let path = fresh_path("file");
+        let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)?;
+        Ok(NamedTempFile { path, file: Some(file) })
+    }
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    /// The open file.
+    pub fn as_file(&self) -> &std::fs::File {
+        self.file.as_ref().unwrap()
+    }
+    /// The open file (the name is removed).
+    pub fn into_file(mut self) -> std::fs::File {
+        self.file.take().unwrap()
+    }
+    /// Opens the file again.
+    pub fn reopen(&self) -> io::Result<std::fs::File> {
+        std::fs::OpenOptions::new().read(true).write(true).open(&self.path)
+    }
+}
+
+impl AsRef<Path> for NamedTempFile {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Write for NamedTempFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().unwrap().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().unwrap().flush()
+    }
+}
+
+impl Read for NamedTempFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.file.as_mut().unwrap().read(buf)
+    }
+}
+
+impl Seek for NamedTempFile {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.file.as_mut().unwrap().seek(pos)
+    }
+}
+
+impl Drop for NamedTempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+RS
 }
