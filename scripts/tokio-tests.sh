@@ -69,7 +69,7 @@ else
     # Issue 13, fs (the io_uring and Windows files are not rt's: no uring path):
     FILES+=(fs.rs fs_canonicalize_dir.rs fs_copy.rs fs_dir.rs fs_file.rs fs_file_join_error.rs)
     FILES+=(fs_link.rs fs_open_options.rs fs_remove_dir_all.rs fs_remove_file.rs)
-    FILES+=(fs_rename.rs fs_try_exists.rs fs_write.rs rt_handle_block_on.rs)
+    FILES+=(fs_rename.rs fs_try_exists.rs fs_write.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
