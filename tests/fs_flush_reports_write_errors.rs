@@ -66,7 +66,11 @@ fn a_write_error_seen_by_sync_all_is_kept_for_flush() {
                 Ok(file) => file,
                 Err(_) => return,
             };
-            assert_eq!(file.write(b"x").await.unwrap(), 1, "buffered, not yet written");
+            assert_eq!(
+                file.write(b"x").await.unwrap(),
+                1,
+                "buffered, not yet written"
+            );
             // sync_all waits for the write; its error is not swallowed.
             let _ = file.sync_all().await;
             assert!(file.flush().await.is_err());
