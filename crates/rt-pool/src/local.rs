@@ -558,6 +558,11 @@ impl Drop for LocalSet {
             drop(remote);
             let local = std::mem::take(&mut *self.context.queue.borrow_mut());
             drop(local);
+            // The waker of whatever drove the set last: a `LocalRuntime`'s
+            // `block_on`, whose runtime holds this set's spawner. Kept, it
+            // would keep that runtime alive through this shared half (a
+            // cycle: LeakSanitizer found the runtime's reactor leaked).
+            drop(self.context.shared.waker.take());
         });
     }
 }
