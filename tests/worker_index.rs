@@ -44,3 +44,17 @@ fn workers_have_their_index_and_other_threads_none() {
     let plain = std::thread::spawn(worker_index).join().unwrap();
     assert_eq!(plain, None);
 }
+
+/// On the current-thread runtime the thread in `block_on` runs the tasks:
+/// it is worker 0, in `block_on`'s future and in the tasks (as tokio's),
+/// and no worker again once `block_on` returns.
+#[test]
+fn the_current_thread_runtimes_block_on_thread_is_worker_zero() {
+    let rt = Builder::new_current_thread().build().unwrap();
+    let (outer, inner) = rt.block_on(async {
+        let inner = rt::spawn(async { worker_index() }).await.unwrap();
+        (worker_index(), inner)
+    });
+    assert_eq!((outer, inner), (Some(0), Some(0)));
+    assert_eq!(worker_index(), None);
+}

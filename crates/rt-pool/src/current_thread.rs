@@ -395,11 +395,14 @@ struct Driving<'a> {
     state: &'a BlockOnWaker,
     prev: *const CoreContext,
     prev_hook: Option<fn(&Waker)>,
+    /// `runtime::worker_index()` before: the core's thread is worker 0.
+    prev_index: Option<usize>,
 }
 
 impl Drop for Driving<'_> {
     fn drop(&mut self) {
         self.state.driving.store(false, SeqCst);
+        rt_core::context::set_worker_index(self.prev_index);
         rt_core::coop::set_defer(self.prev_hook);
         CURRENT.with(|c| c.set(self.prev));
         let core = self.cx.core.borrow_mut().take();
@@ -436,7 +439,11 @@ fn drive<F: Future>(
         state,
         prev: CURRENT.with(|c| c.replace(&context)),
         prev_hook: rt_core::coop::set_defer(Some(defer_or_wake)),
+        prev_index: rt_core::context::worker_index(),
     };
+    // The thread holding the core is the runtime's one worker, index 0 (as
+    // tokio's); a second `block_on` waiting for the core is no worker.
+    rt_core::context::set_worker_index(Some(0));
     // SeqCst: then `woken` is read below (see "Protocol").
     state.driving.store(true, SeqCst);
     let event_interval = shared.config.event_interval;

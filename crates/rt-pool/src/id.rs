@@ -83,8 +83,11 @@ impl Handle {
 
 /// The index of the runtime worker thread this code runs on
 /// (`0..num_workers`, the index the worker metrics take), or `None`
-/// elsewhere: the thread of `block_on`, a blocking-pool thread, a thread
-/// of no runtime.
+/// elsewhere: the thread of a multi-thread runtime's `block_on`, a
+/// blocking-pool thread, a thread of no runtime. On the current-thread
+/// runtime (and a `LocalRuntime`) the thread in `block_on` that holds the
+/// runtime's core is its one worker, `Some(0)`, as in tokio; a second
+/// `block_on` waiting for the core is `None`.
 ///
 /// A task may move to another worker at any `.await`, so the answer holds
 /// until the task's next suspension only.
