@@ -9,7 +9,8 @@
 #                  calling thread between polls) and a two-branch
 #                  `select!` (futures-util's needs futures-macro, also not
 #                  cached);
-#   tokio_stream - re-exports futures-util's Stream and StreamExt;
+#   tokio_stream - futures-util's Stream, and a StreamExt with the
+#                  methods the tests call in tokio-stream's signatures;
 #   tempfile     - tempdir() -> TempDir and NamedTempFile, under
 #                  std::env::temp_dir(), removed on drop (written here).
 write_stand_ins() {
@@ -99,8 +100,52 @@ publish = false
 futures-util = { version = "0.3", default-features = false, features = ["std"] }
 TOML
 cat >"$dir/tokio-stream/src/lib.rs" <<'RS'
-//! Stand-in for tokio-stream: the `Stream` trait and its `next()`.
-pub use futures_util::stream::{Stream, StreamExt};
+//! Stand-in for tokio-stream: the `Stream` trait and the `StreamExt`
+//! methods the tests call, with tokio-stream's signatures (its `fold`
+//! takes a plain closure, futures-util's one returning a future).
+pub use futures_util::stream::Stream;
+
+use futures_util::stream::{self as fs, StreamExt as _};
+use std::future::{ready, Future};
+
+pub trait StreamExt: Stream {
+    fn next(&mut self) -> fs::Next<'_, Self>
+    where
+        Self: Unpin,
+    {
+        fs::StreamExt::next(self)
+    }
+
+    fn take(self, n: usize) -> fs::Take<Self>
+    where
+        Self: Sized,
+    {
+        fs::StreamExt::take(self, n)
+    }
+
+    fn map<T, F: FnMut(Self::Item) -> T>(self, f: F) -> fs::Map<Self, F>
+    where
+        Self: Sized,
+    {
+        fs::StreamExt::map(self, f)
+    }
+
+    fn collect<C: Default + Extend<Self::Item>>(self) -> fs::Collect<Self, C>
+    where
+        Self: Sized,
+    {
+        fs::StreamExt::collect(self)
+    }
+
+    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, mut f: F) -> impl Future<Output = B>
+    where
+        Self: Sized,
+    {
+        fs::StreamExt::fold(self, init, move |acc, item| ready(f(acc, item)))
+    }
+}
+
+impl<S: Stream + ?Sized> StreamExt for S {}
 RS
 
 

@@ -187,9 +187,10 @@ fn enter() -> Option<Outside> {
         || context::current().is_none_or(|h| h.as_multi_thread().is_none());
     if refused {
         panic!(
-            "`block_in_place` can only block a thread of the multi-thread runtime: this thread \
-             alone runs its tasks (the current-thread runtime, or a `LocalSet`). Use \
-             `spawn_blocking` instead"
+            "can call blocking only when running on the multi-threaded runtime (tokio's words, \
+             which tests match): `block_in_place` can only block a thread of the multi-thread \
+             runtime, and this thread alone runs its tasks (the current-thread runtime, or a \
+             `LocalSet`). Use `spawn_blocking` instead"
         );
     }
     let handoff = context::with_worker(|w| w.filter(|w| w.polling.get()).map(give_away));
