@@ -76,14 +76,15 @@ impl AsyncBufRead for Empty {
     fn consume(self: Pin<&mut Self>, _: usize) {}
 }
 
+/// Written to, `Empty` is a [`Sink`]: every byte accepted and dropped, one
+/// budget unit per call.
 impl AsyncWrite for Empty {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        ready!(spend_unit(cx));
-        Poll::Ready(Ok(buf.len()))
+        Pin::new(&mut sink()).poll_write(cx, buf)
     }
 
     fn poll_write_vectored(
@@ -91,22 +92,19 @@ impl AsyncWrite for Empty {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        ready!(spend_unit(cx));
-        Poll::Ready(Ok(bufs.iter().map(|b| b.len()).sum()))
+        Pin::new(&mut sink()).poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {
-        true
+        sink().is_write_vectored()
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(spend_unit(cx));
-        Poll::Ready(Ok(()))
+        Pin::new(&mut sink()).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(spend_unit(cx));
-        Poll::Ready(Ok(()))
+        Pin::new(&mut sink()).poll_shutdown(cx)
     }
 }
 
