@@ -4,21 +4,19 @@
 //! through another handle or through the same file after a seek; a write
 //! larger than the file's buffer is written whole, in order.
 
-mod fs_support;
-mod support;
+mod io_support;
 
 use std::time::Duration;
 
-use fs_support::TempDir;
+use io_support::{runtime, watchdog, TempDir};
 use rt::fs::File;
 use rt::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt, SeekFrom};
-use support::{runtime, watchdog};
 
 #[test]
 fn create_write_all_flush_then_read_back() {
     watchdog(Duration::from_secs(60), || {
         runtime(2).block_on(async {
-            let dir = TempDir::new();
+            let dir = TempDir::new("fs");
             let path = dir.join("out");
             let mut file = File::create(&path).await.unwrap();
             file.write_all(b"hello, ").await.unwrap();
@@ -42,7 +40,7 @@ fn create_write_all_flush_then_read_back() {
 fn a_write_larger_than_the_buffer_is_written_whole() {
     watchdog(Duration::from_secs(60), || {
         runtime(2).block_on(async {
-            let dir = TempDir::new();
+            let dir = TempDir::new("fs");
             let path = dir.join("big");
             let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
             let mut file = File::create(&path).await.unwrap();
@@ -66,7 +64,7 @@ fn a_write_larger_than_the_buffer_is_written_whole() {
 fn write_then_seek_back_and_read_through_the_same_file() {
     watchdog(Duration::from_secs(60), || {
         runtime(2).block_on(async {
-            let dir = TempDir::new();
+            let dir = TempDir::new("fs");
             let mut file = rt::fs::OpenOptions::new()
                 .read(true)
                 .write(true)

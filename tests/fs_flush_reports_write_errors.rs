@@ -2,7 +2,6 @@
 //! come later: a failed write is returned by the next `flush` (or write),
 //! never silently lost while the file is in use.
 
-mod fs_support;
 mod support;
 
 use std::time::Duration;

@@ -3,19 +3,17 @@
 //! `InvalidData`; directories, links, copies and renames; and through a
 //! handle whose runtime is gone they fail with an error, not a panic.
 
-mod fs_support;
-mod support;
+mod io_support;
 
 use std::io::ErrorKind;
 use std::time::Duration;
 
-use fs_support::TempDir;
-use support::{runtime, watchdog};
+use io_support::{runtime, watchdog, TempDir};
 
 #[test]
 fn read_to_string_of_invalid_utf8_is_invalid_data() {
     runtime(1).block_on(async {
-        let dir = TempDir::new();
+        let dir = TempDir::new("fs");
         rt::fs::write(dir.join("bad"), [b'o', b'k', 0xff, 0xfe])
             .await
             .unwrap();
@@ -32,7 +30,7 @@ fn read_to_string_of_invalid_utf8_is_invalid_data() {
 #[test]
 fn write_then_read_back() {
     runtime(2).block_on(async {
-        let dir = TempDir::new();
+        let dir = TempDir::new("fs");
         rt::fs::write(dir.join("a"), "one").await.unwrap();
         assert_eq!(rt::fs::read_to_string(dir.join("a")).await.unwrap(), "one");
         rt::fs::write(dir.join("a"), "2").await.unwrap(); // truncates
@@ -44,7 +42,7 @@ fn write_then_read_back() {
 fn directories_links_copies_renames() {
     watchdog(Duration::from_secs(60), || {
         runtime(2).block_on(async {
-            let dir = TempDir::new();
+            let dir = TempDir::new("fs");
             let deep = dir.join("a/b/c");
             rt::fs::create_dir_all(&deep).await.unwrap();
             rt::fs::create_dir_all(&deep).await.unwrap(); // exists: fine
@@ -91,7 +89,7 @@ fn through_a_handle_of_a_dropped_runtime_fs_fails_with_an_error() {
         let runtime = runtime(1);
         let handle = runtime.handle().clone();
         drop(runtime);
-        let dir = TempDir::new();
+        let dir = TempDir::new("fs");
         let result = handle.block_on(rt::fs::write(dir.join("never"), "x"));
         let err = result.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Other);

@@ -2,20 +2,18 @@
 //! across the batches it fetches them in; `DirEntry` tells names, paths,
 //! types and metadata.
 
-mod fs_support;
-mod support;
+mod io_support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use fs_support::TempDir;
-use support::{runtime, watchdog};
+use io_support::{runtime, watchdog, TempDir};
 
 #[test]
 fn read_dir_lists_what_was_created() {
     watchdog(Duration::from_secs(60), || {
         runtime(2).block_on(async {
-            let dir = TempDir::new();
+            let dir = TempDir::new("fs");
             // More entries than one batch holds.
             let mut made = BTreeSet::new();
             for i in 0..100 {
@@ -49,7 +47,7 @@ fn read_dir_lists_what_was_created() {
 #[test]
 fn read_dir_of_a_missing_directory_is_not_found() {
     runtime(1).block_on(async {
-        let dir = TempDir::new();
+        let dir = TempDir::new("fs");
         let err = rt::fs::read_dir(dir.join("missing")).await.unwrap_err();
         assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
     });

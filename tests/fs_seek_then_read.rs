@@ -2,24 +2,22 @@
 //! from, and bytes the file read ahead (for a larger read that was
 //! abandoned) do not shift where a later seek or write lands.
 
-mod fs_support;
-mod support;
+mod io_support;
 
 use std::future::poll_fn;
 use std::pin::Pin;
 use std::task::Poll;
 use std::time::Duration;
 
-use fs_support::TempDir;
+use io_support::{runtime, watchdog, TempDir};
 use rt::fs::File;
 use rt::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, ReadBuf, SeekFrom};
-use support::{runtime, watchdog};
 
 #[test]
 fn seek_then_read() {
     watchdog(Duration::from_secs(60), || {
         runtime(2).block_on(async {
-            let dir = TempDir::new();
+            let dir = TempDir::new("fs");
             std::fs::write(dir.join("f"), b"0123456789").unwrap();
             let mut file = File::open(dir.join("f")).await.unwrap();
             assert_eq!(file.seek(SeekFrom::Start(6)).await.unwrap(), 6);
@@ -67,7 +65,7 @@ async fn read_two_with_six_ahead(file: &mut File) {
 fn read_ahead_does_not_shift_a_relative_seek() {
     watchdog(Duration::from_secs(60), || {
         runtime(2).block_on(async {
-            let dir = TempDir::new();
+            let dir = TempDir::new("fs");
             std::fs::write(dir.join("f"), b"0123456789").unwrap();
             let mut file = File::open(dir.join("f")).await.unwrap();
             read_two_with_six_ahead(&mut file).await;
@@ -84,7 +82,7 @@ fn read_ahead_does_not_shift_a_relative_seek() {
 fn read_ahead_does_not_shift_a_write() {
     watchdog(Duration::from_secs(60), || {
         runtime(2).block_on(async {
-            let dir = TempDir::new();
+            let dir = TempDir::new("fs");
             std::fs::write(dir.join("f"), b"0123456789").unwrap();
             let mut file = rt::fs::OpenOptions::new()
                 .read(true)
