@@ -280,6 +280,20 @@ pub(crate) fn schedule(shared: &Arc<Shared>, task: Task) {
     }
 }
 
+/// Queue a newly spawned `task` and count the spawn: on the thread holding
+/// the core, with the core's single-writer counter (a load and a store);
+/// from elsewhere, with the shared count (an atomic add).
+pub(crate) fn spawn(shared: &Arc<Shared>, task: Task) {
+    match schedule_owned(&**shared, task) {
+        // This thread holds the core: it is the counter's one writer.
+        Ok(()) => shared.metrics.worker(0).spawned(),
+        Err(task) => {
+            shared.metrics.spawned_remotely();
+            shared.push_remote(task);
+        }
+    }
+}
+
 /// `Schedule::schedule_owned` for the runtime whose shared state is at
 /// `this` (compared, never dereferenced): pushes `task` on the local queue
 /// if this thread holds that runtime's core (its context keeps the shared
