@@ -209,10 +209,10 @@ impl Shared {
         if let Some(core) = slot.core.take() {
             return Some(core);
         }
-        if let Some(waiter) = waiter {
-            if !slot.waiters.iter().any(|w| w.will_wake(waiter)) {
-                slot.waiters.push(waiter.clone());
-            }
+        if let Some(waiter) = waiter
+            && !slot.waiters.iter().any(|w| w.will_wake(waiter))
+        {
+            slot.waiters.push(waiter.clone());
         }
         None
     }
@@ -466,13 +466,13 @@ fn drive<F: Future>(
     let mut busy_since = std::time::Instant::now();
     loop {
         // SeqCst: pairs with the waker's store.
-        if state.woken.swap(false, SeqCst) {
-            if let Poll::Ready(out) = rt_core::coop::budget(|| future.as_mut().poll(cx)) {
-                // The busy period that ends with `block_on` counts too
-                // (a `block_on` that never parked would report none).
-                counters.busy_until_now(busy_since);
-                return out;
-            }
+        if state.woken.swap(false, SeqCst)
+            && let Poll::Ready(out) = rt_core::coop::budget(|| future.as_mut().poll(cx))
+        {
+            // The busy period that ends with `block_on` counts too
+            // (a `block_on` that never parked would report none).
+            counters.busy_until_now(busy_since);
+            return out;
         }
         let mut drained = false;
         for _ in 0..event_interval {
