@@ -69,8 +69,8 @@ impl WakerSet {
         None
     }
 
-    /// How many wakers are parked.
-    #[cfg(loom)]
+    /// How many wakers are parked (for the loom models).
+    #[cfg(all(loom, test))]
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
