@@ -378,6 +378,34 @@ fn a_finished_tasks_output_outlives_the_runtime() {
 }
 
 #[test]
+fn a_blocking_job_spawned_just_before_shutdown_runs_on_the_thread_started_for_it() {
+    // A thread is started for the job; the shutdown comes before that
+    // thread has looked at the queue, yet the job runs and its value
+    // arrives (the job is not one waiting behind a busy thread).
+    for current_thread in [true, false] {
+        watchdog(LIMIT, move || {
+            let rt = if current_thread {
+                Builder::new_current_thread().build()
+            } else {
+                Builder::new_multi_thread().worker_threads(1).build()
+            }
+            .expect("build the runtime");
+            let job = rt.spawn_blocking(|| {
+                std::thread::sleep(Duration::from_millis(50));
+                42
+            });
+            rt.shutdown_timeout(LIMIT);
+            let out = futures_lite::future::block_on(job);
+            assert_eq!(
+                out.expect("the job runs to its end"),
+                42,
+                "current_thread: {current_thread}"
+            );
+        });
+    }
+}
+
+#[test]
 fn a_queued_blocking_job_is_cancelled_at_shutdown_not_run() {
     watchdog(LIMIT, || {
         let rt = Builder::new_multi_thread()

@@ -5,8 +5,10 @@
 //! and panic capture for free) queued on a `Mutex<VecDeque>`. A job goes to
 //! an idle thread if there is one, else a new thread is started, up to
 //! `max_blocking_threads`; beyond that jobs wait in the queue. An idle
-//! thread exits after `thread_keep_alive`. Shutdown cancels queued jobs,
-//! lets running ones finish and joins the threads.
+//! thread exits after `thread_keep_alive`. Shutdown lets running jobs
+//! finish, and the queued jobs a thread was already started or woken for
+//! (a `spawn_blocking` just before shutdown runs, as tokio's does); it
+//! cancels the rest, which wait for a busy thread, and joins the threads.
 //!
 //! Paused time: a job holds auto-advance off from the moment it is queued
 //! until its run has returned (and so has woken its `JoinHandle`'s
@@ -56,6 +58,8 @@ struct State {
     /// Jobs handed to idle threads not yet picked up (so two jobs do not
     /// count on the same idle thread).
     notified: usize,
+    /// Threads started for a job that have not yet looked at the queue.
+    starting: usize,
     shutdown: bool,
     handles: Vec<std::thread::JoinHandle<()>>,
 }
@@ -143,6 +147,7 @@ impl BlockingPool {
             }
             match builder.spawn(move || run(inner, h)) {
                 Ok(jh) => {
+                    state.starting += 1;
                     state.handles.retain(|h| !h.is_finished());
                     state.handles.push(jh);
                 }
@@ -164,11 +169,16 @@ impl BlockingPool {
         join
     }
 
-    /// Cancel queued jobs, wait (until `deadline`) for running ones, join.
+    /// Cancel the queued jobs no thread is coming for, wait (until
+    /// `deadline`) for the running ones and those, join.
     pub(crate) fn shutdown(&self, deadline: Option<Instant>) {
         let mut state = self.inner.state.lock();
         state.shutdown = true;
-        let queued: Vec<Task> = state.queue.drain(..).collect();
+        // A thread started or woken for a job takes one from the front
+        // before it can see the shutdown (`run` looks at the queue first):
+        // that many jobs run; the ones behind them wait for a busy thread.
+        let promised = (state.starting + state.notified).min(state.queue.len());
+        let queued: Vec<Task> = state.queue.drain(promised..).collect();
         self.inner.condvar.notify_all();
         while state.threads > 0 {
             match deadline {
@@ -221,6 +231,8 @@ fn run(inner: Arc<Inner>, handle: Handle) {
     let _current = crate::context::set_current(&handle);
     handle.config().thread_started();
     let mut state = inner.state.lock();
+    // This thread was started for a job: from here it takes one.
+    state.starting -= 1;
     loop {
         if let Some(task) = state.queue.pop_front() {
             drop(state);
