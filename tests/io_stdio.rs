@@ -97,3 +97,18 @@ fn stdio_on_regular_files_through_the_blocking_pool() {
     );
     assert!(err.contains("done on stderr\n"), "stderr: {err}");
 }
+
+#[test]
+fn a_write_after_the_runtime_shut_down_fails_with_the_shutdown_error() {
+    let err = watchdog(Duration::from_secs(30), || {
+        let rt = runtime(1);
+        let handle = rt.handle().clone();
+        rt.shutdown_timeout(Duration::from_secs(10));
+        // The pool refuses the write: this write fails, not a later one,
+        // and nothing reaches the test's stdout.
+        handle
+            .block_on(async { rt::io::stdout().write_all(b"not written\n").await })
+            .expect_err("the write fails")
+    });
+    assert!(rt::runtime::is_rt_shutdown_err(&err), "got {err:?}");
+}

@@ -11,7 +11,9 @@
 //! of it, keeping what the caller had no room for for the next read. A
 //! write copies the caller's bytes (at most [`MAX_BUF`]) into the buffer,
 //! starts a `write_all` of them and reports them written at once; an error
-//! of that write is reported by the next write, flush or shutdown. A flush
+//! of that write is reported by the next write, flush or shutdown (by the
+//! write itself if the pool refuses the job: the runtime shut down, the
+//! error [`is_rt_shutdown_err`](rt_reactor::is_shutdown_error)). A flush
 //! waits for the outstanding write, then runs the std handle's `flush`.
 //! Because the work is plain blocking `read`/`write` calls, the streams
 //! work whatever they are: a terminal, a pipe, a regular file.
@@ -88,7 +90,13 @@ impl<T: Send + 'static> Blocking<T> {
             }
             Err(err) => {
                 self.state = State::Gone;
-                Poll::Ready(Err(err.into()))
+                // Only a shutdown cancels a blocking task nobody aborts:
+                // the pool refused it, or dropped it unstarted.
+                Poll::Ready(Err(if err.is_cancelled() {
+                    rt_reactor::shutdown_error()
+                } else {
+                    err.into()
+                }))
             }
         }
     }
@@ -116,7 +124,7 @@ impl<T: Send + 'static> Blocking<T> {
     }
 
     fn gone() -> io::Error {
-        io::Error::other("a blocking operation of this handle panicked")
+        io::Error::other("a blocking operation of this handle panicked, or its runtime shut down")
     }
 }
 
@@ -185,7 +193,13 @@ impl<T: Write + Send + 'static> Blocking<T> {
             Done::Write(result)
         });
         self.need_flush = true;
-        Poll::Ready(Ok(n))
+        // Poll the task once: it registers the waker, and a pool that
+        // refused it (the runtime shut down) fails this write, not the next.
+        match self.poll_idle(cx) {
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Ready(Ok(done)) => Poll::Ready(Self::write_error(done).map(|()| n)),
+            Poll::Pending => Poll::Ready(Ok(n)),
+        }
     }
 
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
