@@ -111,6 +111,8 @@ pub use rt_futures::{join, pin, select, task_local, try_join};
 pub use rt_macros::{main, test};
 pub use rt_net as net;
 pub use rt_pool::{spawn, Runtime};
+pub use rt_process as process;
+pub use rt_signal as signal;
 pub use rt_sync as sync;
 
 /// Time: sleeping, timeouts and intervals, tokio's `time` API on rt's
