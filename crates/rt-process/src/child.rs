@@ -295,9 +295,9 @@ impl Drop for Child {
             if self.kill_on_drop {
                 let _ = child.kill();
             }
-            match child.try_wait() {
-                Ok(None) => orphan::adopt(child, exit),
-                Ok(Some(_)) | Err(_) => {} // reaped (or not ours to reap)
+            // Already exited: reaped now. An error: not ours to reap.
+            if let Ok(None) = child.try_wait() {
+                orphan::adopt(child, exit);
             }
         }
     }

@@ -87,22 +87,19 @@ pub(crate) fn install(signum: i32) -> io::Result<()> {
     let Some(slot) = globals.slot(signum) else {
         return Err(io::Error::other("signal too large"));
     };
-    slot.installed
-        .get_or_init(|| {
-            // SAFETY: `on_signal` only does async-signal-safe work (an atomic
-            // store and a `write(2)` on a descriptor that `globals`, a
-            // `'static` never dropped, keeps open); `signum` was checked
-            // against the forbidden list by the caller.
-            let registered = unsafe {
-                signal_hook_registry::register(signum, move || on_signal(globals, signum))
-            };
-            registered.map(drop).map_err(|err| err.raw_os_error())
-        })
-        .clone()
-        .map_err(|code| match code {
-            Some(code) => io::Error::from_raw_os_error(code),
-            None => io::Error::other("registering the signal handler failed"),
-        })
+    (*slot.installed.get_or_init(|| {
+        // SAFETY: `on_signal` only does async-signal-safe work (an atomic
+        // store and a `write(2)` on a descriptor that `globals`, a
+        // `'static` never dropped, keeps open); `signum` was checked
+        // against the forbidden list by the caller.
+        let registered =
+            unsafe { signal_hook_registry::register(signum, move || on_signal(globals, signum)) };
+        registered.map(drop).map_err(|err| err.raw_os_error())
+    }))
+    .map_err(|code| match code {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::other("registering the signal handler failed"),
+    })
 }
 
 /// The handler: marks `signum` pending, then wakes the dispatchers with a
