@@ -14,10 +14,10 @@
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::process::Child as StdChild;
-use std::sync::Arc;
+// std's `Mutex`, not the loom shim's: a process-wide list (a static), not a
+// modelled protocol; loom's cannot be static.
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
-
-use rt_core::loom::Mutex;
 
 use crate::exit::Exit;
 
@@ -36,7 +36,7 @@ pub(crate) fn adopt(child: StdChild, exit: Exit) {
 
 /// Reaps whatever exited among the orphans without a notifier.
 pub(crate) fn reap_stuck() {
-    let mut stuck = STUCK.lock();
+    let mut stuck = lock(&STUCK);
     stuck.retain_mut(|child| matches!(child.try_wait(), Ok(None)));
 }
 
@@ -44,7 +44,7 @@ impl Orphan {
     fn poll(self: &Arc<Self>) {
         let waker = Waker::from(self.clone());
         let mut cx = Context::from_waker(&waker);
-        let mut guard = self.0.lock();
+        let mut guard = lock(&self.0);
         let Some((child, exit)) = guard.as_mut() else {
             return;
         };
@@ -60,11 +60,16 @@ impl Orphan {
             Poll::Ready(Err(_)) => {
                 // No notifier any more: the sweep will reap it.
                 if let Some((child, _exit)) = guard.take() {
-                    STUCK.lock().push(child);
+                    lock(&STUCK).push(child);
                 }
             }
         }
     }
+}
+
+/// Locks `mutex`; a panic elsewhere leaves nothing half-done here.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Wake for Orphan {

@@ -18,10 +18,11 @@ use std::future::{poll_fn, Future};
 use std::io::{self, Read};
 use std::os::unix::net::UnixStream;
 use std::pin::pin;
-use std::sync::{Arc, Weak};
+// std's `Mutex`, not the loom shim's: these are process-wide registries
+// (one in a static), not a modelled protocol; loom's cannot be static.
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll, Wake, Waker};
 
-use rt_core::loom::Mutex;
 use rt_reactor::{Async, Reactor};
 
 use crate::registry::{dispatch_pending, globals};
@@ -47,8 +48,8 @@ static DISPATCHERS: Mutex<Vec<Arc<Dispatcher>>> = Mutex::new(Vec::new());
 pub(crate) fn ensure_dispatcher() -> io::Result<()> {
     let reactor = Reactor::current();
     let dispatcher = {
-        let mut all = DISPATCHERS.lock();
-        all.retain(|d| d.pipe.lock().is_some());
+        let mut all = lock(&DISPATCHERS);
+        all.retain(|d| lock(&d.pipe).is_some());
         if all
             .iter()
             .any(|d| std::ptr::eq(d.reactor.as_ptr(), Arc::as_ptr(&reactor)))
@@ -78,7 +79,7 @@ impl Dispatcher {
     fn poll(self: &Arc<Self>) {
         let waker = Waker::from(self.clone());
         let mut cx = Context::from_waker(&waker);
-        let mut guard = self.pipe.lock();
+        let mut guard = lock(&self.pipe);
         let Some(pipe) = guard.as_ref() else {
             return;
         };
@@ -109,6 +110,11 @@ impl Dispatcher {
             *guard = None;
         }
     }
+}
+
+/// Locks `mutex`; a panic elsewhere leaves nothing half-done here.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Wake for Dispatcher {

@@ -52,7 +52,10 @@
 //! ```
 
 mod driver;
+#[cfg(all(test, loom))]
+mod loom_tests;
 mod registry;
+mod slot;
 pub mod unix;
 
 use std::io;

@@ -8,31 +8,19 @@ use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::sync::OnceLock;
-use std::task::Waker;
 
-use rt_core::loom::{AtomicBool, AtomicUsize, Mutex, Ordering};
+use crate::slot::Slot;
 
-/// One signal number's state.
-#[derive(Debug, Default)]
-pub(crate) struct Slot {
-    /// Set by the handler, cleared by the dispatcher (see "Delivery").
-    pending: AtomicBool,
-    /// How many deliveries the dispatcher made: a listener that saw a
-    /// smaller number has one (or several, coalesced) to receive.
-    pub(crate) generation: AtomicUsize,
-    /// The listeners' wakers, by listener key (`None`: not waiting).
-    pub(crate) wakers: Mutex<Vec<Option<Waker>>>,
-    /// Free keys in `wakers`, reused by the next listener.
-    pub(crate) free: Mutex<Vec<usize>>,
-    /// The outcome of installing the handler (once per signal).
-    installed: OnceLock<Result<(), Option<i32>>>,
-}
+/// How installing a handler went: `Err` holds the OS error code, if any.
+type Installed = Result<(), Option<i32>>;
 
 /// The process-wide state, made on first use.
 #[derive(Debug)]
 pub(crate) struct Globals {
     /// Indexed by signal number (0 unused).
     slots: Box<[Slot]>,
+    /// The outcome of installing each signal's handler (once per signal).
+    installed: Box<[OnceLock<Installed>]>,
     /// The handler writes a byte here; non-blocking, so a full pipe never
     /// blocks a handler (the pending flags carry the information).
     write_end: UnixStream,
@@ -58,7 +46,8 @@ pub(crate) fn globals() -> &'static Globals {
         #[cfg(not(target_os = "linux"))]
         let count = 34;
         Globals {
-            slots: (0..count).map(|_| Slot::default()).collect(),
+            slots: (0..count).map(|_| Slot::new()).collect(),
+            installed: (0..count).map(|_| OnceLock::new()).collect(),
             write_end,
             read_end,
         }
@@ -84,10 +73,14 @@ impl Globals {
 /// outcome.
 pub(crate) fn install(signum: i32) -> io::Result<()> {
     let globals = globals();
-    let Some(slot) = globals.slot(signum) else {
+    let Some(installed) = usize::try_from(signum)
+        .ok()
+        .and_then(|n| globals.installed.get(n))
+        .filter(|_| signum > 0)
+    else {
         return Err(io::Error::other("signal too large"));
     };
-    (*slot.installed.get_or_init(|| {
+    (*installed.get_or_init(|| {
         // SAFETY: `on_signal` only does async-signal-safe work (an atomic
         // store and a `write(2)` on a descriptor that `globals`, a
         // `'static` never dropped, keeps open); `signum` was checked
@@ -107,10 +100,7 @@ pub(crate) fn install(signum: i32) -> io::Result<()> {
 /// and one `write(2)`.
 fn on_signal(globals: &Globals, signum: i32) {
     if let Some(slot) = globals.slot(signum) {
-        // SeqCst: the flag is stored before the byte is written; the
-        // dispatcher reads the byte, then swaps the flag (`dispatch_pending`),
-        // so a dispatcher woken by this byte sees this flag.
-        slot.pending.store(true, Ordering::SeqCst);
+        slot.mark_pending(); // before the byte: see `Slot::mark_pending`
     }
     let byte = [1u8];
     // SAFETY: the descriptor stays open for the life of the process (in a
@@ -125,19 +115,6 @@ fn on_signal(globals: &Globals, signum: i32) {
 /// signal to its listeners (a new generation, and their wakers woken).
 pub(crate) fn dispatch_pending(globals: &Globals) {
     for slot in globals.slots.iter() {
-        // SeqCst: pairs with the handler's store (see `on_signal`).
-        if !slot.pending.swap(false, Ordering::SeqCst) {
-            continue;
-        }
-        // Release: pairs with the Acquire load of a listener's `poll_recv`.
-        // The increment comes before the wakers are taken, under the lock a
-        // listener stores its waker with and re-reads the generation under
-        // (see `Signal::poll_recv`): no lost wake-up.
-        slot.generation.fetch_add(1, Ordering::Release);
-        let wakers: Vec<Waker> = {
-            let mut wakers = slot.wakers.lock();
-            wakers.iter_mut().filter_map(Option::take).collect()
-        };
-        rt_core::wake_all_contained(wakers.into_iter());
+        slot.deliver_if_pending();
     }
 }

@@ -4,10 +4,9 @@ use std::io;
 use std::os::raw::c_int;
 use std::task::{Context, Poll};
 
-use rt_core::loom::Ordering;
-
 use crate::driver::ensure_dispatcher;
-use crate::registry::{globals, install, Slot};
+use crate::registry::{globals, install};
+use crate::slot::Slot;
 
 /// A Unix signal number, with constructors for the common ones.
 ///
@@ -284,22 +283,8 @@ pub fn signal(kind: SignalKind) -> io::Result<Signal> {
     let slot = globals()
         .slot(signum)
         .ok_or_else(|| io::Error::other("signal too large"))?;
-    let key = {
-        let mut wakers = slot.wakers.lock();
-        match slot.free.lock().pop() {
-            Some(key) => key,
-            None => {
-                wakers.push(None);
-                wakers.len() - 1
-            }
-        }
-    };
-    Ok(Signal {
-        slot,
-        // Acquire: as in `poll_recv`.
-        seen: slot.generation.load(Ordering::Acquire),
-        key,
-    })
+    let (key, seen) = slot.listen();
+    Ok(Signal { slot, seen, key })
 }
 
 impl Signal {
@@ -346,23 +331,7 @@ impl Signal {
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
         let coop = std::task::ready!(rt_core::coop::poll_proceed(cx));
-        // Acquire: pairs with the dispatcher's Release increment.
-        let mut generation = self.slot.generation.load(Ordering::Acquire);
-        if generation == self.seen {
-            let mut wakers = self.slot.wakers.lock();
-            // Re-read under the lock the dispatcher takes the wakers under
-            // (after its increment): either it sees this waker or this sees
-            // its increment (see `registry::dispatch_pending`).
-            generation = self.slot.generation.load(Ordering::Acquire);
-            if generation == self.seen {
-                match &mut wakers[self.key] {
-                    Some(waker) if waker.will_wake(cx.waker()) => {}
-                    slot => *slot = Some(cx.waker().clone()),
-                }
-                return Poll::Pending;
-            }
-        }
-        self.seen = generation;
+        std::task::ready!(self.slot.poll_delivery(self.key, &mut self.seen, cx));
         coop.made_progress();
         Poll::Ready(Some(()))
     }
@@ -370,8 +339,6 @@ impl Signal {
 
 impl Drop for Signal {
     fn drop(&mut self) {
-        let mut wakers = self.slot.wakers.lock();
-        wakers[self.key] = None;
-        self.slot.free.lock().push(self.key);
+        self.slot.unlisten(self.key);
     }
 }
