@@ -27,7 +27,7 @@ fi
 
 TOOLCHAIN=${DOC_COVERAGE_TOOLCHAIN:-nightly}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
-CRATES=(rt rt-core rt-task rt-pool rt-reactor rt-time rt-io rt-net rt-macros rt-hyper rt-sync rt-futures)
+CRATES=(rt rt-core rt-task rt-pool rt-reactor rt-time rt-io rt-net rt-macros rt-hyper rt-sync rt-futures rt-signal rt-process)
 
 for c in "${CRATES[@]}"; do
     # The facade with its optional parts (`rt::hyper`).
@@ -43,7 +43,7 @@ python3 - "$TARGET_DIR/doc" <<'EOF'
 import json, re, sys
 
 doc_dir = sys.argv[1]
-OURS = ["rt", "rt_core", "rt_task", "rt_pool", "rt_reactor", "rt_time", "rt_io", "rt_net", "rt_macros", "rt_hyper", "rt_sync", "rt_futures"]
+OURS = ["rt", "rt_core", "rt_task", "rt_pool", "rt_reactor", "rt_time", "rt_io", "rt_net", "rt_macros", "rt_hyper", "rt_sync", "rt_futures", "rt_signal", "rt_process"]
 INTERNAL = re.compile(r"\b(" + "|".join(c for c in OURS if c != "rt") + r")::")
 crates = {c: json.load(open(f"{doc_dir}/{c}.json")) for c in OURS}
 # path (tuple) -> id, for each crate's own items

@@ -23,7 +23,7 @@ use hyper_util::service::TowerToHyperService;
 
 #[path = "common/server_cli.rs"]
 mod server_cli;
-use server_cli::{start_with, Config};
+use server_cli::{start_with, watch_signals, Config};
 
 const USAGE: &str = "\
 usage: axum_server [--addr ADDR] [--workers N]
@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        watch_signals!(rt, "axum_server", shutdown.clone());
         let listener = rt::net::TcpListener::bind(addr).await?;
         println!(
             "axum_server (rt, {workers} workers) pid {} listening on {}",

@@ -21,7 +21,7 @@ use rt_suite::echo::{serve, Counters, Options};
 
 #[path = "common/server_cli.rs"]
 mod server_cli;
-use server_cli::{finish, start, Config};
+use server_cli::{finish, start, watch_signals, Config};
 
 const USAGE: &str = "\
 usage: echo_server [--addr ADDR] [--workers N]
@@ -49,6 +49,7 @@ fn main() -> ExitCode {
     };
     let counters = Arc::new(Counters::new());
     let result = runtime.block_on(async {
+        watch_signals!(rt, "echo_server", shutdown.clone());
         let listener = rt::net::TcpListener::bind(addr).await?;
         println!(
             "echo_server (rt, {workers} workers) pid {} listening on {}",

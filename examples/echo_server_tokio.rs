@@ -24,7 +24,7 @@ use tokio::time::{sleep, Duration, Instant};
 
 #[path = "common/server_cli.rs"]
 mod server_cli;
-use server_cli::{finish, start, Config};
+use server_cli::{finish, start, watch_signals, Config};
 
 const USAGE: &str = "\
 usage: echo_server_tokio [--addr ADDR] [--workers N]
@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         ..Options::default()
     };
     let result = runtime.block_on(async {
+        watch_signals!(tokio, "echo_server_tokio", shutdown.clone());
         let listener = bind(addr)?;
         println!(
             "echo_server (tokio, {workers} workers) pid {} listening on {}",

@@ -28,7 +28,7 @@ use rt::net::TcpStream;
 mod http_service;
 #[path = "common/server_cli.rs"]
 mod server_cli;
-use server_cli::{start_with, Config};
+use server_cli::{start_with, watch_signals, Config};
 
 const USAGE: &str = "\
 usage: http_server [--addr ADDR] [--workers N] [--http2]
@@ -60,6 +60,7 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        watch_signals!(rt, "http_server", shutdown.clone());
         let listener = rt::net::TcpListener::bind(addr).await?;
         println!(
             "http_server (rt, {workers} workers) pid {} listening on {}",

@@ -32,7 +32,7 @@ use tokio::time::{sleep, Duration, Instant};
 mod http_service;
 #[path = "common/server_cli.rs"]
 mod server_cli;
-use server_cli::{finish, start, Config};
+use server_cli::{finish, start, watch_signals, Config};
 
 const NAME: &str = "http_server_tokio";
 const USAGE: &str = "\
@@ -67,6 +67,7 @@ fn main() -> ExitCode {
     };
     let counters = Arc::new(Counters::new());
     let result = runtime.block_on(async {
+        watch_signals!(tokio, NAME, shutdown.clone());
         let listener = bind(addr)?;
         println!(
             "{NAME} (tokio, {workers} workers) pid {} listening on {}",

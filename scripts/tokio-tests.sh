@@ -70,6 +70,14 @@ else
     FILES+=(fs.rs fs_canonicalize_dir.rs fs_copy.rs fs_dir.rs fs_file.rs fs_file_join_error.rs)
     FILES+=(fs_link.rs fs_open_options.rs fs_remove_dir_all.rs fs_remove_file.rs)
     FILES+=(fs_rename.rs fs_try_exists.rs fs_write.rs)
+    # Issue 13, process and signal (process_raw_handle.rs and signal_info.rs
+    # are for Windows and the BSDs: they list no case here):
+    FILES+=(process_arg0.rs process_change_of_runtime.rs process_issue_2174.rs)
+    FILES+=(process_issue_42.rs process_issue_7144.rs process_issue_8042.rs)
+    FILES+=(process_kill_after_wait.rs process_kill_on_drop.rs process_smoke.rs)
+    FILES+=(signal_ctrl_c.rs signal_drop_recv.rs signal_drop_rt.rs signal_drop_signal.rs)
+    FILES+=(signal_multi_rt.rs signal_no_rt.rs signal_notify_both.rs signal_panic.rs)
+    FILES+=(signal_realtime.rs signal_twice.rs signal_usr1.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------

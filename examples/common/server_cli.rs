@@ -16,8 +16,9 @@ pub(crate) struct Config {
     pub(crate) workers: usize,
 }
 
-/// Parses the command line, raises the open-files limit and installs the
-/// signal handlers. `name` prefixes the error lines; on an error the
+/// Parses the command line and raises the open-files limit (the server
+/// then watches its signals with [`watch_signals!`] inside its runtime).
+/// `name` prefixes the error lines; on an error the
 /// caller exits with the returned code.
 // The HTTP servers call `start_with` instead.
 #[allow(dead_code)]
@@ -54,10 +55,6 @@ pub(crate) fn start_with<T>(
         eprintln!("{name}: cannot raise the open-files limit: {err}");
     }
     let shutdown = Shutdown::new();
-    if let Err(err) = on_signals(name, shutdown.clone()) {
-        eprintln!("{name}: cannot install signal handlers: {err}");
-        return Err(ExitCode::FAILURE);
-    }
     Ok((Config { addr, workers }, more, shutdown))
 }
 
@@ -79,19 +76,41 @@ pub(crate) fn finish(name: &str, addr: SocketAddr, result: std::io::Result<Total
 
 /// Triggers `shutdown` on the first SIGINT or SIGTERM; exits at once on
 /// the second (status 130), for a server whose connections do not close.
-fn on_signals(name: &'static str, shutdown: Shutdown) -> std::io::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            for signal in signals.forever() {
+/// Called inside the runtime, before the server says it listens, with the
+/// runtime's crate (`rt` or `tokio`: the same signal API) as the first
+/// argument; `?` on its result fails if a handler cannot be installed.
+///
+/// `ctrl_c()`'s listener is made when the future is first polled, so it is
+/// polled once here: a SIGINT sent as soon as the server says it listens
+/// is then already the server's, not the default action's.
+macro_rules! watch_signals {
+    ($rt:ident, $name:expr, $shutdown:expr) => {{
+        use std::future::Future as _;
+        let name: &'static str = $name;
+        let shutdown: rt_suite::echo::Shutdown = $shutdown;
+        let mut terminate = $rt::signal::unix::signal($rt::signal::unix::SignalKind::terminate())?;
+        let mut ctrl_c = Box::pin($rt::signal::ctrl_c());
+        let mut noop = std::task::Context::from_waker(std::task::Waker::noop());
+        if let std::task::Poll::Ready(Err(err)) = ctrl_c.as_mut().poll(&mut noop) {
+            return Err(err);
+        }
+        $rt::spawn(async move {
+            loop {
+                let signal = $rt::select! {
+                    _ = &mut ctrl_c => {
+                        ctrl_c = Box::pin($rt::signal::ctrl_c());
+                        "SIGINT"
+                    }
+                    _ = terminate.recv() => "SIGTERM",
+                };
                 if shutdown.is_triggered() {
                     std::process::exit(130);
                 }
-                eprintln!("{name}: signal {signal}: shutting down");
+                eprintln!("{name}: {signal}: shutting down");
                 shutdown.trigger();
             }
-        })?;
-    Ok(())
+        });
+    }};
 }
+#[allow(unused_imports)]
+pub(crate) use watch_signals;

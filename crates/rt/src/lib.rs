@@ -24,7 +24,8 @@
 //! (queues and the order tasks run in), `rt-pool` (workers, parking, the
 //! blocking pool, [`Runtime`]), `rt-reactor` (the I/O driver and
 //! [`io::Async`]), `rt-time` ([`time`]), `rt-io` (the [`io`] traits),
-//! `rt-net` ([`net`]), `rt-fs` ([`fs`]), `rt-futures` ([`select!`], [`join!`],
+//! `rt-net` ([`net`]), `rt-fs` ([`fs`]), `rt-process` ([`process`]),
+//! `rt-signal` ([`signal`]), `rt-futures` ([`select!`], [`join!`],
 //! [`try_join!`], [`pin!`], [`task_local!`]), `rt-hyper` (`hyper`, with the feature of that
 //! name), `rt-core` (what they share, [`task::coop`]) and
 //! `rt-macros` ([`main`], [`test`]); ARCHITECTURE.md at the repository root shows
@@ -111,6 +112,8 @@ pub use rt_futures::{join, pin, select, task_local, try_join};
 pub use rt_macros::{main, test};
 pub use rt_net as net;
 pub use rt_pool::{spawn, Runtime};
+pub use rt_process as process;
+pub use rt_signal as signal;
 pub use rt_sync as sync;
 
 /// Time: sleeping, timeouts and intervals, tokio's `time` API on rt's
