@@ -233,10 +233,10 @@ impl Child {
             // Each part is polled until it is done; the first error ends all.
             let out_done = stdout.poll(cx)?.is_ready();
             let err_done = stderr.poll(cx)?.is_ready();
-            if status.is_none() {
-                if let Poll::Ready(result) = self.poll_wait(cx) {
-                    status = Some(result?);
-                }
+            if status.is_none()
+                && let Poll::Ready(result) = self.poll_wait(cx)
+            {
+                status = Some(result?);
             }
             match status {
                 Some(_) if out_done && err_done => Poll::Ready(io::Result::Ok(())),
