@@ -90,10 +90,20 @@ impl Entry {
 
     /// The outcome word, read by the entry's future without the lock.
     pub(super) fn outcome(&self) -> usize {
-        // Acquire: pairs with the Release stores of `serve` and `close`
-        // (the final ones), so a future that sees a final value sees every
-        // write the unlinking side made to the entry before letting go.
-        self.outcome.load(Ordering::Acquire)
+        // Acquire: pairs with the Release stores of `serve_front` and
+        // `close_front` (the final ones), so a future that sees a final
+        // value sees every write the unlinking side made to the entry
+        // before letting go.
+        let outcome = self.outcome.load(Ordering::Acquire);
+        // Under loom, the owner of an entry it now owns outright touches
+        // its cells, so the model checks that the unlinking side's last
+        // writes to them happen before (the entry may be freed next).
+        #[cfg(loom)]
+        if is_final(outcome) {
+            self.waker.with(|_| ());
+            self.links.with(|_| ());
+        }
+        outcome
     }
 
     /// The outcome word, read with the lock held (`_queue` is the proof).
