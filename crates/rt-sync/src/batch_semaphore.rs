@@ -12,9 +12,10 @@
 //! - `permits`, an atomic word: the permits nobody holds or is owed,
 //!   shifted left by two; bit 0, `CLOSED`; bit 1, `WAITERS`, set while
 //!   the wait list is not empty.
-//! - `waiters`, a [`WaitList`] under a lock: one entry per queued
-//!   [`Acquire`], with `needed` (permits it still lacks), its waker, and
-//!   `closed`.
+//! - `waiters`, a [`Queue`] under a lock: an intrusive list of entries,
+//!   each living inside its queued [`Acquire`] future (pinned), with an
+//!   atomic *outcome* word (the permits it still lacks, or "served", or
+//!   "closed") and its waker ([`queue`] says who may touch what).
 //!
 //! Rules (each code comment below points back here by number):
 //!
@@ -25,8 +26,9 @@
 //!    no lock is taken. While `WAITERS` is set it takes the lock instead:
 //!    released permits go to the queue's head first (possibly only part of
 //!    what it needs: it keeps them, so a big request is never starved by
-//!    small ones); an entry whose `needed` reaches 0 is unlinked and its
-//!    waker woken. What is left once the queue is empty goes back into
+//!    small ones); an entry whose need reaches 0 is unlinked, its waker
+//!    taken, and then its outcome set to "served" (the last touch of the
+//!    entry). What is left once the queue is empty goes back into
 //!    `permits`, in the same atomic step that clears `WAITERS`.
 //! 3. **Queueing**, under the lock: one compare-and-swap takes what
 //!    `permits` holds (at most what it needs) and, if that is not enough,
@@ -40,31 +42,40 @@
 //!    with `WAITERS`, sending it to the lock. So a non-waiting take (1)
 //!    fails whenever someone waits: nobody overtakes the queue, and no
 //!    permit sits in `permits` while a waiter lacks it.
-//! 5. **Cancelling** (dropping a queued `Acquire`): under the lock, the
-//!    entry is removed and whatever it had already been assigned is
-//!    released as in 2, so the next waiter gets it.
-//! 6. **Closing**, under the lock: `CLOSED` is set (and `WAITERS`
-//!    cleared) and every queued entry is unlinked, marked `closed` and
-//!    woken. A queued future fails at its next poll once `CLOSED` is set,
-//!    even one served in full before the close (as tokio's does), and
-//!    releases what it had been assigned. Acquirers check `CLOSED` under
-//!    the lock before queueing, so none queues after a close.
+//! 5. **A woken waiter** reads its outcome without the lock: "served" or
+//!    "closed" means it is unlinked and the entry is its own again; only
+//!    if it still lacks permits (a spurious or stale wake-up) does it take
+//!    the lock, to re-check and to store a new waker.
+//! 6. **Cancelling** (dropping a queued `Acquire`): under the lock, the
+//!    entry is unlinked (if it still is) and whatever it had already been
+//!    assigned is released as in 2, so the next waiter gets it. A future
+//!    whose outcome is already final gives back what it was assigned
+//!    without the lock, by an ordinary release.
+//! 7. **Closing**, under the lock: `CLOSED` is set (and `WAITERS`
+//!    cleared) and every queued entry is unlinked, its waker taken, and
+//!    its outcome marked "closed". A queued future fails at its next poll
+//!    once `CLOSED` is set, even one served in full before the close (as
+//!    tokio's does), and releases what it had been assigned. Acquirers
+//!    check `CLOSED` under the lock before queueing, so none queues after a
+//!    close.
 //!
-//! An entry belongs to its future (see [`wait_list`](crate::wait_list)):
-//! releasers and `close` only unlink it and write to it.
+//! A linked entry stays alive because its future is pinned and its `Drop`
+//! unlinks it under the lock (rule 6) before the memory goes.
+
+mod queue;
 
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
-use std::task::{ready, Context, Poll, Waker};
+use std::task::{ready, Context, Poll};
 
 use rt_core::coop;
 use rt_core::loom::{AtomicUsize, Mutex, MutexGuard, Ordering};
 
 use crate::chan_wakers::WakeList;
-use crate::wait_list::{Key, WaitList};
+use queue::{Entry, Queue};
 
 /// Bit 0 of `permits`.
 const CLOSED: usize = 1;
@@ -159,20 +170,10 @@ impl fmt::Display for TryAcquireError {
 
 impl Error for TryAcquireError {}
 
-/// A queued acquirer's entry.
-#[derive(Debug)]
-struct Waiter {
-    /// Permits still to be assigned to it.
-    needed: usize,
-    waker: Option<Waker>,
-    /// Set by `close` (rule 6).
-    closed: bool,
-}
-
 /// The semaphore; see the [module docs](self).
 pub(crate) struct Semaphore {
     permits: AtomicUsize,
-    waiters: Mutex<WaitList<Waiter>>,
+    waiters: Mutex<Queue>,
 }
 
 impl Semaphore {
@@ -188,7 +189,7 @@ impl Semaphore {
         );
         Semaphore {
             permits: AtomicUsize::new(permits << SHIFT),
-            waiters: Mutex::new(WaitList::new()),
+            waiters: Mutex::new(Queue::new()),
         }
     }
 
@@ -198,7 +199,7 @@ impl Semaphore {
         assert!(permits <= Self::MAX_PERMITS);
         Semaphore {
             permits: AtomicUsize::new(permits << SHIFT),
-            waiters: Mutex::new(WaitList::new()),
+            waiters: Mutex::new(Queue::new()),
         }
     }
 
@@ -229,8 +230,8 @@ impl Semaphore {
             // Acquire on success: pairs with the Release exchanges of
             // `release` and `settle_empty`, so the taker sees what the
             // permits' last holder wrote (a mutex's data). A waiter served
-            // from the queue sees it through the lock instead. Relaxed on
-            // failure: retried.
+            // from the queue sees it through its entry's outcome (rule 5).
+            // Relaxed on failure: retried.
             match self.permits.compare_exchange_weak(
                 current,
                 current - wanted,
@@ -255,15 +256,15 @@ impl Semaphore {
         if n == 0 {
             return;
         }
-        // Checked before anything moves, so a panic loses no wake-up.
-        assert!(
-            n <= Self::MAX_PERMITS - self.available_permits(),
-            "a semaphore holds at most {} permits",
-            Self::MAX_PERMITS
-        );
         // Rule 2: without the lock while nobody waits. Relaxed: only a
         // successful exchange needs to synchronise.
         let mut current = self.permits.load(Ordering::Relaxed);
+        // Checked before anything moves, so a panic loses no wake-up.
+        assert!(
+            n <= Self::MAX_PERMITS - (current >> SHIFT),
+            "a semaphore holds at most {} permits",
+            Self::MAX_PERMITS
+        );
         while current & WAITERS == 0 {
             // Release on success: pairs with the Acquire exchanges of
             // `try_acquire` and `take_locked`, so the next taker sees
@@ -289,17 +290,9 @@ impl Semaphore {
     /// Rule 2, with the lock held: serves the queue, then puts what is left
     /// into `permits`, clearing `WAITERS` if the queue is empty (also with
     /// `n == 0`: after a cancel emptied it).
-    fn release_locked(&self, mut n: usize, waiters: &mut WaitList<Waiter>, wakers: &mut WakeList) {
-        while n > 0 {
-            let Some(key) = waiters.front() else { break };
-            let waiter = waiters.get_mut(key);
-            let given = n.min(waiter.needed);
-            waiter.needed -= given;
-            n -= given;
-            if waiter.needed == 0 {
-                wakers.extend(waiter.waker.take());
-                waiters.unlink(key);
-            }
+    fn release_locked(&self, mut n: usize, waiters: &mut Queue, wakers: &mut WakeList) {
+        while n > 0 && waiters.front().is_some() {
+            n -= waiters.serve_front(n, wakers);
         }
         if waiters.front().is_none() {
             self.settle_empty(n);
@@ -379,25 +372,20 @@ impl Semaphore {
         }
     }
 
-    /// Closes the semaphore and fails every waiter (rule 6).
+    /// Closes the semaphore and fails every waiter (rule 7).
     pub(crate) fn close(&self) {
         let mut wakers = WakeList::new();
         let mut waiters = self.waiters.lock();
         // Release: pairs with the Acquire load of `is_closed`. The queue
-        // is emptied below, under the lock, so `WAITERS` goes (rule 6).
+        // is emptied below, under the lock, so `WAITERS` goes (rule 7).
         self.permits.fetch_or(CLOSED, Ordering::Release);
         self.permits.fetch_and(!WAITERS, Ordering::Relaxed);
-        while let Some(key) = waiters.front() {
-            let waiter = waiters.get_mut(key);
-            waiter.closed = true;
-            wakers.extend(waiter.waker.take());
-            waiters.unlink(key);
-        }
+        while waiters.close_front(&mut wakers) {}
         drop(waiters);
         wakers.wake_all();
     }
 
-    fn lock(&self) -> MutexGuard<'_, WaitList<Waiter>> {
+    fn lock(&self) -> MutexGuard<'_, Queue> {
         self.waiters.lock()
     }
 }
@@ -415,27 +403,32 @@ impl fmt::Debug for Semaphore {
 enum State {
     /// Not polled yet, or polled and not queued.
     Idle,
-    /// Queued with this entry.
-    Waiting(Key),
+    /// Its entry was linked; it has not yet seen a final outcome.
+    Waiting,
     /// Holds all its permits, but was out of cooperative budget when it
     /// got them: it completes at its next poll, or gives them back if
     /// dropped first.
     Acquired,
-    /// Returned `Ready`: it owns nothing.
+    /// Returned `Ready` (or was cancelled): it owns nothing.
     Done,
 }
 
 /// The future of [`Semaphore::acquire`]. Dropped while queued, it gives
-/// back what it had been assigned (rule 5).
+/// back what it had been assigned (rule 6).
 ///
 /// `S` is how it reaches the semaphore: a borrow, or any owner that
 /// derefs to it (an `Arc` of a structure holding one, behind a small
 /// `Deref` wrapper), for a future stored without a lifetime (a bounded
 /// channel's sender waiting for a slot).
+///
+/// It is not `Unpin`: while queued, the semaphore's list points into it.
 pub(crate) struct Acquire<S: Deref<Target = Semaphore>> {
     semaphore: S,
     num: usize,
     state: State,
+    /// Linked into the semaphore's queue while `Waiting` (until its
+    /// outcome is final).
+    entry: Entry,
 }
 
 impl<S: Deref<Target = Semaphore>> Acquire<S> {
@@ -446,84 +439,118 @@ impl<S: Deref<Target = Semaphore>> Acquire<S> {
             semaphore,
             num: n,
             state: State::Idle,
+            entry: Entry::new(),
         }
     }
 
-    /// Whether dropping it now gives permits back: it is queued (rule 5)
-    /// or holds all it asked for without having completed (`Acquired`).
-    pub(crate) fn owes_permits(&self) -> bool {
-        matches!(self.state, State::Waiting(_) | State::Acquired)
+    /// Gives up: unlinks its entry if it is queued and gives back whatever
+    /// it was assigned or holds (rule 6); returns whether it owed any: it was queued, or held
+    /// all it asked for without having completed (`Acquired`). It owns
+    /// nothing after.
+    pub(crate) fn cancel(self: Pin<&mut Self>) -> bool {
+        // SAFETY: nothing is moved out of the future; the entry stays
+        // where it was pinned.
+        let this = unsafe { self.get_unchecked_mut() };
+        let sem = &*this.semaphore;
+        let state = std::mem::replace(&mut this.state, State::Done);
+        match state {
+            State::Idle | State::Done => false,
+            State::Acquired => {
+                sem.release(this.num);
+                true
+            }
+            State::Waiting => {
+                let mut outcome = this.entry.outcome();
+                if !queue::is_final(outcome) {
+                    let mut waiters = sem.lock();
+                    outcome = this.entry.outcome_locked(&waiters);
+                    if !queue::is_final(outcome) {
+                        // Rule 6, with the entry still linked.
+                        // SAFETY: its outcome, read under the lock, is not
+                        // final: it is linked.
+                        let needed = unsafe { waiters.remove(&this.entry) };
+                        let mut wakers = WakeList::new();
+                        sem.release_locked(this.num - needed, &mut waiters, &mut wakers);
+                        drop(waiters);
+                        wakers.wake_all();
+                        return true;
+                    }
+                }
+                // Unlinked by a release or `close`: ours alone; what it
+                // was assigned goes back by an ordinary release.
+                sem.release(this.num - (outcome >> 1));
+                true
+            }
+        }
     }
 
-    fn poll_acquire(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
-        let sem = &*self.semaphore;
-        match self.state {
+    /// Rules 1, 3, 5 and 7; the permits are held when it returns
+    /// `Ready(Ok)`.
+    fn poll_acquire(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), AcquireError>> {
+        // SAFETY: nothing is moved out of the future; the entry stays
+        // where it was pinned (it is linked below only through this pinned
+        // place, and `Drop` unlinks it).
+        let this = unsafe { self.get_unchecked_mut() };
+        let sem = &*this.semaphore;
+        match this.state {
             State::Done => panic!("`Acquire` polled after it completed"),
             State::Acquired => Poll::Ready(Ok(())),
             State::Idle => {
-                match sem.try_acquire(self.num) {
+                match sem.try_acquire(this.num) {
                     Ok(()) => return Poll::Ready(Ok(())),
                     Err(TryAcquireError::Closed) => return Poll::Ready(Err(AcquireError(()))),
                     Err(TryAcquireError::NoPermits) => {}
                 }
                 let mut waiters = sem.lock();
-                // Rule 3, and rule 6's check.
-                let taken = sem.take_locked(self.num)?;
-                if taken == self.num {
+                // Rule 3, and rule 7's check.
+                let taken = sem.take_locked(this.num)?;
+                if taken == this.num {
                     return Poll::Ready(Ok(()));
                 }
-                let key = waiters.push_back(Waiter {
-                    needed: self.num - taken,
-                    waker: Some(cx.waker().clone()),
-                    closed: false,
-                });
-                self.state = State::Waiting(key);
+                // SAFETY: the entry is not linked (the future was `Idle`),
+                // and it is pinned with the future, whose `Drop` unlinks it
+                // under the lock if it is still linked then.
+                unsafe { waiters.push_back(&this.entry, this.num - taken, cx.waker()) };
+                this.state = State::Waiting;
                 Poll::Pending
             }
-            State::Waiting(key) => {
-                let mut waiters = sem.lock();
-                // Relaxed: `CLOSED` is set under the lock held here.
-                let closed = sem.permits.load(Ordering::Relaxed) & CLOSED == CLOSED;
-                let waiter = waiters.get_mut(key);
-                if waiter.closed || closed {
-                    // Rule 6: give back the part assigned before the close
+            State::Waiting => {
+                // Rule 5: the outcome, without the lock.
+                let mut outcome = this.entry.outcome();
+                if !queue::is_final(outcome) {
+                    let mut waiters = sem.lock();
+                    outcome = this.entry.outcome_locked(&waiters);
+                    if !queue::is_final(outcome) {
+                        // Still queued: a stale wake-up, or a new waker.
+                        this.entry.register(&mut waiters, cx.waker());
+                        return Poll::Pending;
+                    }
+                }
+                // Final: unlinked, and ours alone.
+                this.state = State::Done;
+                if outcome & queue::CLOSED == queue::CLOSED || sem.is_closed() {
+                    // Rule 7: give back the part assigned before the close
                     // (all of it, for one served before the close).
-                    let waiter = waiters.remove(key);
-                    self.state = State::Done;
-                    let mut wakers = WakeList::new();
-                    sem.release_locked(self.num - waiter.needed, &mut waiters, &mut wakers);
-                    drop(waiters);
-                    wakers.wake_all();
+                    sem.release(this.num - (outcome >> 1));
                     return Poll::Ready(Err(AcquireError(())));
                 }
-                if waiter.needed == 0 {
-                    waiters.remove(key);
-                    self.state = State::Done;
-                    return Poll::Ready(Ok(()));
-                }
-                match &waiter.waker {
-                    Some(waker) if waker.will_wake(cx.waker()) => {}
-                    _ => waiter.waker = Some(cx.waker().clone()),
-                }
-                Poll::Pending
+                Poll::Ready(Ok(()))
             }
         }
     }
 }
 
-// Nothing in it is structurally pinned: the wait-list entry is addressed
-// by key, not by the future's address.
-impl<S: Deref<Target = Semaphore>> Unpin for Acquire<S> {}
-
 impl<S: Deref<Target = Semaphore>> Future for Acquire<S> {
     type Output = Result<(), AcquireError>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        if let Err(error) = ready!(this.poll_acquire(cx)) {
-            this.state = State::Done;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Err(error) = ready!(self.as_mut().poll_acquire(cx)) {
+            // SAFETY: only `state` is written; nothing moves.
+            unsafe { self.get_unchecked_mut() }.state = State::Done;
             return Poll::Ready(Err(error));
         }
+        // SAFETY: only `state` is written; nothing moves.
+        let this = unsafe { self.get_unchecked_mut() };
         // One unit of budget per completed acquire (rt_core::coop), taken
         // once the permits are held, as tokio does: out of budget, the
         // future keeps them and its turn (a waiter behind it is not served
@@ -538,19 +565,9 @@ impl<S: Deref<Target = Semaphore>> Future for Acquire<S> {
 
 impl<S: Deref<Target = Semaphore>> Drop for Acquire<S> {
     fn drop(&mut self) {
-        let key = match self.state {
-            State::Waiting(key) => key,
-            State::Acquired => return self.semaphore.release(self.num),
-            State::Idle | State::Done => return,
-        };
-        // Rule 5.
-        let sem = &*self.semaphore;
-        let mut wakers = WakeList::new();
-        let mut waiters = sem.lock();
-        let waiter = waiters.remove(key);
-        sem.release_locked(self.num - waiter.needed, &mut waiters, &mut wakers);
-        drop(waiters);
-        wakers.wake_all();
+        // SAFETY: `drop` is the last use of the future, and `cancel` moves
+        // nothing: the pinning contract holds to the end.
+        unsafe { Pin::new_unchecked(self) }.cancel();
     }
 }
 
@@ -567,6 +584,8 @@ impl<S: Deref<Target = Semaphore>> fmt::Debug for Acquire<S> {
 mod tests {
     use std::ops::Deref;
     use std::sync::Arc;
+
+    use std::task::Waker;
 
     use super::*;
 
@@ -591,23 +610,23 @@ mod tests {
         let semaphore = Semaphore::new(1);
         let mut cx = Context::from_waker(Waker::noop());
         let waiters = |s: &Semaphore| s.permits.load(Ordering::Relaxed) & WAITERS != 0;
-        let mut two = Acquire::new(&semaphore, 2);
-        assert!(Pin::new(&mut two).poll(&mut cx).is_pending());
+        let mut two = Box::pin(Acquire::new(&semaphore, 2));
+        assert!(two.as_mut().poll(&mut cx).is_pending());
         assert!(waiters(&semaphore));
         assert_eq!(semaphore.available_permits(), 0, "drained by the waiter");
         drop(two); // the queue empties: releases are lock-free again
         assert!(!waiters(&semaphore));
         assert_eq!(semaphore.available_permits(), 1);
-        let mut three = Acquire::new(&semaphore, 3);
-        assert!(Pin::new(&mut three).poll(&mut cx).is_pending());
+        let mut three = Box::pin(Acquire::new(&semaphore, 3));
+        assert!(three.as_mut().poll(&mut cx).is_pending());
         semaphore.release(2); // serves it in full, emptying the queue
         assert!(!waiters(&semaphore));
-        assert!(Pin::new(&mut three).poll(&mut cx).is_ready());
-        let mut four = Acquire::new(&semaphore, 4);
-        assert!(Pin::new(&mut four).poll(&mut cx).is_pending());
+        assert!(three.as_mut().poll(&mut cx).is_ready());
+        let mut four = Box::pin(Acquire::new(&semaphore, 4));
+        assert!(four.as_mut().poll(&mut cx).is_pending());
         semaphore.close(); // unlinks it
         assert!(!waiters(&semaphore));
-        assert!(Pin::new(&mut four).poll(&mut cx).is_ready());
+        assert!(four.as_mut().poll(&mut cx).is_ready());
     }
 
     #[test]
@@ -617,15 +636,49 @@ mod tests {
         });
         let mut cx = Context::from_waker(Waker::noop());
         shared.slots.try_acquire(1).unwrap();
-        let mut first = Acquire::new(Slots(shared.clone()), 1);
-        assert!(Pin::new(&mut first).poll(&mut cx).is_pending());
-        let mut second = Acquire::new(Slots(shared.clone()), 1);
-        assert!(Pin::new(&mut second).poll(&mut cx).is_pending());
+        let mut first = Box::pin(Acquire::new(Slots(shared.clone()), 1));
+        assert!(first.as_mut().poll(&mut cx).is_pending());
+        let mut second = Box::pin(Acquire::new(Slots(shared.clone()), 1));
+        assert!(second.as_mut().poll(&mut cx).is_pending());
         shared.slots.release(1); // to `first`
         drop(first); // ...which passes it on
-        assert!(Pin::new(&mut second).poll(&mut cx).is_ready());
+        assert!(second.as_mut().poll(&mut cx).is_ready());
         assert_eq!(shared.slots.available_permits(), 0);
         shared.slots.release(1);
         assert_eq!(shared.slots.available_permits(), 1);
+    }
+
+    #[test]
+    fn a_served_waiter_completes_without_the_lock() {
+        let semaphore = Arc::new(Semaphore::new(0));
+        let mut cx = Context::from_waker(Waker::noop());
+        let mut waiter = Box::pin(Acquire::new(Slots2(semaphore.clone()), 1));
+        assert!(waiter.as_mut().poll(&mut cx).is_pending());
+        // Served: unlinked, its outcome "served".
+        semaphore.release(1);
+        // With the lock held here, the waiter's poll must not need it.
+        let held = semaphore.lock();
+        let (done, finished) = std::sync::mpsc::channel();
+        let poller = std::thread::spawn(move || {
+            let mut cx = Context::from_waker(Waker::noop());
+            let ready = waiter.as_mut().poll(&mut cx).is_ready();
+            done.send(ready).unwrap();
+            drop(waiter);
+        });
+        let outcome = finished.recv_timeout(std::time::Duration::from_secs(10));
+        drop(held);
+        poller.join().unwrap();
+        assert_eq!(outcome, Ok(true), "a served waiter's poll took the lock");
+    }
+
+    /// An owner of a bare semaphore, for a future moved to another thread.
+    struct Slots2(Arc<Semaphore>);
+
+    impl Deref for Slots2 {
+        type Target = Semaphore;
+
+        fn deref(&self) -> &Semaphore {
+            &self.0
+        }
     }
 }

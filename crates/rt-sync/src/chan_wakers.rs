@@ -123,10 +123,18 @@ impl WakeList {
 
     /// Wakes them all; call it with no lock held.
     pub(crate) fn wake_all(self) {
-        for waker in self.inline.into_iter().flatten() {
+        // Written out rather than as an iterator chain: the common case
+        // (one waker, nothing spilled) is on every contended release.
+        let [first, second] = self.inline;
+        if let Some(waker) = first {
             waker.wake();
         }
-        wake_all(self.rest);
+        if let Some(waker) = second {
+            waker.wake();
+        }
+        if !self.rest.is_empty() {
+            wake_all(self.rest);
+        }
     }
 }
 

@@ -18,9 +18,12 @@
 //!   writer) is never starved by smaller ones, and nobody overtakes a
 //!   queue. A mutex is one permit; a rwlock is one per reader and all of
 //!   them for a writer.
-//! - **Cancellation loses nothing.** Waiters sit in a slab-backed list
-//!   (`wait_list.rs`) from which a dropped future unlinks itself in O(1);
-//!   permits or a `notify_one` it had been handed go to the next waiter.
+//! - **Cancellation loses nothing.** A dropped future unlinks itself from
+//!   its wait list in O(1): the semaphore's list is intrusive, its entries
+//!   pinned inside the waiting futures (`batch_semaphore/queue.rs`; a
+//!   served waiter reads its outcome there without the lock), `Notify`'s
+//!   a slab-backed list (`wait_list.rs`). Permits or a `notify_one` it had
+//!   been handed go to the next waiter.
 //! - **Cooperative budget.** Every awaited operation that completes takes
 //!   one unit of the task's budget (`rt::task::coop`), as in tokio, so a
 //!   task looping on an always-free lock still lets its neighbours run.

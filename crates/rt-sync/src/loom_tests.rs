@@ -5,7 +5,6 @@
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p rt-sync --release --lib`
 
 use std::future::Future;
-use std::pin::Pin;
 use std::task::{Context, Waker};
 
 use loom::future::block_on;
@@ -59,9 +58,9 @@ fn a_cancelled_waiter_passes_its_permits_on() {
             let semaphore = semaphore.clone();
             thread::spawn(move || semaphore.release(2))
         };
-        let mut cancelled = semaphore.acquire(2);
+        let mut cancelled = Box::pin(semaphore.acquire(2));
         let mut cx = Context::from_waker(Waker::noop());
-        let polled = Pin::new(&mut cancelled).poll(&mut cx);
+        let polled = cancelled.as_mut().poll(&mut cx);
         drop(cancelled); // given back by the drop if it was queued
         if polled.is_ready() {
             semaphore.release(2); // it completed at once: ours to give back
@@ -133,14 +132,68 @@ fn a_cancel_that_empties_the_queue_races_a_release() {
             let semaphore = semaphore.clone();
             thread::spawn(move || semaphore.release(1))
         };
-        let mut cancelled = semaphore.acquire(2);
+        let mut cancelled = Box::pin(semaphore.acquire(2));
         let mut cx = Context::from_waker(Waker::noop());
-        assert!(Pin::new(&mut cancelled).poll(&mut cx).is_pending());
+        assert!(cancelled.as_mut().poll(&mut cx).is_pending());
         drop(cancelled);
         releaser.join().unwrap();
         assert_eq!(semaphore.available_permits(), 1);
         semaphore.try_acquire(1).unwrap();
         semaphore.release(1);
         assert_eq!(semaphore.available_permits(), 1);
+    });
+}
+
+/// Serve against cancel (rules 2 and 6): a queued waiter is dropped while a
+/// release serves it. Either the release unlinks it first (and the drop,
+/// reading the final outcome without the lock, gives the permit back) or
+/// the drop unlinks it first (and the release finds the queue empty): the
+/// permit ends in `permits` either way, and no entry is touched after its
+/// future let go of it (loom checks the entry's cells).
+#[test]
+fn a_release_serves_a_waiter_that_is_being_dropped() {
+    loom::model(|| {
+        let semaphore = Arc::new(Semaphore::new(0));
+        let mut waiter = Box::pin(semaphore.acquire(1));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(waiter.as_mut().poll(&mut cx).is_pending());
+        let releaser = {
+            let semaphore = semaphore.clone();
+            thread::spawn(move || semaphore.release(1))
+        };
+        drop(waiter);
+        releaser.join().unwrap();
+        assert_eq!(semaphore.available_permits(), 1);
+        semaphore.try_acquire(1).unwrap();
+    });
+}
+
+/// Serve against poll (rules 2 and 5): a waiter for 2 permits is polled
+/// over and over while two releases of 1 serve it in two parts. It
+/// completes only once both have landed (a partly served entry is still
+/// linked), its lock-free read of a final outcome sees the whole of it, and
+/// the permits all come back.
+#[test]
+fn a_waiter_polls_while_it_is_served_in_parts() {
+    loom::model(|| {
+        let semaphore = Arc::new(Semaphore::new(0));
+        let mut waiter = Box::pin(semaphore.acquire(2));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(waiter.as_mut().poll(&mut cx).is_pending());
+        let releaser = {
+            let semaphore = semaphore.clone();
+            thread::spawn(move || {
+                semaphore.release(1);
+                semaphore.release(1);
+            })
+        };
+        while waiter.as_mut().poll(&mut cx).is_pending() {
+            thread::yield_now();
+        }
+        assert_eq!(semaphore.available_permits(), 0, "both went to the waiter");
+        drop(waiter);
+        releaser.join().unwrap();
+        semaphore.release(2);
+        assert_eq!(semaphore.available_permits(), 2);
     });
 }

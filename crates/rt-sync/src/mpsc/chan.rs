@@ -262,7 +262,7 @@ impl<T> Chan<T> {
     pub(crate) fn acquire(&self, n: usize) -> Acquire<'_, T> {
         Acquire {
             chan: self,
-            inner: Some(self.slots.acquire(n)),
+            inner: self.slots.acquire(n),
         }
     }
 
@@ -490,23 +490,25 @@ impl<T> Chan<T> {
 /// already assigned to it) if it is dropped before it completes.
 pub(crate) struct Acquire<'a, T> {
     chan: &'a Chan<T>,
-    /// `None` once dropped by hand (see `Drop`).
-    inner: Option<batch_semaphore::Acquire<&'a Semaphore>>,
+    /// Pinned with this future (structurally): it is never moved out.
+    inner: batch_semaphore::Acquire<&'a Semaphore>,
 }
 
 impl<T> Future for Acquire<'_, T> {
     type Output = Result<(), Closed>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let inner = this.inner.as_mut().expect("polled after it was dropped");
+        let chan = self.chan;
+        // SAFETY: `inner` is pinned with this future: it is never moved out
+        // of it (nor by `Drop`).
+        let inner = unsafe { self.map_unchecked_mut(|this| &mut this.inner) };
         // The budget unit is taken by the semaphore's future.
-        match ready!(Pin::new(inner).poll(cx)) {
+        match ready!(inner.poll(cx)) {
             Ok(()) => Poll::Ready(Ok(())),
             Err(_) => {
                 // A closed reservation gave back what it had been
                 // assigned: the receiver may wait for it.
-                this.chan.wake_closed_rx();
+                chan.wake_closed_rx();
                 Poll::Ready(Err(Closed))
             }
         }
@@ -515,13 +517,12 @@ impl<T> Future for Acquire<'_, T> {
 
 impl<T> Drop for Acquire<'_, T> {
     fn drop(&mut self) {
-        if let Some(inner) = self.inner.take() {
-            let owed = inner.owes_permits();
-            // Gives back whatever it was assigned or holds.
-            drop(inner);
-            if owed {
-                self.chan.wake_closed_rx();
-            }
+        // SAFETY: `drop` is the last use of this future, and `cancel`
+        // moves nothing: `inner` stays where it was pinned.
+        let inner = unsafe { Pin::new_unchecked(&mut self.inner) };
+        // Gives back whatever it was assigned or holds.
+        if inner.cancel() {
+            self.chan.wake_closed_rx();
         }
     }
 }
