@@ -1,9 +1,43 @@
-//! Unix domain sockets: listener, stream, datagram.
+//! Unix domain sockets (listener, stream, datagram), pipes and FIFOs
+//! ([`pipe`]), and the credentials of a socket's peer ([`UCred`]).
+//!
+//! The socket types are exported from `rt::net` itself
+//! ([`UnixStream`](crate::UnixStream), ...); this module holds what
+//! tokio keeps under `tokio::net::unix`.
+//!
+//! # Examples
+//!
+//! ```
+//! use rt::net::unix::{pipe, UCred};
+//!
+//! # rt::Runtime::new()?.block_on(async {
+//! let (a, _b) = rt::net::UnixStream::pair()?;
+//! let cred: UCred = a.peer_cred()?;
+//! assert_eq!(cred.pid(), Some(std::process::id() as i32));
+//! let (_tx, _rx) = pipe::pipe()?;
+//! # std::io::Result::Ok(()) })?;
+//! # std::io::Result::Ok(())
+//! ```
 
 mod datagram;
 mod listener;
+pub mod pipe;
 mod stream;
+mod ucred;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
 pub use stream::UnixStream;
+pub use ucred::UCred;
+
+/// A user id, as [`UCred::uid`] returns it.
+#[allow(non_camel_case_types)] // reason: the C type's name, as tokio spells it
+pub type uid_t = u32;
+
+/// A group id, as [`UCred::gid`] returns it.
+#[allow(non_camel_case_types)] // reason: the C type's name, as tokio spells it
+pub type gid_t = u32;
+
+/// A process id, as [`UCred::pid`] returns it.
+#[allow(non_camel_case_types)] // reason: the C type's name, as tokio spells it
+pub type pid_t = i32;
