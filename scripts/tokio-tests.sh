@@ -70,6 +70,11 @@ else
     FILES+=(fs.rs fs_canonicalize_dir.rs fs_copy.rs fs_dir.rs fs_file.rs fs_file_join_error.rs)
     FILES+=(fs_link.rs fs_open_options.rs fs_remove_dir_all.rs fs_remove_file.rs)
     FILES+=(fs_rename.rs fs_try_exists.rs fs_write.rs)
+    # Issue 13, net (TcpSocket, lookup_host, pipes, options; the readiness
+    # methods these files also use are another slice):
+    FILES+=(net_lookup_host.rs tcp_socket.rs tcp_connect.rs tcp_accept.rs tcp_into_std.rs)
+    FILES+=(tcp_into_split.rs tcp_split.rs tcp_echo.rs tcp_peek.rs tcp_shutdown.rs)
+    FILES+=(net_unix_pipe.rs uds_cred.rs uds_split.rs udp.rs net_bind_resource.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------

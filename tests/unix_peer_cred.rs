@@ -1,6 +1,6 @@
 //! `UnixStream::peer_cred` reports the credentials of the process at the
-//! other end: over a listener in this process, this process's uid, gid and
-//! pid, seen from both ends.
+//! other end: over a listener in this process, this process's effective uid and
+//! gid, and its pid, seen from both ends.
 
 mod io_support;
 
@@ -23,9 +23,10 @@ fn peer_cred_is_this_process() {
             let client = UnixStream::connect(&path).await.unwrap();
             let (server, _) = listener.accept().await.unwrap();
 
-            // SAFETY: getuid/getgid read the calling process's ids; no
-            // memory is involved.
-            let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+            // SAFETY: geteuid/getegid read the calling process's effective
+            // ids (what the kernel records for the peer); no memory is
+            // involved.
+            let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
             let pid = std::process::id() as i32;
             for stream in [&client, &server] {
                 let cred: rt::net::unix::UCred = stream.peer_cred().unwrap();
