@@ -1,5 +1,11 @@
-//! Unix domain sockets (listener, stream, datagram), pipes and FIFOs
-//! ([`pipe`]), and the credentials of a socket's peer ([`UCred`]).
+//! Unix domain sockets (listener, stream, datagram), their addresses
+//! ([`SocketAddr`]: a path, an abstract name on Linux, or unnamed), pipes
+//! and FIFOs ([`pipe`]), and the credentials of a socket's peer
+//! ([`UCred`]).
+//!
+//! A path that starts with a NUL byte (`"\0name"`) names a socket in
+//! Linux's abstract namespace, for `bind` and `connect` alike: no file is
+//! created, and the name disappears with the last socket.
 //!
 //! The socket types are exported from `rt::net` itself
 //! ([`UnixStream`](crate::UnixStream), ...); this module holds what
@@ -22,11 +28,13 @@
 mod datagram;
 mod listener;
 pub mod pipe;
+mod socketaddr;
 mod stream;
 mod ucred;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
+pub use socketaddr::SocketAddr;
 pub use stream::UnixStream;
 pub use ucred::UCred;
 
