@@ -69,6 +69,43 @@ impl TcpStream {
         SockRef::from(self).set_linger(Some(Duration::ZERO))
     }
 
+    /// Whether `TCP_QUICKACK` is on: ACKs are sent at once rather than
+    /// delayed (Linux; the kernel turns it off again by itself, so it is a
+    /// hint to set again after reads).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let _on: bool = stream.quickack()?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "fuchsia"))]
+    pub fn quickack(&self) -> io::Result<bool> {
+        SockRef::from(self).tcp_quickack()
+    }
+
+    /// Sets `TCP_QUICKACK` (Linux): send ACKs at once rather than delaying
+    /// them, for request/response traffic where the delay shows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let listener = rt::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = rt::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_quickack(true)?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "fuchsia"))]
+    pub fn set_quickack(&self, quickack: bool) -> io::Result<()> {
+        SockRef::from(self).set_tcp_quickack(quickack)
+    }
+
     /// The `IP_TTL` of outgoing packets.
     ///
     /// # Examples

@@ -54,6 +54,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
 use std::task::{ready, Context, Poll};
 
+use bytes::BufMut;
 use rt_reactor::Async;
 
 /// Creates an anonymous pipe (`pipe2(2)`, non-blocking and close-on-exec):
@@ -771,6 +772,45 @@ impl Receiver {
     /// ```
     pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
         self.io.get_ref().read_vectored(bufs)
+    }
+
+    /// Reads what is in the pipe now into `buf`'s spare capacity, without
+    /// waiting, and advances `buf` by the bytes read; `Ok(0)` is end-of-file
+    /// (or no spare capacity).
+    ///
+    /// # Errors
+    ///
+    /// As [`try_read`](Receiver::try_read).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (tx, rx) = rt::net::unix::pipe::pipe()?;
+    /// tx.try_write(b"abc")?;
+    /// rx.readable().await?;
+    /// let mut buf = Vec::with_capacity(16);
+    /// assert_eq!(rx.try_read_buf(&mut buf)?, 3);
+    /// assert_eq!(buf, b"abc");
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        let spare = buf.chunk_mut();
+        // SAFETY: `read(2)` below only writes initialised bytes into the
+        // spare capacity, never de-initialising any; the slice borrows
+        // `buf`, alive for the whole call.
+        let spare = unsafe { spare.as_uninit_slice_mut() };
+        let fd = self.io.get_ref().as_raw_fd();
+        // SAFETY: the pointer and length describe `spare`, writable memory
+        // that `buf` keeps alive across the call; the descriptor is open
+        // (owned by `self.io`).
+        let n = unsafe { libc::read(fd, spare.as_mut_ptr().cast(), spare.len()) };
+        let n = usize::try_from(n).map_err(|_| io::Error::last_os_error())?;
+        // SAFETY: the kernel wrote the first `n` bytes of the spare
+        // capacity, so they are initialised.
+        unsafe { buf.advance_mut(n) };
+        Ok(n)
     }
 
     /// Runs `f`, an operation on the descriptor (through [`AsRawFd`]), if
