@@ -29,12 +29,14 @@ mod datagram;
 mod listener;
 pub mod pipe;
 mod socketaddr;
+mod split;
 mod stream;
 mod ucred;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
 pub use socketaddr::SocketAddr;
+pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 pub use stream::UnixStream;
 pub use ucred::UCred;
 

@@ -35,7 +35,7 @@ use rt_reactor::Async;
 /// # std::io::Result::Ok(())
 /// ```
 pub struct UnixStream {
-    io: Async<std::os::unix::net::UnixStream>,
+    pub(super) io: Async<std::os::unix::net::UnixStream>,
 }
 
 impl UnixStream {
