@@ -1,7 +1,8 @@
 //! A Unix listener bound to a name that starts with a NUL byte lives in
 //! Linux's abstract namespace (no file is created): a client connects with
 //! the same name, and `rt::net::unix::SocketAddr::as_abstract_name` gives
-//! the name back without its NUL.
+//! the name back without its NUL (and `connect_addr` with that address
+//! reaches the listener).
 
 mod io_support;
 
@@ -38,6 +39,10 @@ fn abstract_name_binds_connects_and_reads_back() {
             let mut buf = [0; 8];
             server.read_exact(&mut buf).await.unwrap();
             assert_eq!(&buf, b"abstract");
+
+            // Connecting by the listener's address reaches it too.
+            let _by_addr = UnixStream::connect_addr(&addr).await.unwrap();
+            let (_server, _) = listener.accept().await.unwrap();
 
             // The std type, back.
             let std_addr: std::os::unix::net::SocketAddr = addr.into();

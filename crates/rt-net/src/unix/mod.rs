@@ -27,6 +27,7 @@
 
 mod datagram;
 mod listener;
+mod options;
 pub mod pipe;
 mod socketaddr;
 mod split;
