@@ -1,6 +1,6 @@
 //! A named FIFO opened with `rt::net::unix::pipe::OpenOptions` carries
-//! bytes from the `Sender` to the `Receiver`, which reads end-of-file once
-//! the sender is dropped; opening a sender with no reader fails with
+//! bytes from the `Sender` to the `Receiver`, which waits for a writer
+//! when opened first and reads end-of-file once the sender is dropped; opening a sender with no reader fails with
 //! `ENXIO`; a file that is not a FIFO is refused; an anonymous `pipe()`
 //! carries bytes between two tasks.
 
@@ -42,6 +42,11 @@ fn fifo_carries_bytes_then_end_of_file_when_the_sender_drops() {
             assert_eq!(err.raw_os_error(), Some(libc::ENXIO), "{err}");
 
             let mut rx = pipe::OpenOptions::new().open_receiver(&path).unwrap();
+            // No writer yet: a read waits for one, it does not see
+            // end-of-file (a timeout is the expected outcome here).
+            let mut first = [0; 1];
+            let early = rt::time::timeout(Duration::from_millis(50), rx.read(&mut first)).await;
+            assert!(early.is_err(), "read before any writer: {early:?}");
             let mut tx = pipe::OpenOptions::new().open_sender(&path).unwrap();
 
             let writer = rt::spawn(async move {

@@ -11,10 +11,15 @@
 //! - opening a sender fails with `ENXIO` while no process has the FIFO open
 //!   for reading (a receiver may open first: it does not wait for a
 //!   writer);
-//! - a receiver reads end-of-file once every sender has closed, and also
-//!   while no sender has opened yet. [`OpenOptions::read_write`] (Linux)
-//!   opens the receiver for writing too, so it never sees end-of-file and
-//!   keeps reading from writers that come and go.
+//! - a receiver opened before any sender waits for one (a read is
+//!   pending, not end-of-file); it reads end-of-file once every sender has
+//!   closed. [`OpenOptions::read_write`] (Linux) opens the receiver for
+//!   writing too, so it never sees end-of-file and keeps reading from
+//!   writers that come and go.
+//!
+//! A new end assumes no readiness, as tokio's: `readable`/`writable` and
+//! the first read or write through the io traits wait for the reactor's
+//! first report (which comes at once for a ready pipe).
 //!
 //! Reads and writes go through `rt_reactor::Async`'s stream methods, the
 //! same path as the sockets' (a short read clears the cached readiness).
@@ -305,7 +310,7 @@ impl Sender {
     #[track_caller]
     fn register(fd: OwnedFd) -> io::Result<Sender> {
         Ok(Sender {
-            io: Async::new(File::from(fd))?,
+            io: register(fd)?,
             cleared: AtomicBool::new(false),
         })
     }
@@ -574,7 +579,7 @@ impl Receiver {
     #[track_caller]
     fn register(fd: OwnedFd) -> io::Result<Receiver> {
         Ok(Receiver {
-            io: Async::new(File::from(fd))?,
+            io: register(fd)?,
             cleared: AtomicBool::new(false),
         })
     }
@@ -1100,6 +1105,30 @@ fn probe(file: &File, events: libc::c_short) -> io::Result<()> {
         0 => Err(io::ErrorKind::WouldBlock.into()),
         _ => Ok(()),
     }
+}
+
+/// Puts `fd` in non-blocking mode and registers it with no readiness
+/// assumed: the first operation waits for the reactor's first report
+/// (epoll reports the state at registration at once). A FIFO receiver
+/// opened before any writer must not try a read up front: it would read
+/// end-of-file, where it should wait for a writer.
+#[track_caller]
+fn register(fd: OwnedFd) -> io::Result<Async<File>> {
+    // SAFETY: `fcntl(F_GETFL)` reads the flags of a descriptor `fd` keeps
+    // open.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) };
+    if flags < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    if flags & libc::O_NONBLOCK == 0 {
+        // SAFETY: `fcntl(F_SETFL)` changes the status flags of the same
+        // open descriptor; no memory is passed.
+        let ret = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK) };
+        if ret < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Async::new_nonblocking(File::from(fd), false)
 }
 
 /// Clears `O_NONBLOCK`.
