@@ -78,6 +78,11 @@ else
     FILES+=(signal_ctrl_c.rs signal_drop_recv.rs signal_drop_rt.rs signal_drop_signal.rs)
     FILES+=(signal_multi_rt.rs signal_no_rt.rs signal_notify_both.rs signal_panic.rs)
     FILES+=(signal_realtime.rs signal_twice.rs signal_usr1.rs)
+    # Issue 13, net (TcpSocket, lookup_host, pipes, options; the readiness
+    # methods these files also use are another slice):
+    FILES+=(net_lookup_host.rs tcp_socket.rs tcp_connect.rs tcp_accept.rs tcp_into_std.rs)
+    FILES+=(tcp_into_split.rs tcp_split.rs tcp_echo.rs tcp_peek.rs tcp_shutdown.rs)
+    FILES+=(net_unix_pipe.rs uds_cred.rs uds_split.rs udp.rs net_bind_resource.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------

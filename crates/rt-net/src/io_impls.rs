@@ -120,7 +120,7 @@ macro_rules! impl_async_write {
                 _cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
                 let $this = &*self;
-                std::task::Poll::Ready($io.shutdown_socket(std::net::Shutdown::Write))
+                std::task::Poll::Ready($crate::io_impls::shutdown_write(&$io))
             }
         }
 
@@ -174,10 +174,22 @@ macro_rules! impl_shutdown_write {
                 _cx: &mut std::task::Context<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
                 let $this = &*self;
-                std::task::Poll::Ready($io.shutdown_socket(std::net::Shutdown::Write))
+                std::task::Poll::Ready($crate::io_impls::shutdown_write(&$io))
             }
         }
     };
 }
 
 pub(crate) use {impl_async_read, impl_async_write, impl_shutdown_write};
+
+/// Shuts the write half down, as `shutdown`/`close` do. `ENOTCONN` (the
+/// connection is already gone: reset by the peer, or never connected)
+/// counts as done, as on tokio: there is nothing left to shut down.
+pub(crate) fn shutdown_write<T: std::os::fd::AsFd>(
+    io: &rt_reactor::Async<T>,
+) -> std::io::Result<()> {
+    match io.shutdown_socket(std::net::Shutdown::Write) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotConnected => Ok(()),
+        result => result,
+    }
+}

@@ -9,12 +9,17 @@
 //!
 //! - TCP: [`TcpListener`] (backlog 4096, `SO_REUSEADDR`), [`TcpStream`],
 //!   which can be split into a reading and a writing half
-//!   ([`TcpStream::split`], [`TcpStream::into_split`]) used by two tasks.
+//!   ([`TcpStream::split`], [`TcpStream::into_split`]) used by two tasks;
+//!   [`TcpSocket`] to set options before connecting or listening.
 //! - UDP: [`UdpSocket`].
-//! - Unix: [`UnixListener`], [`UnixStream`], [`UnixDatagram`].
+//! - Unix: [`UnixListener`], [`UnixStream`], [`UnixDatagram`]; pipes and
+//!   FIFOs in [`unix::pipe`]; the peer's credentials ([`unix::UCred`]).
 //! - Addresses: anything that is [`ToSocketAddrs`]; host names are looked up
 //!   on the runtime's blocking pool (`spawn_blocking`), which bounds how
-//!   many lookups run at once.
+//!   many lookups run at once; [`lookup_host`] resolves without a socket.
+//!
+//! Socket options live in their own modules (`tcp/options.rs`,
+//! `udp_options.rs`): each is a `setsockopt`/`getsockopt` through socket2.
 //!
 //! The stream types implement tokio's `AsyncRead`/`AsyncWrite` (the traits
 //! `rt::io` exports; `shutdown` shuts the write half down), futures-io's
@@ -47,14 +52,19 @@
 //! ```
 
 mod addr;
+mod convert;
 mod io_impls;
+mod lookup_host;
 mod tcp;
 mod udp;
-mod unix;
+mod udp_options;
+pub mod unix;
 
 pub use addr::ToSocketAddrs;
+pub use lookup_host::lookup_host;
 pub use tcp::{
-    OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, TcpListener, TcpStream, WriteHalf,
+    OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, TcpListener, TcpSocket, TcpStream,
+    WriteHalf,
 };
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};

@@ -3,11 +3,11 @@
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
+use super::SocketAddr;
 use rt_reactor::Async;
 
 /// A Unix domain datagram socket.
@@ -196,7 +196,8 @@ impl UnixDatagram {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        self.io.read_with(|socket| socket.recv_from(buf)).await
+        let (n, addr) = self.io.read_with(|socket| socket.recv_from(buf)).await?;
+        Ok((n, SocketAddr::from(addr)))
     }
 
     /// Sends `buf` to the connected peer.
@@ -254,7 +255,7 @@ impl UnixDatagram {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().local_addr()
+        self.io.get_ref().local_addr().map(SocketAddr::from)
     }
 
     /// The address of the connected peer.
@@ -277,7 +278,7 @@ impl UnixDatagram {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().peer_addr()
+        self.io.get_ref().peer_addr().map(SocketAddr::from)
     }
 
     /// Wraps a std socket: puts it in non-blocking mode and registers it.

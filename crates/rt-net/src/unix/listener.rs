@@ -3,11 +3,11 @@
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
+use super::SocketAddr;
 use super::UnixStream;
 use crate::BACKLOG;
 use rt_reactor::Async;
@@ -109,7 +109,7 @@ impl UnixListener {
     /// ```
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
         let (stream, addr) = self.io.read_with(|listener| listener.accept()).await?;
-        Ok((UnixStream::from_std(stream)?, addr))
+        Ok((UnixStream::from_std(stream)?, SocketAddr::from(addr)))
     }
 
     /// The local address this listener is bound to.
@@ -130,7 +130,7 @@ impl UnixListener {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().local_addr()
+        self.io.get_ref().local_addr().map(SocketAddr::from)
     }
 
     /// Wraps a std listener: puts it in non-blocking mode and registers it.

@@ -3,11 +3,11 @@
 use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
-use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
+use super::SocketAddr;
 use crate::connect_in_progress;
 use crate::io_impls::{impl_async_read, impl_async_write};
 use rt_reactor::Async;
@@ -35,7 +35,7 @@ use rt_reactor::Async;
 /// # std::io::Result::Ok(())
 /// ```
 pub struct UnixStream {
-    io: Async<std::os::unix::net::UnixStream>,
+    pub(super) io: Async<std::os::unix::net::UnixStream>,
 }
 
 impl UnixStream {
@@ -174,7 +174,7 @@ impl UnixStream {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().local_addr()
+        self.io.get_ref().local_addr().map(SocketAddr::from)
     }
 
     /// The address of the peer.
@@ -191,7 +191,7 @@ impl UnixStream {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.io.get_ref().peer_addr()
+        self.io.get_ref().peer_addr().map(SocketAddr::from)
     }
 }
 
