@@ -254,9 +254,9 @@ workloads!(on_tokio, tokio, unconstrained = tokio::task::unconstrained);
 /// dropped around its own function, so only one exists at a time.
 macro_rules! compare {
     (
-        $c:expr, $name:literal, $throughput:expr, $mode:expr, samples = $samples:expr,
-        |$runtime:ident, $state:ident, $iters:ident| $body:expr,
-        setup = |$setup_rt:ident| $setup:expr
+        $c:expr_2021, $name:literal, $throughput:expr_2021, $mode:expr_2021, samples = $samples:expr_2021,
+        |$runtime:ident, $state:ident, $iters:ident| $body:expr_2021,
+        setup = |$setup_rt:ident| $setup:expr_2021
     ) => {{
         let mut group = $c.benchmark_group($name);
         group

@@ -119,7 +119,7 @@ impl CurrentThread for tokio::runtime::Runtime {
 
 /// Run `workload` on each runtime, in one group named `name`.
 macro_rules! compare {
-    ($c:expr, $name:literal, $workload:ident) => {{
+    ($c:expr_2021, $name:literal, $workload:ident) => {{
         let mut group = $c.benchmark_group($name);
         group.sampling_mode(SamplingMode::Flat);
         $workload::<rt::Runtime>(&mut group);

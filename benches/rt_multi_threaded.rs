@@ -47,7 +47,7 @@ const MEASUREMENT: Duration = Duration::from_secs(3);
 /// Run `workload` on each runtime, in one group named `name`. Each runtime
 /// is built and dropped inside the workload, so at most one runs at a time.
 macro_rules! compare {
-    ($c:expr, $name:literal, $workload:ident) => {{
+    ($c:expr_2021, $name:literal, $workload:ident) => {{
         let mut group = $c.benchmark_group($name);
         group.sampling_mode(SamplingMode::Flat);
         $workload::<rt::Runtime>(&mut group);

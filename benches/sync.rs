@@ -352,7 +352,7 @@ sync_workloads!(on_tokio, tokio, tokio::runtime::Runtime);
 /// one group named after it. Each runtime is built and dropped inside the
 /// workload, so at most one runs at a time.
 macro_rules! compare {
-    ($c:expr, $workload:ident) => {{
+    ($c:expr_2021, $workload:ident) => {{
         let mut group = $c.benchmark_group(stringify!($workload));
         group.sampling_mode(SamplingMode::Flat);
         on_rt::$workload(&mut group);

@@ -132,8 +132,8 @@ fn completion_order(workers: usize) -> Vec<usize> {
             task.await.unwrap();
         }
     });
-    let order = order.lock().unwrap().clone();
-    order
+
+    order.lock().unwrap().clone()
 }
 
 #[test]

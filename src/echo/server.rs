@@ -95,10 +95,10 @@ where
             }
             Err(err) => {
                 counters.accept_error();
-                if let Some(pause) = errors.failed(&err) {
-                    if let Either::Right(()) = first(sleep(pause), shutdown.as_mut()).await {
-                        break;
-                    }
+                if let Some(pause) = errors.failed(&err)
+                    && let Either::Right(()) = first(sleep(pause), shutdown.as_mut()).await
+                {
+                    break;
                 }
             }
         }

@@ -510,3 +510,44 @@ fn chunk_bytes(chunk: usize) -> [u8; CHUNK] {
     }
     bytes
 }
+
+#[test]
+fn a_udp_round_trip_loop_lets_its_neighbour_run_once_per_64_round_trips() {
+    // Loopback UDP never blocks: a send puts the datagram in the peer's
+    // buffer before it returns, so only the budget (two units per round
+    // trip) and the first receive interrupt the loop. Neighbour runs: one
+    // while the receiver's first `recv` waits for the reactor's first
+    // report (a just-bound socket is not assumed readable, as in tokio),
+    // then one per 128 units: 1 + 15 for 1,024 round trips, tokio's count.
+    const ROUND_TRIPS: usize = 1024;
+    let runs = watchdog(LIMIT, || {
+        let rt = rt::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(async {
+            let tx = rt::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+            let rx = rt::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+            tx.connect(rx.local_addr().unwrap()).await.unwrap();
+            rx.connect(tx.local_addr().unwrap()).await.unwrap();
+            yield_now().await;
+            let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let counter = runs.clone();
+            drop(rt::spawn(async move {
+                loop {
+                    counter.fetch_add(1, SeqCst);
+                    yield_now().await;
+                }
+            }));
+            let mut buf = [0; 4];
+            for i in 0..ROUND_TRIPS as u32 {
+                tx.send(&i.to_be_bytes()).await.unwrap();
+                assert_eq!(rx.recv(&mut buf).await.unwrap(), 4);
+                assert_eq!(u32::from_be_bytes(buf), i, "datagrams in order");
+            }
+            runs.load(SeqCst)
+        })
+    });
+    // The first wait comes after one unit (the first send), so 2,047
+    // follow it in fresh budgets: a yield before units 129, 257, ...,
+    // 1,921 of them (15).
+    let forced = (ROUND_TRIPS * 2 - 1) / BUDGET;
+    assert_eq!(runs, 1 + forced, "neighbour runs: 16 in tokio");
+}

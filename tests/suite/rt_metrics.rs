@@ -133,6 +133,32 @@ fn spawns_are_counted_from_workers_and_from_other_threads() {
 }
 
 #[test]
+fn current_thread_counts_spawns_from_its_thread_and_from_others() {
+    let rt = Builder::new_current_thread()
+        .build()
+        .expect("build the runtime");
+    let metrics = rt.metrics();
+    let handle = rt.handle().clone();
+    // From another thread (through the shared count): TASKS.
+    let remote: Vec<_> = std::thread::spawn(move || {
+        (0..TASKS)
+            .map(|_| handle.spawn(async {}))
+            .collect::<Vec<_>>()
+    })
+    .join()
+    .expect("the spawning thread");
+    assert_eq!(metrics.spawned_tasks_count(), TASKS as u64);
+    // From the thread holding the core (its own counter): TASKS more.
+    rt.block_on(async {
+        let local: Vec<_> = (0..TASKS).map(|_| rt::spawn(async {})).collect();
+        for task in remote.into_iter().chain(local) {
+            task.await.unwrap();
+        }
+    });
+    assert_eq!(metrics.spawned_tasks_count(), 2 * TASKS as u64);
+}
+
+#[test]
 fn a_task_out_of_budget_counts_a_forced_yield() {
     let rt = runtime(1);
     let metrics = rt.metrics();

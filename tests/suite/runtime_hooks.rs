@@ -142,7 +142,7 @@ enum Event {
 
 type Log = Arc<Mutex<Vec<Event>>>;
 
-fn logging(log: &Log) -> impl Fn(&mut Builder) {
+fn logging(log: &Log) -> impl Fn(&mut Builder) + use<> {
     let log = log.clone();
     move |b: &mut Builder| {
         let (l1, l2, l3, l4) = (log.clone(), log.clone(), log.clone(), log.clone());

@@ -43,8 +43,8 @@ fn tasks_on_several_workers_never_share_the_lock() {
             for task in tasks {
                 task.await.unwrap();
             }
-            let total = mutex.lock().await.0;
-            total
+
+            mutex.lock().await.0
         })
     });
     assert_eq!(total, TASKS * ROUNDS);

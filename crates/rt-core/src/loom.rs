@@ -36,7 +36,7 @@ pub use loom as __loom;
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __rt_thread_local {
-    ($($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr };)+) => {
+    ($($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr_2021 };)+) => {
         $(
             #[cfg(not(loom))]
             ::std::thread_local! { $(#[$attr])* $vis static $name: $t = const { $init }; }

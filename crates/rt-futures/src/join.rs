@@ -63,7 +63,7 @@
 /// ```
 #[macro_export]
 macro_rules! join {
-    (@emit $start:tt ($($all:tt)*) $( ( $($s:tt)* ) $e:expr, )+) => {{
+    (@emit $start:tt ($($all:tt)*) $( ( $($s:tt)* ) $e:expr_2021, )+) => {{
         const __N: usize = $crate::__rt_futures_count!($($all)*);
         // The expressions as written first, so that a temporary they borrow
         // lives as long as `let` makes it; then each in its `MaybeDone`.
@@ -132,17 +132,17 @@ macro_rules! join {
         __start
     }};
 
-    (@munch $start:tt ($($n:tt)*) [$($done:tt)*] $e:expr, $($rest:tt)*) => {
+    (@munch $start:tt ($($n:tt)*) [$($done:tt)*] $e:expr_2021, $($rest:tt)*) => {
         $crate::join!(@munch $start ($($n)* _) [$($done)* ($($n)*) $e,] $($rest)*)
     };
     (@munch $start:tt $n:tt [$($done:tt)*]) => {
         $crate::join!(@emit $start $n $($done)*)
     };
 
-    (biased; $($e:expr),+ $(,)?) => {
+    (biased; $($e:expr_2021),+ $(,)?) => {
         $crate::join!(@munch [biased] () [] $($e,)+)
     };
-    ($($e:expr),+ $(,)?) => {
+    ($($e:expr_2021),+ $(,)?) => {
         $crate::join!(@munch [rotate] () [] $($e,)+)
     };
     ($(biased;)?) => {
@@ -188,7 +188,7 @@ macro_rules! join {
 /// ```
 #[macro_export]
 macro_rules! try_join {
-    (@emit $start:tt ($($all:tt)*) $( ( $($s:tt)* ) $e:expr, )+) => {{
+    (@emit $start:tt ($($all:tt)*) $( ( $($s:tt)* ) $e:expr_2021, )+) => {{
         const __N: usize = $crate::__rt_futures_count!($($all)*);
         // As `join!` does (see there and the module docs).
         let __init = ( $( $e, )+ );
@@ -242,17 +242,17 @@ macro_rules! try_join {
         .await
     }};
 
-    (@munch $start:tt ($($n:tt)*) [$($done:tt)*] $e:expr, $($rest:tt)*) => {
+    (@munch $start:tt ($($n:tt)*) [$($done:tt)*] $e:expr_2021, $($rest:tt)*) => {
         $crate::try_join!(@munch $start ($($n)* _) [$($done)* ($($n)*) $e,] $($rest)*)
     };
     (@munch $start:tt $n:tt [$($done:tt)*]) => {
         $crate::try_join!(@emit $start $n $($done)*)
     };
 
-    (biased; $($e:expr),+ $(,)?) => {
+    (biased; $($e:expr_2021),+ $(,)?) => {
         $crate::try_join!(@munch [biased] () [] $($e,)+)
     };
-    ($($e:expr),+ $(,)?) => {
+    ($($e:expr_2021),+ $(,)?) => {
         $crate::try_join!(@munch [rotate] () [] $($e,)+)
     };
     ($(biased;)?) => {

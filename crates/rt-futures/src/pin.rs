@@ -42,7 +42,7 @@
 /// ```
 #[macro_export]
 macro_rules! pin {
-    ($(let $x:ident = $init:expr;)*) => {
+    ($(let $x:ident = $init:expr_2021;)*) => {
         $(
             let $x = $init;
             $crate::pin!($x);

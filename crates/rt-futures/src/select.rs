@@ -132,7 +132,7 @@
 macro_rules! select {
     // ===== Emit: every branch normalised as `(_ _ ..) [pat] [future] [condition] [handler]`.
     (@emit $start:tt ($($all:tt)*) [$($else:tt)*]
-        $( ( $($s:tt)* ) [$p:pat] [$f:expr] [$c:expr] [$h:expr] )+
+        $( ( $($s:tt)* ) [$p:pat] [$f:expr_2021] [$c:expr_2021] [$h:expr_2021] )+
     ) => {{
         const __N: usize = $crate::__rt_futures_count!($($all)*);
         // Step 1: the conditions (bit `i` set: branch `i` is disabled).
@@ -238,31 +238,31 @@ macro_rules! select {
     (@parse $start:tt $n:tt [$($done:tt)*]) => {
         $crate::select!(@emit $start $n [::core::panic!("all branches are disabled and there is no else branch")] $($done)*)
     };
-    (@parse $start:tt $n:tt [$($done:tt)*] else => $else:expr $(,)?) => {
+    (@parse $start:tt $n:tt [$($done:tt)*] else => $else:expr_2021 $(,)?) => {
         $crate::select!(@emit $start $n [$else] $($done)*)
     };
-    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr, if $c:expr => $h:block, $($rest:tt)*) => {
+    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr_2021, if $c:expr_2021 => $h:block, $($rest:tt)*) => {
         $crate::select!(@parse $start ($($n)* _) [$($done)* ($($n)*) [$p] [$f] [$c] [$h]] $($rest)*)
     };
-    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr, if $c:expr => $h:block $($rest:tt)*) => {
+    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr_2021, if $c:expr_2021 => $h:block $($rest:tt)*) => {
         $crate::select!(@parse $start ($($n)* _) [$($done)* ($($n)*) [$p] [$f] [$c] [$h]] $($rest)*)
     };
-    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr, if $c:expr => $h:expr, $($rest:tt)*) => {
+    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr_2021, if $c:expr_2021 => $h:expr_2021, $($rest:tt)*) => {
         $crate::select!(@parse $start ($($n)* _) [$($done)* ($($n)*) [$p] [$f] [$c] [$h]] $($rest)*)
     };
-    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr, if $c:expr => $h:expr) => {
+    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr_2021, if $c:expr_2021 => $h:expr_2021) => {
         $crate::select!(@parse $start ($($n)* _) [$($done)* ($($n)*) [$p] [$f] [$c] [$h]])
     };
-    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr => $h:block, $($rest:tt)*) => {
+    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr_2021 => $h:block, $($rest:tt)*) => {
         $crate::select!(@parse $start ($($n)* _) [$($done)* ($($n)*) [$p] [$f] [true] [$h]] $($rest)*)
     };
-    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr => $h:block $($rest:tt)*) => {
+    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr_2021 => $h:block $($rest:tt)*) => {
         $crate::select!(@parse $start ($($n)* _) [$($done)* ($($n)*) [$p] [$f] [true] [$h]] $($rest)*)
     };
-    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr => $h:expr, $($rest:tt)*) => {
+    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr_2021 => $h:expr_2021, $($rest:tt)*) => {
         $crate::select!(@parse $start ($($n)* _) [$($done)* ($($n)*) [$p] [$f] [true] [$h]] $($rest)*)
     };
-    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr => $h:expr) => {
+    (@parse $start:tt ($($n:tt)*) [$($done:tt)*] $p:pat = $f:expr_2021 => $h:expr_2021) => {
         $crate::select!(@parse $start ($($n)* _) [$($done)* ($($n)*) [$p] [$f] [true] [$h]])
     };
 
@@ -273,7 +273,7 @@ macro_rules! select {
     (biased;) => {
         ::core::compile_error!("select! needs at least one branch")
     };
-    ($(biased;)? else => $else:expr $(,)?) => {{
+    ($(biased;)? else => $else:expr_2021 $(,)?) => {{
         $else
     }};
     (biased; $($branches:tt)+) => {

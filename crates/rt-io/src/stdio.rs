@@ -205,7 +205,7 @@ impl<T: Write + Send + 'static> Blocking<T> {
 
 macro_rules! std_stream {
     (
-        $(#[$doc:meta])* $name:ident, $ctor:ident, $std:ident, $fd:expr;
+        $(#[$doc:meta])* $name:ident, $ctor:ident, $std:ident, $fd:expr_2021;
         $(#[$ctor_doc:meta])*
     ) => {
         $(#[$doc])*

@@ -13,7 +13,7 @@
 ///
 /// `impl_async_read!([generics] Type, |this| expression giving &Async<S>)`
 macro_rules! impl_async_read {
-    ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr) => {
+    ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr_2021) => {
         impl<$($gen)*> futures_io::AsyncRead for $ty {
             fn poll_read(
                 self: std::pin::Pin<&mut Self>,
@@ -87,7 +87,7 @@ macro_rules! impl_async_read {
 ///
 /// `impl_async_write!([generics] Type, |this| expression giving &Async<S>)`
 macro_rules! impl_async_write {
-    ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr) => {
+    ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr_2021) => {
         impl<$($gen)*> futures_io::AsyncWrite for $ty {
             fn poll_write(
                 self: std::pin::Pin<&mut Self>,
@@ -137,7 +137,7 @@ macro_rules! impl_async_write {
 /// whose methods have the same names and signatures (`poll_shutdown`
 /// shuts the socket's write half down), written once for both.
 macro_rules! impl_shutdown_write {
-    ($(#[$cfg:meta])? $trait:path, [$($gen:tt)*] $ty:ty, |$this:ident| $io:expr) => {
+    ($(#[$cfg:meta])? $trait:path, [$($gen:tt)*] $ty:ty, |$this:ident| $io:expr_2021) => {
         $(#[$cfg])?
         impl<$($gen)*> $trait for $ty {
             fn poll_write(

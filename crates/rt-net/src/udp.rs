@@ -66,7 +66,7 @@ impl UdpSocket {
                 Some(Protocol::UDP),
             )?;
             socket.bind(&addr.into())?;
-            let io = Async::new_nonblocking(std::net::UdpSocket::from(socket), true)?;
+            let io = Async::new_nonblocking_unread(std::net::UdpSocket::from(socket))?;
             Ok(UdpSocket { io })
         })
     }

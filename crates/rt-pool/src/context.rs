@@ -176,10 +176,10 @@ impl Drop for WorkerGuard {
 /// (`metrics`), then [`defer`] the task.
 fn defer_exhausted(waker: &Waker) {
     with_worker(|w| {
-        if let Some(w) = w {
-            if let Some(shared) = w.handle.as_multi_thread() {
-                shared.metrics.worker(w.local.index()).forced_yield();
-            }
+        if let Some(w) = w
+            && let Some(shared) = w.handle.as_multi_thread()
+        {
+            shared.metrics.worker(w.local.index()).forced_yield();
         }
     });
     defer(waker);

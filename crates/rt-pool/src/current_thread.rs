@@ -209,10 +209,10 @@ impl Shared {
         if let Some(core) = slot.core.take() {
             return Some(core);
         }
-        if let Some(waiter) = waiter {
-            if !slot.waiters.iter().any(|w| w.will_wake(waiter)) {
-                slot.waiters.push(waiter.clone());
-            }
+        if let Some(waiter) = waiter
+            && !slot.waiters.iter().any(|w| w.will_wake(waiter))
+        {
+            slot.waiters.push(waiter.clone());
         }
         None
     }
@@ -277,6 +277,20 @@ fn with_context<R>(f: impl FnOnce(Option<&CoreContext>) -> R) -> R {
 pub(crate) fn schedule(shared: &Arc<Shared>, task: Task) {
     if let Err(task) = schedule_owned(&**shared, task) {
         shared.push_remote(task);
+    }
+}
+
+/// Queue a newly spawned `task` and count the spawn: on the thread holding
+/// the core, with the core's single-writer counter (a load and a store);
+/// from elsewhere, with the shared count (an atomic add).
+pub(crate) fn spawn(shared: &Arc<Shared>, task: Task) {
+    match schedule_owned(&**shared, task) {
+        // This thread holds the core: it is the counter's one writer.
+        Ok(()) => shared.metrics.worker(0).spawned(),
+        Err(task) => {
+            shared.metrics.spawned_remotely();
+            shared.push_remote(task);
+        }
     }
 }
 
@@ -452,13 +466,13 @@ fn drive<F: Future>(
     let mut busy_since = std::time::Instant::now();
     loop {
         // SeqCst: pairs with the waker's store.
-        if state.woken.swap(false, SeqCst) {
-            if let Poll::Ready(out) = rt_core::coop::budget(|| future.as_mut().poll(cx)) {
-                // The busy period that ends with `block_on` counts too
-                // (a `block_on` that never parked would report none).
-                counters.busy_until_now(busy_since);
-                return out;
-            }
+        if state.woken.swap(false, SeqCst)
+            && let Poll::Ready(out) = rt_core::coop::budget(|| future.as_mut().poll(cx))
+        {
+            // The busy period that ends with `block_on` counts too
+            // (a `block_on` that never parked would report none).
+            counters.busy_until_now(busy_since);
+            return out;
         }
         let mut drained = false;
         for _ in 0..event_interval {

@@ -189,10 +189,7 @@ impl Handle {
             crate::hooks::call(self.config().task_hooks.spawn.as_ref(), join.id());
             match &self.inner {
                 Scheduler::MultiThread(s) => s.schedule_task(task, Origin::Spawn),
-                Scheduler::CurrentThread(s) => {
-                    s.metrics.spawned_remotely();
-                    current_thread::schedule(s, task);
-                }
+                Scheduler::CurrentThread(s) => current_thread::spawn(s, task),
             }
         }
         join

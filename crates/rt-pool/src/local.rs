@@ -489,11 +489,11 @@ impl Schedule for Scheduler {
         let mut task = Some(task);
         let mut wake = false;
         let _ = CURRENT.try_with(|current| {
-            if let Some(cx) = &*current.borrow() {
-                if Arc::ptr_eq(&cx.shared, &self.0) {
-                    cx.queue.borrow_mut().extend(task.take());
-                    wake = !cx.ticking.get();
-                }
+            if let Some(cx) = &*current.borrow()
+                && Arc::ptr_eq(&cx.shared, &self.0)
+            {
+                cx.queue.borrow_mut().extend(task.take());
+                wake = !cx.ticking.get();
             }
         });
         let Some(task) = task else {

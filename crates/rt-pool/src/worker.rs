@@ -266,10 +266,10 @@ impl Shared {
                 // Only the LIFO task: it runs next, here — unless
                 // this poll goes on for long; the driver's holder
                 // watches for that (`rescue`), if told to.
-                if self.watch.ensure_watched() {
-                    if let Some(driver) = &self.driver {
-                        driver.unpark();
-                    }
+                if self.watch.ensure_watched()
+                    && let Some(driver) = &self.driver
+                {
+                    driver.unpark();
                 }
                 return;
             }
@@ -448,14 +448,13 @@ impl Worker<'_> {
             // Once per park (the watcher's bounded waits end every
             // `CHECK_INTERVAL`), not per pass: reading the others' ticks
             // pulls their cache lines.
-            if std::mem::take(&mut self.rescue_due) {
-                if let Some(task) = self
+            if std::mem::take(&mut self.rescue_due)
+                && let Some(task) = self
                     .rescue
                     .check(&self.shared.queues, self.cx.local.index())
-                {
-                    self.run_task(task);
-                    continue;
-                }
+            {
+                self.run_task(task);
+                continue;
             }
             if !self.cx.deferred.borrow().is_empty() {
                 // Tasks that yielded run after a reactor turn that came

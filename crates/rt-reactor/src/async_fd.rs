@@ -160,6 +160,47 @@ impl<T: AsFd> Async<T> {
         let registration = unsafe { Registration::new(fd, ready)? };
         Ok(Async { registration, io })
     }
+
+    /// Registers `io`, a socket just made and already non-blocking, that
+    /// nothing can have been sent to yet (just bound, listening, or one end
+    /// of a new pair): writable is assumed, readable is not, so the first
+    /// read or accept waits for the reactor's report instead of trying a
+    /// call that can only fail (as tokio's sockets, whose readiness starts
+    /// empty, wait for their first event). Nothing that arrives meanwhile
+    /// is missed: registering reports the socket's current readiness.
+    ///
+    /// # Errors
+    ///
+    /// As [`Async::new`].
+    ///
+    /// # Panics
+    ///
+    /// As [`Async::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::net::UnixDatagram;
+    /// use rt::io::Async;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, b) = UnixDatagram::pair()?;
+    /// a.set_nonblocking(true)?;
+    /// let a = Async::new_nonblocking_unread(a)?;
+    /// b.send(b"hi")?;
+    /// let mut buf = [0; 2];
+    /// assert_eq!(a.read_with(|s| s.recv(&mut buf)).await?, 2);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn new_nonblocking_unread(io: T) -> io::Result<Async<T>> {
+        let fd = io.as_fd().as_raw_fd();
+        // SAFETY: as in `new_nonblocking`: `io` owns the descriptor and
+        // drops after the registration, which is declared first.
+        let registration = unsafe { Registration::new(fd, WRITABLE)? };
+        Ok(Async { registration, io })
+    }
 }
 
 impl<T> Async<T> {

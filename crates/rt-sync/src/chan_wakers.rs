@@ -38,15 +38,14 @@ impl WakerSet {
     /// channel's lock, since dropping a waker may run code that takes it.
     #[must_use = "drop the displaced waker after the channel's lock is released"]
     pub(crate) fn register(&mut self, key: &mut Option<Key>, waker: &Waker) -> Option<Waker> {
-        if let Some(k) = *key {
-            if let Some((generation, parked)) = self.entries.get_mut(k.index) {
-                if *generation == k.generation {
-                    if parked.will_wake(waker) {
-                        return None;
-                    }
-                    return Some(std::mem::replace(parked, waker.clone()));
-                }
+        if let Some(k) = *key
+            && let Some((generation, parked)) = self.entries.get_mut(k.index)
+            && *generation == k.generation
+        {
+            if parked.will_wake(waker) {
+                return None;
             }
+            return Some(std::mem::replace(parked, waker.clone()));
         }
         self.generation += 1;
         let index = self.entries.insert((self.generation, waker.clone()));
@@ -62,16 +61,16 @@ impl WakerSet {
     /// once the channel's lock is released.
     #[must_use = "drop the removed waker after the channel's lock is released"]
     pub(crate) fn remove(&mut self, key: &mut Option<Key>) -> Option<Waker> {
-        if let Some(k) = key.take() {
-            if matches!(self.entries.get(k.index), Some((g, _)) if *g == k.generation) {
-                return Some(self.entries.remove(k.index).1);
-            }
+        if let Some(k) = key.take()
+            && matches!(self.entries.get(k.index), Some((g, _)) if *g == k.generation)
+        {
+            return Some(self.entries.remove(k.index).1);
         }
         None
     }
 
-    /// How many wakers are parked.
-    #[cfg(loom)]
+    /// How many wakers are parked (for the loom models).
+    #[cfg(all(loom, test))]
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }

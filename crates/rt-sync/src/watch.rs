@@ -745,7 +745,7 @@ impl<T> Receiver<T> {
     }
 }
 
-#[cfg(loom)]
+#[cfg(all(loom, test))]
 impl<T> Receiver<T> {
     /// How many receivers' wakers are parked (for the loom models).
     pub(crate) fn parked_receivers(&self) -> usize {

@@ -245,10 +245,10 @@ impl Sleep {
             Moved::Gone => {
                 // It fired (and woke the task) before the reset; arm again
                 // with the same waker so the new deadline wakes it too.
-                if let Some(Registration { waker, .. }) = this.timer.take() {
-                    if this.arm(waker.clone()).is_ready() {
-                        waker.wake();
-                    }
+                if let Some(Registration { waker, .. }) = this.timer.take()
+                    && this.arm(waker.clone()).is_ready()
+                {
+                    waker.wake();
                 }
             }
         }

@@ -82,7 +82,7 @@ impl TcpListener {
         socket.set_reuse_address(true)?;
         socket.bind(&addr.into())?;
         socket.listen(BACKLOG)?;
-        let io = Async::new_nonblocking(std::net::TcpListener::from(socket), true)?;
+        let io = Async::new_nonblocking_unread(std::net::TcpListener::from(socket))?;
         Ok(TcpListener { io })
     }
 

@@ -116,7 +116,7 @@ impl UnixDatagram {
     /// Registers a non-blocking socket.
     #[track_caller]
     fn from_socket(socket: Socket) -> io::Result<UnixDatagram> {
-        let io = Async::new_nonblocking(std::os::unix::net::UnixDatagram::from(socket), true)?;
+        let io = Async::new_nonblocking_unread(std::os::unix::net::UnixDatagram::from(socket))?;
         Ok(UnixDatagram { io })
     }
 

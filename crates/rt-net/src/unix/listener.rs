@@ -71,7 +71,7 @@ impl UnixListener {
         let socket = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
         socket.bind(&addr)?;
         socket.listen(BACKLOG)?;
-        let io = Async::new_nonblocking(std::os::unix::net::UnixListener::from(socket), true)?;
+        let io = Async::new_nonblocking_unread(std::os::unix::net::UnixListener::from(socket))?;
         Ok(UnixListener { io })
     }
 

@@ -104,8 +104,8 @@ impl UnixStream {
     #[track_caller]
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let (a, b) = Socket::pair(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
-        let a = Async::new_nonblocking(std::os::unix::net::UnixStream::from(a), true)?;
-        let b = Async::new_nonblocking(std::os::unix::net::UnixStream::from(b), true)?;
+        let a = Async::new_nonblocking_unread(std::os::unix::net::UnixStream::from(a))?;
+        let b = Async::new_nonblocking_unread(std::os::unix::net::UnixStream::from(b))?;
         Ok((UnixStream { io: a }, UnixStream { io: b }))
     }
 

@@ -328,13 +328,13 @@ impl Source {
         if let Some(tick) = self.ready_tick(dir) {
             return Poll::Ready(Ok(tick));
         }
-        if let Some(reactor) = reactor.filter(|reactor| reactor.is_oneshot()) {
-            if guard.armed & dir.bit() == 0 {
-                guard.armed |= dir.bit();
-                if let Err(err) = reactor.rearm(self, guard.armed) {
-                    guard.armed &= !dir.bit();
-                    return Poll::Ready(Err(err));
-                }
+        if let Some(reactor) = reactor.filter(|reactor| reactor.is_oneshot())
+            && guard.armed & dir.bit() == 0
+        {
+            guard.armed |= dir.bit();
+            if let Err(err) = reactor.rearm(self, guard.armed) {
+                guard.armed &= !dir.bit();
+                return Poll::Ready(Err(err));
             }
         }
         Poll::Pending
