@@ -8,7 +8,8 @@
 # Usage: bash .ci/asan.sh   (from anywhere; build in target/asan)
 # Time on the 2-core machine, from cold: 1 min 52 s (70 s of build) when it
 # is otherwise idle; 4 min 14 s (3 min 25 s of build) beside others' builds.
-# Each test executable gets 240 s (the tests' own watchdogs fire first).
+# Each test executable gets 240 s, the suite 480 s (the tests' own watchdogs
+# fire first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source .ci/lib.sh
@@ -26,6 +27,9 @@ export RUSTDOCFLAGS=$RUSTFLAGS
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=0
 export LSAN_OPTIONS="suppressions=$PWD/.ci/lsan.supp:print_suppressions=0"
 export RUST_BACKTRACE=1
+# Tests that move many bytes a small read at a time move fewer
+# (tests/suite/io_support's under_sanitizer).
+export RT_SUITE_SANITIZER=address
 
 # --lib --bins --tests: no doctests (each doctest is a separate compile and
 # link under ASan; the plain `cargo test --workspace` step runs them) and no
@@ -48,5 +52,9 @@ SKIP_BIN[rt-macros/rt_macros]=1
 # resident (78 MiB here), so that test runs without it. Its descriptor,
 # thread and leak checks are unchanged.
 ENV_FOR[rt-suite/runtime_cycles]="ASAN_OPTIONS=$ASAN_OPTIONS:quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+
+# The suite (tests/suite: 65 former test files in one process) runs as long
+# as they did one after the other: it gets the step's time, not one file's.
+LIMIT_FOR[rt-suite/suite]=480
 
 run_tests 240 "$json"

@@ -11,15 +11,16 @@ TARGET=x86_64-unknown-linux-gnu
 # Defaults for run_tests (below); a step script may set them after sourcing.
 RUNNER=()
 TEST_ARGS=()
-declare -A ENV_FOR=()
+declare -A ENV_FOR=() ARGS_FOR=() LIMIT_FOR=()
 
 note() { printf '%s\n' "--- $*"; }
 
 # list_tests JSON: one line per test executable in the build log JSON
 # (cargo's --message-format=json), as "PKG/NAME<TAB>DIR<TAB>EXE": PKG the
 # package, NAME the test target ("rt_reactor" for a lib's unit tests,
-# "timers" for tests/timers.rs), DIR the package's directory (cargo test
-# runs each executable there; some tests read files relative to it).
+# "timers" for tests/timers.rs, "suite" for tests/suite/main.rs), DIR the
+# package's directory (cargo test runs each executable there; some tests
+# read files relative to it).
 list_tests() {
     local line pid pkg name manifest exe
     grep '"reason":"compiler-artifact"' "$1" | grep '"executable":"/' | grep '"test":true}' |
@@ -55,6 +56,12 @@ build_tests() {
 #   RUNNER               array prefixed to the command (valgrind), or empty;
 #   TEST_ARGS            array of arguments for every test executable;
 #   ENV_FOR[PKG/NAME]    VAR=value words set for that executable only;
+#   ARGS_FOR[PKG/NAME]   space-separated arguments for that executable only,
+#                        after TEST_ARGS (test name filters: "shutdown::"
+#                        runs the suite's module shutdown; SKIP_TEST's
+#                        --exact would make them exact, so not both);
+#   LIMIT_FOR[PKG/NAME]  its time limit in seconds instead of LIMIT (the
+#                        suite, tests/suite: its modules run in one process);
 #   ONLY                 if set and non-empty, the PKG/NAME entries to run
 #                        (in that order); all others are not run.
 # Prints one summary line per executable and returns non-zero if any failed
@@ -84,7 +91,9 @@ run_tests() {
             continue
         fi
         args=("${TEST_ARGS[@]}")
-        local t
+        # shellcheck disable=SC2206 # ARGS_FOR's words are split on purpose
+        args+=(${ARGS_FOR[$id]:-})
+        local t exe_limit=${LIMIT_FOR[$id]:-$limit}
         for t in ${SKIP_TEST[$id]:-}; do
             args+=(--skip "$t")
         done
@@ -93,12 +102,12 @@ run_tests() {
         t0=$SECONDS
         rc=0
         # shellcheck disable=SC2086 # ENV_FOR's words are split on purpose
-        (cd "$dir" && timeout -k 15 "$limit" env ${ENV_FOR[$id]:-} "${RUNNER[@]}" "$exe" "${args[@]}") </dev/null || rc=$?
+        (cd "$dir" && timeout -k 15 "$exe_limit" env ${ENV_FOR[$id]:-} "${RUNNER[@]}" "$exe" "${args[@]}") </dev/null || rc=$?
         t1=$SECONDS
         ran=$((ran + 1))
         if ((rc == 124 || rc == 137)); then
-            echo "error: $id did not finish in ${limit}s and was killed (a hang?)" >&2
-            summary+=("TIMEOUT   $id (${limit}s)")
+            echo "error: $id did not finish in ${exe_limit}s and was killed (a hang?)" >&2
+            summary+=("TIMEOUT   $id (${exe_limit}s)")
             failed=$((failed + 1))
         elif ((rc != 0)); then
             summary+=("FAILED    $id (exit $rc, $((t1 - t0))s)")

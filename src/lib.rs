@@ -4,7 +4,7 @@
 //! more than one example or test needs, so that they run the same code:
 //!
 //! - [`echo`]: the C10k echo server (`examples/echo_server.rs` is a thin
-//!   `main` around [`echo::serve`]; `tests/echo_faults.rs` and
+//!   `main` around [`echo::serve`]; `tests/suite/echo_faults.rs` and
 //!   `tests/echo_emfile.rs` drive the same function in-process), its
 //!   counters and its shutdown signal, which the tokio twin
 //!   (`examples/echo_server_tokio.rs`) shares too;

@@ -20,8 +20,15 @@
 //! `ROUNDS` times on one runtime.
 //!
 //! The tests measure time, so they run one at a time.
+//!
+//! (An executable of its own, not a module of tests/suite: its latency bounds
+//! (100 ms) are measured against a machine-stall canary that other tests' load
+//! in the same process would blur.)
 
+#[path = "suite/io_support/mod.rs"]
 mod io_support;
+#[path = "suite/support/mod.rs"]
+mod support;
 
 use std::io::Write;
 use std::net::SocketAddr;

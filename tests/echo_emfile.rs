@@ -5,7 +5,11 @@
 //! One test in this file, on purpose: it lowers the process's soft
 //! `RLIMIT_NOFILE` and fills the descriptor table, which would break any
 //! test running beside it.
+//!
+//! (An executable of its own, not a module of tests/suite: it lowers
+//! RLIMIT_NOFILE for the whole process; other tests would fail with EMFILE.)
 
+#[path = "suite/echo_support/mod.rs"]
 mod echo_support;
 
 use std::fs::File;

@@ -6,8 +6,15 @@
 //! the reads.
 //!
 //! Both tests count process-wide descriptors, so they run one at a time.
+//!
+//! (An executable of its own, not a module of tests/suite: it compares this
+//! process's open descriptors (/proc/self/fd) before and after; any other
+//! test's socket or file would change them.)
 
+#[path = "suite/io_support/mod.rs"]
 mod io_support;
+#[path = "suite/support/mod.rs"]
+mod support;
 
 use std::future::Future;
 use std::pin::Pin;

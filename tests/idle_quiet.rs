@@ -4,6 +4,10 @@
 //! milliseconds. Counted as the voluntary context switches of the worker
 //! threads, read from `/proc/self/task/*/status`, while nothing happens.
 //! (Before the reactor hand-off, 4 idle workers made about 300 per second.)
+//!
+//! (An executable of its own, not a module of tests/suite: it counts the
+//! context switches of every thread named rt-worker, the default name of every
+//! other test's workers.)
 
 use std::time::Duration;
 

@@ -6,8 +6,15 @@
 //! yielded, and every `event_interval` polls), they do not wait to go idle.
 //!
 //! The test measures time, and is alone in its file.
+//!
+//! (An executable of its own, not a module of tests/suite: its latency bounds
+//! (20 ms plus the canary's stalls) are timing-sensitive; other tests in the
+//! process would add load of their own.)
 
+#[path = "suite/io_support/mod.rs"]
 mod io_support;
+#[path = "suite/support/mod.rs"]
+mod support;
 
 use rt::time::Instant;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};

@@ -4,6 +4,9 @@
 //!
 //! Regenerate the `.stderr` files with `TRYBUILD=overwrite`, then read them:
 //! each must show the macro's own message, pointing at the offending tokens.
+//!
+//! (An executable of its own, not a module of tests/suite: trybuild runs cargo
+//! to compile tests/ui; the sanitizer steps skip it by name.)
 
 #[test]
 fn ui() {

@@ -7,8 +7,15 @@
 //!
 //! One test counts the process's descriptors, so the tests of this file run
 //! one at a time.
+//!
+//! (An executable of its own, not a module of tests/suite: one of its tests
+//! compares this process's open descriptors (/proc/self/fd) before and after;
+//! any other test's socket or file would change them.)
 
+#[path = "suite/io_support/mod.rs"]
 mod io_support;
+#[path = "suite/support/mod.rs"]
+mod support;
 
 use std::io::ErrorKind;
 use std::net::SocketAddr;

@@ -2,6 +2,10 @@
 //! destructor when its thread exits, after rt's own thread-locals may be
 //! gone: the drop shuts the runtime down without panicking (a panic there
 //! aborts the process), on both flavors.
+//!
+//! (An executable of its own, not a module of tests/suite: what it checks is
+//! that a thread's exit does not abort the process; a regression would take
+//! every other test down with it.)
 
 use std::cell::RefCell;
 use std::time::Duration;

@@ -4,8 +4,14 @@
 //! returns that future's output, without waiting for the deadline.
 //!
 //! The tests measure time, so they run one at a time.
+//!
+//! (An executable of its own, not a module of tests/suite: its lateness bounds
+//! are timing-sensitive and held with a lock that only this file's tests take.)
 
+#[path = "suite/io_support/mod.rs"]
 mod io_support;
+#[path = "suite/support/mod.rs"]
+mod support;
 
 use rt::time::Instant;
 use std::io::ErrorKind;

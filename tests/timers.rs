@@ -6,8 +6,16 @@
 //! period, without drift even when its consumer is slow.
 //!
 //! The tests measure time, so they run one at a time.
+//!
+//! (An executable of its own, not a module of tests/suite: its ordering
+//! (deadlines 2 ms apart) and interval bounds are timing-sensitive, measured
+//! against a machine-stall canary under a lock that only this file's tests
+//! take, and its 100,000 sleepers would load every test running beside them.)
 
+#[path = "suite/io_support/mod.rs"]
 mod io_support;
+#[path = "suite/support/mod.rs"]
+mod support;
 
 use rt::time::Instant;
 use std::sync::{Arc, Mutex};
