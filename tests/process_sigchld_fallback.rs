@@ -3,6 +3,7 @@
 //! resolves, and a child killed on drop is still reaped. Its own binary:
 //! the switch is process-wide.
 
+#[path = "suite/support/mod.rs"]
 mod support;
 
 use std::path::Path;

@@ -1,6 +1,7 @@
 //! Two `ctrl_c` listeners, in two tasks, both complete on one SIGINT sent
 //! to the process. Its own binary: SIGINT's handler is process-wide.
 
+#[path = "suite/support/mod.rs"]
 mod support;
 
 use std::future::{poll_fn, Future};

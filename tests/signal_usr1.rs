@@ -2,6 +2,7 @@
 //! it was made, again for a second one; a listener for a forbidden signal
 //! is refused. Its own binary: signal handlers are process-wide.
 
+#[path = "suite/support/mod.rs"]
 mod support;
 
 use std::time::Duration;

@@ -3,11 +3,9 @@
 //! peer reads end-of-file while the read half still receives); the halves
 //! reunite into the stream, and halves of two streams do not.
 
-mod io_support;
-
 use std::time::Duration;
 
-use io_support::{pattern, runtime, watchdog};
+use crate::io_support::{pattern, runtime, watchdog};
 use rt::io::{AsyncReadExt, AsyncWriteExt};
 use rt::net::UnixStream;
 

@@ -2,12 +2,10 @@
 //! with the port kept, passes an IP literal through as it is, and reports a
 //! name that cannot be resolved as an error (no panic, the runtime goes on).
 
-mod io_support;
-
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use io_support::{runtime, watchdog};
+use crate::io_support::{runtime, watchdog};
 
 /// Bound on each test: a resolver with no DNS server answers "not found"
 /// after its own timeouts, well within this.

@@ -3,13 +3,11 @@
 //! without the option the kernel refuses the bind with `AddrInUse`, with it
 //! the bind succeeds and the new listener accepts.
 
-mod io_support;
-
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use io_support::{runtime, watchdog};
+use crate::io_support::{runtime, watchdog};
 use rt::io::AsyncReadExt;
 use rt::net::{TcpSocket, TcpStream};
 

@@ -4,15 +4,13 @@
 //! `ENXIO`; a file that is not a FIFO is refused; an anonymous `pipe()`
 //! carries bytes between two tasks.
 
-mod io_support;
-
 use std::ffi::CString;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::time::Duration;
 
-use io_support::{pattern, runtime, watchdog, TempDir};
+use crate::io_support::{pattern, runtime, watchdog, TempDir};
 use rt::io::{AsyncReadExt, AsyncWriteExt};
 use rt::net::unix::pipe;
 

@@ -3,11 +3,9 @@
 //! `TcpListener`; `SO_REUSEPORT` lets two listeners share one address;
 //! the connected stream's own options (`linger`, `ttl`) read back.
 
-mod io_support;
-
 use std::time::Duration;
 
-use io_support::{runtime, watchdog};
+use crate::io_support::{runtime, watchdog};
 use rt::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 
 /// Bound on each test (they take milliseconds when rt is right).

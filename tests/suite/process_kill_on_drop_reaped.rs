@@ -2,14 +2,12 @@
 //! runtime reaps it in the background: it does not stay a zombie
 //! (`/proc/<pid>` disappears only once it is reaped).
 
-mod support;
-
 use std::path::Path;
 use std::time::Duration;
 
+use crate::support::{runtime, watchdog};
 use rt::process::Command;
 use rt::time::{sleep, Instant};
-use support::{runtime, watchdog};
 
 #[test]
 fn a_child_killed_on_drop_is_reaped() {

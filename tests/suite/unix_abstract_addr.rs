@@ -4,11 +4,9 @@
 //! the name back without its NUL (and `connect_addr` with that address
 //! reaches the listener).
 
-mod io_support;
-
 use std::time::Duration;
 
-use io_support::{runtime, watchdog};
+use crate::io_support::{runtime, watchdog};
 use rt::io::{AsyncReadExt, AsyncWriteExt};
 use rt::net::{UnixListener, UnixStream};
 

@@ -4,15 +4,13 @@
 //! gets its turn (a lost permit or wake-up would leave tasks waiting, and
 //! the watchdog would fire).
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{runtime, watchdog};
 use rt::sync::Semaphore;
 use rt::task::yield_now;
-use support::{runtime, watchdog};
 
 /// Bound on the test.
 const LIMIT: Duration = Duration::from_secs(60);

@@ -5,12 +5,10 @@
 //! readiness wait returns; a full pipe is not writable until the reader
 //! drains it.
 
-mod io_support;
-
 use std::io;
 use std::time::Duration;
 
-use io_support::{runtime, watchdog};
+use crate::io_support::{runtime, watchdog};
 use rt::net::unix::pipe;
 
 /// Bound on each test (they take milliseconds when rt is right).

@@ -3,11 +3,9 @@
 //! nothing left to shut down, and tokio reports `Ok(())` there too, so
 //! code that half-closes at the end of a session does not fail on it.
 
-mod io_support;
-
 use std::time::Duration;
 
-use io_support::{runtime, watchdog};
+use crate::io_support::{runtime, watchdog};
 use rt::io::{AsyncReadExt, AsyncWriteExt};
 use rt::net::{TcpListener, TcpStream};
 

@@ -1,14 +1,12 @@
 //! A child's piped stdout reads to its end through `rt::io`, in pieces
 //! across several writes of the child, and ends with end of file.
 
-mod support;
-
 use std::process::Stdio;
 use std::time::Duration;
 
+use crate::support::{runtime, watchdog};
 use rt::io::AsyncReadExt;
 use rt::process::Command;
-use support::{runtime, watchdog};
 
 #[test]
 fn piped_stdout_reads_to_end() {

@@ -2,11 +2,9 @@
 //! other end: over a listener in this process, this process's effective uid and
 //! gid, and its pid, seen from both ends.
 
-mod io_support;
-
 use std::time::Duration;
 
-use io_support::{runtime, watchdog, TempDir};
+use crate::io_support::{runtime, watchdog, TempDir};
 use rt::net::{UnixListener, UnixStream};
 
 /// Bound on the test (it takes milliseconds when rt is right).

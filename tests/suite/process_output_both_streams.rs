@@ -1,12 +1,10 @@
 //! `output()` captures stdout and stderr at once (a child filling one pipe
 //! while the other is read must not deadlock) and returns the exit code.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{runtime, watchdog};
 use rt::process::Command;
-use support::{runtime, watchdog};
 
 #[test]
 fn output_captures_both_streams() {

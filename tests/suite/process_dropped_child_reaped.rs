@@ -2,14 +2,12 @@
 //! it exits the runtime reaps it: no zombie is left while the runtime
 //! lives.
 
-mod support;
-
 use std::path::Path;
 use std::time::Duration;
 
+use crate::support::{runtime, watchdog};
 use rt::process::Command;
 use rt::time::{sleep, Instant};
-use support::{runtime, watchdog};
 
 #[test]
 fn a_dropped_child_is_reaped_after_it_exits() {

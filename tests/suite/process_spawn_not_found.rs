@@ -1,13 +1,11 @@
 //! Spawning a program that does not exist is an `io::Error` of kind
 //! `NotFound`, from `spawn`, `output` and `status` alike.
 
-mod support;
-
 use std::io::ErrorKind;
 use std::time::Duration;
 
+use crate::support::{runtime, watchdog};
 use rt::process::Command;
-use support::{runtime, watchdog};
 
 #[test]
 fn missing_program_is_not_found() {

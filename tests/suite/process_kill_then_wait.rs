@@ -1,13 +1,11 @@
 //! `wait` after `kill` (or `start_kill`) resolves with the status of a
 //! process ended by `SIGKILL`, and later waits return the same status.
 
-mod support;
-
 use std::os::unix::process::ExitStatusExt;
 use std::time::Duration;
 
+use crate::support::{runtime, watchdog};
 use rt::process::Command;
-use support::{runtime, watchdog};
 
 #[test]
 fn wait_after_kill_reports_the_signal() {
