@@ -163,6 +163,11 @@ impl<T: AsFd> Async<T> {
 }
 
 impl<T> Async<T> {
+    /// The registration, for the readiness methods (`async_ready.rs`).
+    pub(crate) fn registration(&self) -> &Registration {
+        &self.registration
+    }
+
     /// The inner I/O object.
     ///
     /// # Examples
@@ -263,7 +268,7 @@ impl<T> Async<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
-        self.registration.ready(Direction::Read).await
+        self.registration.ready(Direction::Read).await.map(drop)
     }
 
     /// Waits until the I/O object is writable: a write would not block now.
@@ -287,7 +292,7 @@ impl<T> Async<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
-        self.registration.ready(Direction::Write).await
+        self.registration.ready(Direction::Write).await.map(drop)
     }
 
     /// Runs the non-blocking read operation `op` until it does not return
