@@ -48,6 +48,7 @@
 
 mod addr;
 mod io_impls;
+mod ready;
 mod tcp;
 mod udp;
 mod unix;

@@ -10,6 +10,8 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::addr::{each_addr, no_addresses, resolve, ToSocketAddrs};
 use rt_reactor::Async;
 
+mod ready;
+
 /// A UDP socket.
 ///
 /// Every method takes `&self`: share the socket (in an `Arc`) between tasks

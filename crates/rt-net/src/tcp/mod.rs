@@ -1,6 +1,7 @@
 //! TCP: listener, stream, and the stream's halves.
 
 mod listener;
+mod ready;
 mod split;
 mod stream;
 

@@ -10,6 +10,8 @@ use socket2::{Domain, SockAddr, Socket, Type};
 
 use rt_reactor::Async;
 
+mod ready;
+
 /// A Unix domain datagram socket.
 ///
 /// Every method takes `&self`; any number of tasks may wait on one socket.

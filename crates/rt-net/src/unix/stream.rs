@@ -12,6 +12,8 @@ use crate::connect_in_progress;
 use crate::io_impls::{impl_async_read, impl_async_write};
 use rt_reactor::Async;
 
+mod ready;
+
 /// A Unix domain stream socket.
 ///
 /// Implements futures-io's [`AsyncRead`](futures_io::AsyncRead) and
