@@ -70,6 +70,8 @@ else
     FILES+=(fs.rs fs_canonicalize_dir.rs fs_copy.rs fs_dir.rs fs_file.rs fs_file_join_error.rs)
     FILES+=(fs_link.rs fs_open_options.rs fs_remove_dir_all.rs fs_remove_file.rs)
     FILES+=(fs_rename.rs fs_try_exists.rs fs_write.rs)
+    # Issue 13, the readiness API and AsyncFd (io_poll_aio.rs is FreeBSD's):
+    FILES+=(io_async_fd.rs tcp_stream.rs udp.rs uds_stream.rs uds_datagram.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
@@ -204,6 +206,14 @@ pub mod task {
         /// Polls the future once.
         pub fn poll(&mut self) -> Poll<T::Output> {
             self.enter(|cx, fut| fut.poll(cx))
+        }
+    }
+
+    // Awaiting a spawned future, as tokio-test allows.
+    impl<T: Future> Future for Spawn<T> {
+        type Output = T::Output;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T::Output> {
+            self.inner.as_mut().poll(cx)
         }
     }
 
