@@ -95,6 +95,7 @@ tokio-test = { path = "shims/tokio-test" }
 futures = { path = "shims/futures" }
 tokio-stream = { path = "shims/tokio-stream" }
 tempfile = { path = "shims/tempfile" }
+nix = { path = "shims/nix" }
 # sync_broadcast.rs draws random numbers (tokio pins 0.9; 0.10 is the one cached).
 rand = "0.10"
 # rt_basic.rs pins a future by projection.

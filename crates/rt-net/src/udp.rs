@@ -68,7 +68,10 @@ impl UdpSocket {
                 Some(Protocol::UDP),
             )?;
             socket.bind(&addr.into())?;
-            let io = Async::new_nonblocking(std::net::UdpSocket::from(socket), true)?;
+            let io = Async::new_nonblocking_with(
+                std::net::UdpSocket::from(socket),
+                rt_reactor::Ready::WRITABLE,
+            )?;
             Ok(UdpSocket { io })
         })
     }

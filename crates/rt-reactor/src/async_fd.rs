@@ -152,6 +152,44 @@ impl<T: AsFd> Async<T> {
     #[track_caller]
     pub fn new_nonblocking(io: T, assume_ready: bool) -> io::Result<Async<T>> {
         let ready = if assume_ready { READABLE | WRITABLE } else { 0 };
+        Self::register(io, ready)
+    }
+
+    /// Registers `io`, already non-blocking, with `ready` as its initial
+    /// cached readiness: a datagram socket starts [`Ready::WRITABLE`]
+    /// (room to send; nothing to receive until the reactor says so), as
+    /// tokio's do.
+    ///
+    /// # Errors
+    ///
+    /// As [`Async::new`].
+    ///
+    /// # Panics
+    ///
+    /// As [`Async::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::net::UnixDatagram;
+    /// use rt::io::{Async, Interest, Ready};
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, _b) = UnixDatagram::pair()?;
+    /// a.set_nonblocking(true)?;
+    /// let a = Async::new_nonblocking_with(a, Ready::WRITABLE)?;
+    /// assert!(a.ready(Interest::WRITABLE).await?.is_writable());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    #[track_caller]
+    pub fn new_nonblocking_with(io: T, ready: crate::Ready) -> io::Result<Async<T>> {
+        Self::register(io, ready.bits())
+    }
+
+    /// Registers `io` with `ready` (readiness-word bits) cached.
+    #[track_caller]
+    fn register(io: T, ready: usize) -> io::Result<Async<T>> {
         let fd = io.as_fd().as_raw_fd();
         // SAFETY: `io` owns the descriptor (I/O safety of `AsFd`) and lives
         // in the returned `Async` next to the registration, which is declared

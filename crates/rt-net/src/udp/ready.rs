@@ -400,9 +400,7 @@ impl UdpSocket {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
-        self.io
-            .async_io(Interest::READABLE, |s| peek_sender(s))
-            .await
+        self.io.async_io(Interest::READABLE, peek_sender).await
     }
 
     /// Polls for the sender of the next datagram, leaving it queued. Only

@@ -118,7 +118,10 @@ impl UnixDatagram {
     /// Registers a non-blocking socket.
     #[track_caller]
     fn from_socket(socket: Socket) -> io::Result<UnixDatagram> {
-        let io = Async::new_nonblocking(std::os::unix::net::UnixDatagram::from(socket), true)?;
+        let io = Async::new_nonblocking_with(
+            std::os::unix::net::UnixDatagram::from(socket),
+            rt_reactor::Ready::WRITABLE,
+        )?;
         Ok(UnixDatagram { io })
     }
 
