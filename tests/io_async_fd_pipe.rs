@@ -26,12 +26,12 @@ fn pipe_ends_report_readiness_and_clear_ready_waits_for_the_next_write() {
             assert!(guard.ready().is_writable());
             drop(guard);
 
-            (&*writer.get_ref()).write_all(b"a").unwrap();
+            writer.get_ref().write_all(b"a").unwrap();
             let mut guard = reader.readable().await.unwrap();
             assert!(guard.ready().is_readable());
             let mut buf = [0; 8];
-            assert_eq!((&*reader.get_ref()).read(&mut buf).unwrap(), 1);
-            let err = (&*reader.get_ref()).read(&mut buf).unwrap_err();
+            assert_eq!(reader.get_ref().read(&mut buf).unwrap(), 1);
+            let err = reader.get_ref().read(&mut buf).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::WouldBlock);
             guard.clear_ready();
             assert!(guard.ready().is_empty());
@@ -52,10 +52,10 @@ fn pipe_ends_report_readiness_and_clear_ready_waits_for_the_next_write() {
                 let guard = reader.readable().await.unwrap();
                 assert!(guard.ready().is_readable());
                 let mut buf = [0; 8];
-                (&*reader.get_ref()).read(&mut buf).unwrap()
+                reader.get_ref().read(&mut buf).unwrap()
             });
             rt::time::sleep(Duration::from_millis(20)).await;
-            (&*writer.get_ref()).write_all(b"bc").unwrap();
+            writer.get_ref().write_all(b"bc").unwrap();
             assert_eq!(waiting.await.unwrap(), 2);
         })
     });

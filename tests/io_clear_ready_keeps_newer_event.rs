@@ -31,7 +31,7 @@ fn an_event_after_the_observation_survives_clear_ready() {
             (&write_end).write_all(b"1").unwrap();
             let mut guard = reader.readable().await.unwrap(); // observes byte 1's event
             let mut buf = [0; 8];
-            assert_eq!((&*reader.get_ref()).read(&mut buf).unwrap(), 1);
+            assert_eq!(reader.get_ref().read(&mut buf).unwrap(), 1);
 
             // Byte 2 arrives after the observation; the reactor records
             // its edge while this task sleeps.
@@ -44,9 +44,9 @@ fn an_event_after_the_observation_survives_clear_ready() {
 
             let guard = reader.readable().await.unwrap(); // must not hang
             assert!(guard.ready().is_readable());
-            assert_eq!((&*reader.get_ref()).read(&mut buf).unwrap(), 1);
+            assert_eq!(reader.get_ref().read(&mut buf).unwrap(), 1);
             assert_eq!(buf[0], b'2');
-            let err = (&*reader.get_ref()).read(&mut buf).unwrap_err();
+            let err = reader.get_ref().read(&mut buf).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::WouldBlock);
         })
     });
