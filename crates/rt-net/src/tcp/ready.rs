@@ -27,8 +27,8 @@ impl_io_ready!(
     [] TcpStream,
     |this| this.io,
     "let listener = rt::net::TcpListener::bind(\"127.0.0.1:0\").await?;\n\
-     let socket = rt::net::TcpStream::connect(listener.local_addr()?).await?;\n\
-     let _server = listener.accept().await?;"
+     let _client = rt::net::TcpStream::connect(listener.local_addr()?).await?;\n\
+     let (socket, _) = listener.accept().await?;"
 );
 impl_peek!(
     [] TcpStream,
