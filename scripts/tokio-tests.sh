@@ -83,6 +83,8 @@ else
     FILES+=(net_lookup_host.rs tcp_socket.rs tcp_connect.rs tcp_accept.rs tcp_into_std.rs)
     FILES+=(tcp_into_split.rs tcp_split.rs tcp_echo.rs tcp_peek.rs tcp_shutdown.rs)
     FILES+=(net_unix_pipe.rs uds_cred.rs uds_split.rs udp.rs net_bind_resource.rs)
+    # Issue 13, the readiness API and AsyncFd (io_poll_aio.rs is FreeBSD's):
+    FILES+=(io_async_fd.rs tcp_stream.rs uds_stream.rs uds_datagram.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
@@ -106,6 +108,7 @@ tokio-test = { path = "shims/tokio-test" }
 futures = { path = "shims/futures" }
 tokio-stream = { path = "shims/tokio-stream" }
 tempfile = { path = "shims/tempfile" }
+nix = { path = "shims/nix" }
 # sync_broadcast.rs draws random numbers (tokio pins 0.9; 0.10 is the one cached).
 rand = "0.10"
 # rt_basic.rs pins a future by projection.
@@ -217,6 +220,14 @@ pub mod task {
         /// Polls the future once.
         pub fn poll(&mut self) -> Poll<T::Output> {
             self.enter(|cx, fut| fut.poll(cx))
+        }
+    }
+
+    // Awaiting a spawned future, as tokio-test allows.
+    impl<T: Future> Future for Spawn<T> {
+        type Output = T::Output;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T::Output> {
+            self.inner.as_mut().poll(cx)
         }
     }
 

@@ -12,10 +12,12 @@
 #   tokio_stream - futures-util's Stream, and a StreamExt with the
 #                  methods the tests call in tokio-stream's signatures;
 #   tempfile     - tempdir() -> TempDir and NamedTempFile, under
-#                  std::env::temp_dir(), removed on drop (written here).
+#                  std::env::temp_dir(), removed on drop (written here);
+#   nix          - the few calls io_async_fd.rs makes (read, write, fcntl
+#                  F_GETFL/F_SETFL, socketpair), over libc (written here).
 write_stand_ins() {
     local dir=$1
-    mkdir -p "$dir/futures/src" "$dir/tokio-stream/src" "$dir/tempfile/src"
+    mkdir -p "$dir/futures/src" "$dir/tokio-stream/src" "$dir/tempfile/src" "$dir/nix/src"
 cat >"$dir/futures/Cargo.toml" <<'TOML'
 [package]
 name = "futures"
@@ -268,6 +270,163 @@ impl Seek for NamedTempFile {
 impl Drop for NamedTempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+    }
+}
+RS
+cat >"$dir/nix/Cargo.toml" <<'TOML'
+[package]
+name = "nix"
+version = "0.30.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+libc = "0.2"
+TOML
+cat >"$dir/nix/src/lib.rs" <<'RS'
+//! Stand-in for nix: the calls io_async_fd.rs makes, in nix's signatures.
+use std::fmt;
+use std::io;
+
+/// An errno.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Error(i32);
+
+impl Error {
+    /// The calling thread's errno.
+    pub fn last() -> Error {
+        Error(io::Error::last_os_error().raw_os_error().unwrap_or(0))
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&io::Error::from_raw_os_error(self.0), f)
+    }
+}
+
+impl From<Error> for io::Error {
+    fn from(err: Error) -> io::Error {
+        io::Error::from_raw_os_error(err.0)
+    }
+}
+
+/// nix's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+fn cvt(rc: isize) -> Result<isize> {
+    if rc < 0 { Err(Error::last()) } else { Ok(rc) }
+}
+
+pub mod unistd {
+    use std::os::fd::{AsFd, AsRawFd};
+
+    /// read(2).
+    pub fn read<F: AsFd>(fd: F, buf: &mut [u8]) -> crate::Result<usize> {
+        // SAFETY: `buf` is live and writable for its length during the call.
+        let n = unsafe { libc::read(fd.as_fd().as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        crate::cvt(n as isize).map(|n| n as usize)
+    }
+
+    /// write(2).
+    pub fn write<F: AsFd>(fd: F, buf: &[u8]) -> crate::Result<usize> {
+        // SAFETY: `buf` is live and readable for its length during the call.
+        let n = unsafe { libc::write(fd.as_fd().as_raw_fd(), buf.as_ptr().cast(), buf.len()) };
+        crate::cvt(n as isize).map(|n| n as usize)
+    }
+}
+
+pub mod fcntl {
+    use std::os::fd::{AsFd, AsRawFd};
+
+    /// Open flags (only what the tests use).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct OFlag(libc::c_int);
+
+    impl OFlag {
+        pub const O_NONBLOCK: OFlag = OFlag(libc::O_NONBLOCK);
+        pub fn from_bits_truncate(bits: libc::c_int) -> OFlag {
+            OFlag(bits)
+        }
+        pub fn bits(self) -> libc::c_int {
+            self.0
+        }
+    }
+
+    impl std::ops::BitOr for OFlag {
+        type Output = OFlag;
+        fn bitor(self, other: OFlag) -> OFlag {
+            OFlag(self.0 | other.0)
+        }
+    }
+
+    /// fcntl(2)'s commands (only what the tests use).
+    #[allow(non_camel_case_types)]
+    pub enum FcntlArg {
+        F_GETFL,
+        F_SETFL(OFlag),
+    }
+    pub use FcntlArg::*;
+
+    /// fcntl(2).
+    pub fn fcntl<F: AsFd>(fd: F, arg: FcntlArg) -> crate::Result<libc::c_int> {
+        let fd = fd.as_fd().as_raw_fd();
+        // SAFETY: F_GETFL and F_SETFL take no pointer.
+        let rc = unsafe {
+            match arg {
+                F_GETFL => libc::fcntl(fd, libc::F_GETFL),
+                F_SETFL(flags) => libc::fcntl(fd, libc::F_SETFL, flags.bits()),
+            }
+        };
+        crate::cvt(rc as isize).map(|rc| rc as libc::c_int)
+    }
+}
+
+pub mod sys {
+    pub mod socket {
+        use std::os::fd::{FromRawFd, OwnedFd};
+
+        #[derive(Clone, Copy, Debug)]
+        pub enum AddressFamily {
+            Unix,
+        }
+
+        #[derive(Clone, Copy, Debug)]
+        pub enum SockType {
+            Stream,
+            Datagram,
+        }
+
+        #[derive(Clone, Copy, Debug)]
+        pub enum SockProtocol {}
+
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct SockFlag(libc::c_int);
+
+        impl SockFlag {
+            pub fn empty() -> SockFlag {
+                SockFlag(0)
+            }
+        }
+
+        /// socketpair(2).
+        pub fn socketpair(
+            _domain: AddressFamily,
+            ty: SockType,
+            _protocol: Option<SockProtocol>,
+            flags: SockFlag,
+        ) -> crate::Result<(OwnedFd, OwnedFd)> {
+            let ty = match ty {
+                SockType::Stream => libc::SOCK_STREAM,
+                SockType::Datagram => libc::SOCK_DGRAM,
+            };
+            let mut fds = [0; 2];
+            // SAFETY: `fds` is a live array of two ints, which the call writes.
+            let rc = unsafe { libc::socketpair(libc::AF_UNIX, ty | flags.0, 0, fds.as_mut_ptr()) };
+            crate::cvt(rc as isize)?;
+            // SAFETY: both descriptors are fresh and owned by nobody else.
+            Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+        }
     }
 }
 RS

@@ -55,6 +55,7 @@ mod addr;
 mod convert;
 mod io_impls;
 mod lookup_host;
+mod ready;
 mod tcp;
 mod udp;
 mod udp_options;

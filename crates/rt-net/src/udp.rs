@@ -10,6 +10,8 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::addr::{each_addr, no_addresses, resolve, ToSocketAddrs};
 use rt_reactor::Async;
 
+mod ready;
+
 /// A UDP socket.
 ///
 /// Every method takes `&self`: share the socket (in an `Arc`) between tasks
@@ -66,7 +68,10 @@ impl UdpSocket {
                 Some(Protocol::UDP),
             )?;
             socket.bind(&addr.into())?;
-            let io = Async::new_nonblocking_unread(std::net::UdpSocket::from(socket))?;
+            let io = Async::new_nonblocking_with(
+                std::net::UdpSocket::from(socket),
+                rt_reactor::Ready::WRITABLE,
+            )?;
             Ok(UdpSocket { io })
         })
     }

@@ -152,22 +152,17 @@ impl<T: AsFd> Async<T> {
     #[track_caller]
     pub fn new_nonblocking(io: T, assume_ready: bool) -> io::Result<Async<T>> {
         let ready = if assume_ready { READABLE | WRITABLE } else { 0 };
-        let fd = io.as_fd().as_raw_fd();
-        // SAFETY: `io` owns the descriptor (I/O safety of `AsFd`) and lives
-        // in the returned `Async` next to the registration, which is declared
-        // first and so drops — deregistering — before `io` closes it;
-        // `into_inner` drops the registration before handing `io` out.
-        let registration = unsafe { Registration::new(fd, ready)? };
-        Ok(Async { registration, io })
+        Self::register(io, ready)
     }
 
-    /// Registers `io`, a socket just made and already non-blocking, that
-    /// nothing can have been sent to yet (just bound, listening, or one end
-    /// of a new pair): writable is assumed, readable is not, so the first
-    /// read or accept waits for the reactor's report instead of trying a
-    /// call that can only fail (as tokio's sockets, whose readiness starts
-    /// empty, wait for their first event). Nothing that arrives meanwhile
-    /// is missed: registering reports the socket's current readiness.
+    /// Registers `io`, already non-blocking, with `ready` as its initial
+    /// cached readiness. A socket nothing can have been sent to yet (just
+    /// bound, listening, one end of a new pair) starts [`Ready::WRITABLE`]:
+    /// its first receive or accept waits for the reactor's report instead
+    /// of trying a call that can only fail, as tokio's sockets, whose
+    /// readiness starts empty, wait for their first event. Nothing that
+    /// arrives meanwhile is missed: registering reports the current
+    /// readiness.
     ///
     /// # Errors
     ///
@@ -181,29 +176,40 @@ impl<T: AsFd> Async<T> {
     ///
     /// ```
     /// use std::os::unix::net::UnixDatagram;
-    /// use rt::io::Async;
+    /// use rt::io::{Async, Interest, Ready};
     ///
     /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, b) = UnixDatagram::pair()?;
+    /// let (a, _b) = UnixDatagram::pair()?;
     /// a.set_nonblocking(true)?;
-    /// let a = Async::new_nonblocking_unread(a)?;
-    /// b.send(b"hi")?;
-    /// let mut buf = [0; 2];
-    /// assert_eq!(a.read_with(|s| s.recv(&mut buf)).await?, 2);
+    /// let a = Async::new_nonblocking_with(a, Ready::WRITABLE)?;
+    /// assert!(a.ready(Interest::WRITABLE).await?.is_writable());
     /// # std::io::Result::Ok(()) })?;
     /// # std::io::Result::Ok(())
     /// ```
     #[track_caller]
-    pub fn new_nonblocking_unread(io: T) -> io::Result<Async<T>> {
+    pub fn new_nonblocking_with(io: T, ready: crate::Ready) -> io::Result<Async<T>> {
+        Self::register(io, ready.bits())
+    }
+
+    /// Registers `io` with `ready` (readiness-word bits) cached.
+    #[track_caller]
+    fn register(io: T, ready: usize) -> io::Result<Async<T>> {
         let fd = io.as_fd().as_raw_fd();
-        // SAFETY: as in `new_nonblocking`: `io` owns the descriptor and
-        // drops after the registration, which is declared first.
-        let registration = unsafe { Registration::new(fd, WRITABLE)? };
+        // SAFETY: `io` owns the descriptor (I/O safety of `AsFd`) and lives
+        // in the returned `Async` next to the registration, which is declared
+        // first and so drops — deregistering — before `io` closes it;
+        // `into_inner` drops the registration before handing `io` out.
+        let registration = unsafe { Registration::new(fd, ready)? };
         Ok(Async { registration, io })
     }
 }
 
 impl<T> Async<T> {
+    /// The registration, for the readiness methods (`async_ready.rs`).
+    pub(crate) fn registration(&self) -> &Registration {
+        &self.registration
+    }
+
     /// The inner I/O object.
     ///
     /// # Examples
@@ -304,7 +310,7 @@ impl<T> Async<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
-        self.registration.ready(Direction::Read).await
+        self.registration.ready(Direction::Read).await.map(drop)
     }
 
     /// Waits until the I/O object is writable: a write would not block now.
@@ -328,7 +334,7 @@ impl<T> Async<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
-        self.registration.ready(Direction::Write).await
+        self.registration.ready(Direction::Write).await.map(drop)
     }
 
     /// Runs the non-blocking read operation `op` until it does not return

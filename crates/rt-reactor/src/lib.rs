@@ -82,7 +82,11 @@
 //! ```
 
 mod async_fd;
+mod async_ready;
+mod interest;
 mod reactor;
+pub mod unix;
 
 pub use async_fd::Async;
+pub use interest::{Interest, Ready};
 pub use reactor::{enter, is_shutdown_error, shutdown_error, EnterGuard, Reactor, ReactorLock};

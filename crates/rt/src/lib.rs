@@ -209,7 +209,31 @@ pub mod time {
 /// ```
 pub mod io {
     pub use rt_io::*;
-    pub use rt_reactor::Async;
+    pub use rt_reactor::{Async, Interest, Ready};
+
+    /// Unix-only readiness: [`AsyncFd`](unix::AsyncFd), any file
+    /// descriptor registered with the reactor, for code that does its own
+    /// non-blocking I/O (tokio's `io::unix`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::net::UnixStream;
+    /// use rt::io::unix::AsyncFd;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (a, _b) = UnixStream::pair()?;
+    /// let a = AsyncFd::new(a)?;
+    /// assert!(a.writable().await?.ready().is_writable());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub mod unix {
+        pub use rt_reactor::unix::{
+            AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdRegisterError,
+            AsyncFdTryNewError, TryIoError,
+        };
+    }
 }
 
 /// The runtime, its builder and handle.

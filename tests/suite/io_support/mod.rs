@@ -304,3 +304,21 @@ impl Canary {
         Percentiles::of(&mut overshoots)
     }
 }
+
+/// A pipe, both ends non-blocking: `(read end, write end)`, as `File`s
+/// (which own the descriptors and do `Read`/`Write` through `&File`).
+pub fn pipe() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: `fds` is a live array of two `c_int`s, which `pipe2` writes.
+    let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) };
+    assert_eq!(rc, 0, "pipe2: {}", std::io::Error::last_os_error());
+    // SAFETY: `pipe2` succeeded: both descriptors are open and nothing else
+    // owns them; each `File` takes one.
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(fds[0]),
+            std::fs::File::from_raw_fd(fds[1]),
+        )
+    }
+}

@@ -82,7 +82,10 @@ impl TcpListener {
         socket.set_reuse_address(true)?;
         socket.bind(&addr.into())?;
         socket.listen(BACKLOG)?;
-        let io = Async::new_nonblocking_unread(std::net::TcpListener::from(socket))?;
+        let io = Async::new_nonblocking_with(
+            std::net::TcpListener::from(socket),
+            rt_reactor::Ready::WRITABLE,
+        )?;
         Ok(TcpListener { io })
     }
 

@@ -3,6 +3,7 @@
 
 mod listener;
 mod options;
+mod ready;
 mod socket;
 mod split;
 mod stream;

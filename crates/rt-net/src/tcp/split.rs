@@ -12,6 +12,8 @@ use std::sync::Arc;
 use super::TcpStream;
 use crate::io_impls::{impl_async_read, impl_async_write};
 
+mod ready;
+
 /// The reading half of a [`TcpStream`], borrowed; from [`TcpStream::split`].
 ///
 /// # Examples

@@ -10,6 +10,8 @@ use socket2::{Domain, SockAddr, Socket, Type};
 use super::SocketAddr;
 use rt_reactor::Async;
 
+mod ready;
+
 /// A Unix domain datagram socket.
 ///
 /// Every method takes `&self`; any number of tasks may wait on one socket.
@@ -116,7 +118,10 @@ impl UnixDatagram {
     /// Registers a non-blocking socket.
     #[track_caller]
     fn from_socket(socket: Socket) -> io::Result<UnixDatagram> {
-        let io = Async::new_nonblocking_unread(std::os::unix::net::UnixDatagram::from(socket))?;
+        let io = Async::new_nonblocking_with(
+            std::os::unix::net::UnixDatagram::from(socket),
+            rt_reactor::Ready::WRITABLE,
+        )?;
         Ok(UnixDatagram { io })
     }
 

@@ -71,7 +71,10 @@ impl UnixListener {
         let socket = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
         socket.bind(&addr)?;
         socket.listen(BACKLOG)?;
-        let io = Async::new_nonblocking_unread(std::os::unix::net::UnixListener::from(socket))?;
+        let io = Async::new_nonblocking_with(
+            std::os::unix::net::UnixListener::from(socket),
+            rt_reactor::Ready::WRITABLE,
+        )?;
         Ok(UnixListener { io })
     }
 

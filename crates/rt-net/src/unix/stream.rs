@@ -12,6 +12,8 @@ use crate::connect_in_progress;
 use crate::io_impls::{impl_async_read, impl_async_write};
 use rt_reactor::Async;
 
+mod ready;
+
 /// A Unix domain stream socket.
 ///
 /// Implements futures-io's [`AsyncRead`](futures_io::AsyncRead) and
@@ -104,8 +106,14 @@ impl UnixStream {
     #[track_caller]
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let (a, b) = Socket::pair(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
-        let a = Async::new_nonblocking_unread(std::os::unix::net::UnixStream::from(a))?;
-        let b = Async::new_nonblocking_unread(std::os::unix::net::UnixStream::from(b))?;
+        let a = Async::new_nonblocking_with(
+            std::os::unix::net::UnixStream::from(a),
+            rt_reactor::Ready::WRITABLE,
+        )?;
+        let b = Async::new_nonblocking_with(
+            std::os::unix::net::UnixStream::from(b),
+            rt_reactor::Ready::WRITABLE,
+        )?;
         Ok((UnixStream { io: a }, UnixStream { io: b }))
     }
 

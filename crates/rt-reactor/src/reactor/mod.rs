@@ -72,7 +72,10 @@ mod source;
 mod sys;
 
 pub use context::{enter, EnterGuard};
-pub(crate) use source::{Direction, Registration, Waiter, READABLE, WRITABLE};
+pub(crate) use source::{
+    Direction, Observed, Registration, Wait, Waiter, ERROR, PRIORITY, READABLE, READ_CLOSED,
+    WRITABLE, WRITE_CLOSED,
+};
 
 use std::fmt;
 use std::io;

@@ -7,10 +7,10 @@
 //! `Source::state` is one `AtomicUsize`:
 //!
 //! ```text
-//!  usize::BITS-1            3   2   1   0
-//! +--------------------------+---+---+---+
-//! |          tick            | C | W | R |
-//! +--------------------------+---+---+---+
+//!  usize::BITS-1     6    5     4    3    2   1   0
+//! +-----------------+-----+-----+----+---+---+---+
+//! |      tick       | ERR | PRI | WC | C | W | R |
+//! +-----------------+-----+-----+----+---+---+---+
 //! ```
 //!
 //! - `R`/`W` (`READABLE`/`WRITABLE`): the cached readiness. Set by the
@@ -22,15 +22,26 @@
 //! - `C` (`READ_CLOSED`): the poller reported the read half closed (the
 //!   peer's FIN, `EPOLLRDHUP`), a hang-up or an error. Sticky: from then on
 //!   every read returns at once, so `R` is never cleared again.
+//! - `WC` (`WRITE_CLOSED`): a hang-up or an error on the write side, as
+//!   mio reports it. Sticky, like `C`.
+//! - `PRI` (`PRIORITY`, `EPOLLPRI`, which also sets `R`) and `ERR`
+//!   (`ERROR`, `EPOLLERR`): for `AsyncFd` and the `ready(Interest)`
+//!   methods; cleared like `R`/`W`.
 //! - `tick`: counts the poller's events for this source (wrapping).
+//!
+//! A task waits for a *mask* of these bits (any one will do): reading is
+//! `R | C` (so `C` keeps reads ready whatever clears `R`), the sockets'
+//! own writes `W`, and an [`Interest`](crate::Interest) its
+//! `Interest::mask` (tokio's: writable is `W | WC`, priority `PRI | C`).
 //!
 //! Who writes what:
 //!
 //! 1. The reactor (`set_ready`, in `ReactorLock::turn`): one read-modify-write
 //!    that increments the tick and sets the reported bits.
-//! 2. A task (`clear`), after its operation returned `WouldBlock`, clears its
-//!    direction's bit only if the tick is still the one it read before the
-//!    operation (a compare-and-swap). If the tick moved, an event came in
+//! 2. A task (`clear`), after its operation returned `WouldBlock` (or an
+//!    `AsyncFd` guard's `clear_ready`), clears the bits it observed —
+//!    never `C` or `WC` — only if the tick is still the one it read with
+//!    them (a compare-and-swap). If the tick moved, an event came in
 //!    between — possibly the very edge that makes the operation succeed now —
 //!    and, the poller being edge-triggered, it will not be reported again:
 //!    clearing would lose it. So the bit stays and the operation is retried.
@@ -50,12 +61,16 @@
 //!
 //! # Wakers
 //!
-//! Per direction, under the per-source mutex: one `waker` slot for the
-//! `poll_read`/`poll_write` style (the last task to poll is woken, as in
-//! tokio and smol), and a slab of `waiters` for futures (`readable()`,
-//! `read_with()`, `accept()`, `recv_from()`), so that any number of tasks can
-//! wait on one direction of a shared socket. The reactor takes (not removes)
-//! each waiter's waker; a waiter's slot is removed when its future drops.
+//! Three lists, under the per-source mutex: reading (woken by `R`/`C`),
+//! writing (`W`/`WC`), and "any" for masks that are neither (an
+//! `Interest` of several directions, priority, error), whose waiters
+//! keep their mask and are woken by an event that meets it. Each list has
+//! one `waker` slot for the `poll_read`/`poll_write` style (the last task
+//! to poll is woken, as in tokio and smol), and a slab of `waiters` for
+//! futures (`readable()`, `read_with()`, `accept()`, `recv_from()`), so
+//! that any number of tasks can wait on one direction of a shared socket.
+//! The reactor takes (not removes) each waiter's waker; a waiter's slot is
+//! removed when its future drops.
 //!
 //! No lost wake-up: a task stores its waker and re-reads the state word while
 //! holding the mutex; the reactor writes the state word, then takes the wakers
@@ -101,10 +116,23 @@ pub(crate) const READABLE: usize = 0b01;
 pub(crate) const WRITABLE: usize = 0b10;
 /// Cached: the read half closed (FIN, hang-up or error); sticky.
 pub(crate) const READ_CLOSED: usize = 0b100;
+/// Cached: the write half closed (hang-up, error); sticky.
+pub(crate) const WRITE_CLOSED: usize = 0b1000;
+/// Cached: priority data (`EPOLLPRI`).
+pub(crate) const PRIORITY: usize = 0b1_0000;
+/// Cached: an error is pending (`EPOLLERR`).
+pub(crate) const ERROR: usize = 0b10_0000;
 /// The bits below the tick.
-const FLAGS: usize = READABLE | WRITABLE | READ_CLOSED;
+const FLAGS: usize = READABLE | WRITABLE | READ_CLOSED | WRITE_CLOSED | PRIORITY | ERROR;
+/// The sticky bits, which `clear` never clears.
+const CLOSED: usize = READ_CLOSED | WRITE_CLOSED;
 /// One tick, in place in the state word.
-const TICK_ONE: usize = 0b1000;
+const TICK_ONE: usize = 0b100_0000;
+
+/// The waker lists (see the module docs, "Wakers").
+const LIST_READ: usize = 0;
+const LIST_WRITE: usize = 1;
+const LIST_ANY: usize = 2;
 
 /// Which half of a source a task waits on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,28 +143,103 @@ pub(crate) enum Direction {
     Write = 1,
 }
 
-impl Direction {
-    /// This direction's readiness bit.
-    fn bit(self) -> usize {
-        match self {
-            Direction::Read => READABLE,
-            Direction::Write => WRITABLE,
+/// What a task waits for: a mask of readiness bits, any of which will do,
+/// and the waker list it waits in (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Wait {
+    mask: usize,
+    list: usize,
+}
+
+impl Wait {
+    /// A wait for any bit of `mask` (an `Interest`'s mask), in the list
+    /// whose events can satisfy it.
+    pub(crate) fn mask(mask: usize) -> Wait {
+        let list = if mask & !(READABLE | READ_CLOSED) == 0 {
+            LIST_READ
+        } else if mask & !(WRITABLE | WRITE_CLOSED) == 0 {
+            LIST_WRITE
+        } else {
+            LIST_ANY
+        };
+        Wait { mask, list }
+    }
+}
+
+impl From<Direction> for Wait {
+    fn from(dir: Direction) -> Wait {
+        match dir {
+            Direction::Read => Wait {
+                mask: READABLE | READ_CLOSED,
+                list: LIST_READ,
+            },
+            // Not `WRITE_CLOSED`: it is sticky, and the sockets' own writes
+            // loop on `WouldBlock` (a UDP socket flagged by an ICMP error
+            // would spin while its send buffer is full).
+            Direction::Write => Wait {
+                mask: WRITABLE,
+                list: LIST_WRITE,
+            },
         }
     }
 }
 
-/// A readiness observed by a task: the direction, the tick it was read at,
-/// and the unit of budget it took (see the module docs, "Budget").
+/// Which events wake a list's waiters: `bits` the reactor reported,
+/// `mask` the waiter's (only the "any" list keeps one per waiter).
+fn wakes(list: usize, mask: usize, bits: usize) -> bool {
+    match list {
+        LIST_READ => bits & (READABLE | READ_CLOSED) != 0,
+        LIST_WRITE => bits & (WRITABLE | WRITE_CLOSED) != 0,
+        _ => bits & mask != 0,
+    }
+}
+
+/// The directions the poller must be armed for (oneshot mode) so that an
+/// event can meet `mask`.
+fn arming(mask: usize) -> usize {
+    let mut interest = 0;
+    if mask & (READABLE | READ_CLOSED | PRIORITY | ERROR) != 0 {
+        interest |= READABLE;
+    }
+    if mask & (WRITABLE | WRITE_CLOSED) != 0 {
+        interest |= WRITABLE;
+    }
+    interest
+}
+
+/// A readiness observed by a task: the bits of its mask that were set,
+/// the tick they were read at, and the unit of budget it took (see the
+/// module docs, "Budget").
 #[derive(Debug)]
 pub(crate) struct ReadyEvent {
-    dir: Direction,
+    /// The bits of the task's mask set in the state word.
+    ready: usize,
     /// The state word's tick bits (readiness bits masked off).
     tick: usize,
     /// Given back on drop unless `made_progress` is called.
     unit: RestoreOnPending,
 }
 
+/// A readiness observed, without its unit of budget: what an `AsyncFd`
+/// guard keeps to clear it later.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Observed {
+    /// The bits observed (readiness-word bits).
+    pub(crate) ready: usize,
+    /// The tick they were observed at.
+    pub(crate) tick: usize,
+}
+
 impl ReadyEvent {
+    /// Keeps the unit of budget and returns what was observed.
+    pub(crate) fn into_observed(self) -> Observed {
+        self.unit.made_progress();
+        Observed {
+            ready: self.ready,
+            tick: self.tick,
+        }
+    }
+
     /// The operation made progress (its result is returned as `Ready`): keep
     /// the unit of budget consumed. Without this call, dropping the event
     /// gives it back.
@@ -160,8 +263,8 @@ pub(crate) struct Source {
 /// What the per-source mutex protects.
 #[derive(Default)]
 struct Wakers {
-    /// Indexed by `Direction as usize`.
-    dirs: [DirWakers; 2],
+    /// Indexed by `LIST_READ`, `LIST_WRITE`, `LIST_ANY`.
+    dirs: [DirWakers; 3],
     /// Directions the poller is armed for (oneshot mode only).
     armed: usize,
 }
@@ -171,22 +274,54 @@ struct Wakers {
 struct DirWakers {
     /// For `poll_read`/`poll_write`: only the last task is woken.
     waker: Option<Waker>,
-    /// For futures: one slot per live future; `None` once woken.
-    waiters: Slab<Option<Waker>>,
+    /// For futures: one slot per live future, with its mask; the waker is
+    /// `None` once woken.
+    waiters: Slab<(usize, Option<Waker>)>,
 }
 
 impl DirWakers {
     /// Moves every stored waker into `out`.
     fn take_into(&mut self, out: &mut Vec<Waker>) {
         out.extend(self.waker.take());
-        for (_, waiter) in self.waiters.iter_mut() {
+        for (_, (_, waiter)) in self.waiters.iter_mut() {
             out.extend(waiter.take());
         }
     }
 
-    /// Whether a task waits on this direction.
-    fn is_waiting(&self) -> bool {
-        self.waker.is_some() || self.waiters.iter().any(|(_, waiter)| waiter.is_some())
+    /// Moves the wakers that the reported `bits` concern into `out`.
+    fn take_matching(&mut self, list: usize, bits: usize, out: &mut Vec<Waker>) {
+        if list != LIST_ANY {
+            if wakes(list, 0, bits) {
+                self.take_into(out);
+            }
+            return;
+        }
+        for (_, (mask, waiter)) in self.waiters.iter_mut() {
+            if wakes(list, *mask, bits) {
+                out.extend(waiter.take());
+            }
+        }
+    }
+
+    /// The directions tasks wait on in this list (`READABLE`/`WRITABLE`
+    /// bits), for oneshot re-arming.
+    fn waiting(&self, list: usize) -> usize {
+        match list {
+            LIST_READ | LIST_WRITE => {
+                let waiting = self.waker.is_some()
+                    || self.waiters.iter().any(|(_, (_, waiter))| waiter.is_some());
+                match (waiting, list) {
+                    (false, _) => 0,
+                    (true, LIST_READ) => READABLE,
+                    (true, _) => WRITABLE,
+                }
+            }
+            _ => self
+                .waiters
+                .iter()
+                .filter(|(_, (_, waiter))| waiter.is_some())
+                .fold(0, |interest, (_, (mask, _))| interest | arming(*mask)),
+        }
     }
 }
 
@@ -217,12 +352,12 @@ impl Source {
         }
     }
 
-    /// The tick of the cached readiness of `dir`, if it is set.
-    fn ready_tick(&self, dir: Direction) -> Option<usize> {
+    /// The bits of `mask` cached as ready and their tick, if any is set.
+    fn ready_tick(&self, mask: usize) -> Option<(usize, usize)> {
         // Acquire: pairs with the AcqRel update in `set_ready`/`clear`; the
         // readiness itself lives in the kernel, this only orders our reads.
         let state = self.state.load(Ordering::Acquire);
-        (state & dir.bit() != 0).then_some(state & !FLAGS)
+        (state & mask != 0).then_some((state & mask, state & !FLAGS))
     }
 
     /// Reactor side: records that the poller reported `ready` and moves the
@@ -245,19 +380,14 @@ impl Source {
             });
 
         let mut guard = self.wakers.lock();
-        if ready & READABLE != 0 {
-            guard.dirs[Direction::Read as usize].take_into(wakers);
-        }
-        if ready & WRITABLE != 0 {
-            guard.dirs[Direction::Write as usize].take_into(wakers);
+        for (list, dir) in guard.dirs.iter_mut().enumerate() {
+            dir.take_matching(list, ready, wakers);
         }
         if let Some(reactor) = reactor.filter(|reactor| reactor.is_oneshot()) {
             // The poller disarmed the whole descriptor when it reported it.
             let mut interest = 0;
-            for dir in [Direction::Read, Direction::Write] {
-                if guard.dirs[dir as usize].is_waiting() {
-                    interest |= dir.bit();
-                }
+            for (list, dir) in guard.dirs.iter().enumerate() {
+                interest |= dir.waiting(list);
             }
             guard.armed = interest;
             if interest != 0 && reactor.rearm(self, interest).is_err() {
@@ -285,39 +415,43 @@ impl Source {
     /// task (no budget), and returns `Pending`. `reactor` as in `set_ready`.
     fn poll_ready(
         &self,
-        dir: Direction,
+        wait: impl Into<Wait>,
         cx: &mut Context<'_>,
         slot: Slot<'_>,
         reactor: Option<&Reactor>,
     ) -> Poll<io::Result<ReadyEvent>> {
+        let wait = wait.into();
         if reactor.is_some_and(Reactor::is_shut_down) {
             return Poll::Ready(Err(super::shutdown_error()));
         }
-        let tick = match self.ready_tick(dir) {
-            Some(tick) => tick,
-            None => ready!(self.poll_wait(dir, cx, slot, reactor))?,
+        let (ready, tick) = match self.ready_tick(wait.mask) {
+            Some(observed) => observed,
+            None => ready!(self.poll_wait(wait, cx, slot, reactor))?,
         };
         // Budget last: only a ready source consumes (see "Budget").
         let unit = ready!(coop::poll_proceed(cx));
-        Poll::Ready(Ok(ReadyEvent { dir, tick, unit }))
+        Poll::Ready(Ok(ReadyEvent { ready, tick, unit }))
     }
 
     /// `poll_ready`'s slow path: leaves the waker in `slot`, then checks the
-    /// cached readiness again; ready with its tick, else `Pending`.
+    /// cached readiness again; ready with its bits and tick, else `Pending`.
     fn poll_wait(
         &self,
-        dir: Direction,
+        wait: Wait,
         cx: &mut Context<'_>,
         slot: Slot<'_>,
         reactor: Option<&Reactor>,
-    ) -> Poll<io::Result<usize>> {
+    ) -> Poll<io::Result<(usize, usize)>> {
         let mut guard = self.wakers.lock();
-        let wakers = &mut guard.dirs[dir as usize];
+        let wakers = &mut guard.dirs[wait.list];
         match slot {
             Slot::Single => store(&mut wakers.waker, cx),
             Slot::Waiter(index) => match *index {
-                Some(i) => store(&mut wakers.waiters[i], cx),
-                None => *index = Some(wakers.waiters.insert(Some(cx.waker().clone()))),
+                Some(i) => store(&mut wakers.waiters[i].1, cx),
+                None => {
+                    let waiter = (wait.mask, Some(cx.waker().clone()));
+                    *index = Some(wakers.waiters.insert(waiter));
+                }
             },
         }
         // Re-check under the lock (no lost wake-up, see the module docs);
@@ -325,36 +459,44 @@ impl Source {
         if reactor.is_some_and(Reactor::is_shut_down) {
             return Poll::Ready(Err(super::shutdown_error()));
         }
-        if let Some(tick) = self.ready_tick(dir) {
-            return Poll::Ready(Ok(tick));
+        if let Some(observed) = self.ready_tick(wait.mask) {
+            return Poll::Ready(Ok(observed));
         }
-        if let Some(reactor) = reactor.filter(|reactor| reactor.is_oneshot())
-            && guard.armed & dir.bit() == 0
-        {
-            guard.armed |= dir.bit();
-            if let Err(err) = reactor.rearm(self, guard.armed) {
-                guard.armed &= !dir.bit();
-                return Poll::Ready(Err(err));
+        if let Some(reactor) = reactor.filter(|reactor| reactor.is_oneshot()) {
+            let want = arming(wait.mask);
+            if guard.armed & want != want {
+                let before = guard.armed;
+                guard.armed |= want;
+                if let Err(err) = reactor.rearm(self, guard.armed) {
+                    guard.armed = before;
+                    return Poll::Ready(Err(err));
+                }
             }
         }
         Poll::Pending
     }
 
     /// Task side: forgets the cached readiness observed as `event`, unless
-    /// the reactor reported a newer event since, or (reading) the read half
-    /// closed (see the module docs). Drops the event: its unit of budget
-    /// goes back unless the caller said `made_progress`.
+    /// the reactor reported a newer event since (see the module docs).
+    /// Drops the event: its unit of budget goes back unless the caller said
+    /// `made_progress`.
     fn clear(&self, event: ReadyEvent) {
+        self.clear_at(event.tick, event.ready);
+    }
+
+    /// Clears `bits` (never the sticky closed ones) if the tick is still
+    /// `tick`: an event reported after the observation keeps them.
+    fn clear_at(&self, tick: usize, bits: usize) {
+        let bits = bits & FLAGS & !CLOSED;
+        if bits == 0 {
+            return;
+        }
         let mut state = self.state.load(Ordering::Acquire);
-        let keep = match event.dir {
-            Direction::Read => READ_CLOSED,
-            Direction::Write => 0,
-        };
-        while state & !FLAGS == event.tick && state & keep == 0 {
+        while state & !FLAGS == tick {
             // AcqRel/Acquire: pairs with the update in `set_ready`.
             match self.state.compare_exchange_weak(
                 state,
-                state & !event.dir.bit(),
+                state & !bits,
                 Ordering::AcqRel,
                 Ordering::Acquire,
             ) {
@@ -395,21 +537,56 @@ impl Registration {
         Ok(Registration { reactor, source })
     }
 
-    /// Ready if `dir` is cached as ready; otherwise stores the waker in the
-    /// direction's single `poll_*` slot.
+    /// Ready if `wait` (a direction or an interest's mask) is cached as
+    /// ready; otherwise stores the waker in its list's single `poll_*` slot.
     pub(crate) fn poll_ready(
         &self,
-        dir: Direction,
+        wait: impl Into<Wait>,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<ReadyEvent>> {
         self.source
-            .poll_ready(dir, cx, Slot::Single, Some(&self.reactor))
+            .poll_ready(wait, cx, Slot::Single, Some(&self.reactor))
     }
 
     /// Forgets the cached readiness observed as `event` (after `WouldBlock`),
     /// giving its unit of budget back unless the caller `made_progress`.
     pub(crate) fn clear(&self, event: ReadyEvent) {
         self.source.clear(event);
+    }
+
+    /// Forgets the readiness `observed` (an `AsyncFd` guard's
+    /// `clear_ready`), unless an event came after it.
+    pub(crate) fn clear_observed(&self, observed: Observed) {
+        self.source.clear_at(observed.tick, observed.ready);
+    }
+
+    /// Runs `op` now if any bit of `mask` is cached as ready, else returns
+    /// `WouldBlock` without running it; a `WouldBlock` from `op` clears the
+    /// bits it ran on (unless newer). No waker is stored, no budget used.
+    pub(crate) fn try_io<R>(
+        &self,
+        mask: usize,
+        op: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        if self.reactor.is_shut_down() {
+            return Err(super::shutdown_error());
+        }
+        let Some((ready, tick)) = self.source.ready_tick(mask) else {
+            return Err(io::ErrorKind::WouldBlock.into());
+        };
+        let result = op();
+        if matches!(&result, Err(err) if err.kind() == io::ErrorKind::WouldBlock) {
+            self.source.clear_at(tick, ready);
+        }
+        result
+    }
+
+    /// Waits until a bit of `wait`'s mask is cached as ready (no probe),
+    /// in a waiter slot of its own; the unit of budget is kept.
+    pub(crate) async fn readiness(&self, wait: impl Into<Wait>) -> io::Result<Observed> {
+        let mut waiter = Waiter::new(self, wait);
+        let event = poll_fn(|cx| waiter.poll_ready(cx)).await?;
+        Ok(event.into_observed())
     }
 
     /// Like [`Registration::poll_io`], for a read or write of `len` bytes on
@@ -460,10 +637,10 @@ impl Registration {
     /// any number of tasks may wait on the same direction at once.
     pub(crate) async fn io<R>(
         &self,
-        dir: Direction,
+        wait: impl Into<Wait>,
         mut op: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
-        let mut waiter = Waiter::new(self, dir);
+        let mut waiter = Waiter::new(self, wait);
         poll_fn(|cx| loop {
             let event = ready!(waiter.poll_ready(cx))?;
             if let Some(result) = self.attempt(event, &mut op, |_| false) {
@@ -473,18 +650,18 @@ impl Registration {
         .await
     }
 
-    /// Waits until `dir` is ready now: the cached readiness is confirmed
+    /// Waits until `wait` is ready now: the cached readiness is confirmed
     /// with a zero-timeout `poll(2)`, so this never returns for a stale
-    /// readiness (a caller whose own operation got `WouldBlock` does not spin).
-    pub(crate) async fn ready(&self, dir: Direction) -> io::Result<()> {
-        let mut waiter = Waiter::new(self, dir);
-        let now = || match probe(self.source.fd, dir) {
-            Ok(false) => Err(io::ErrorKind::WouldBlock.into()),
-            result => result.map(drop),
-        };
+    /// readiness (a caller whose own operation got `WouldBlock` does not
+    /// spin). Returns the readiness bits of `wait`'s mask `poll(2)` found.
+    pub(crate) async fn ready(&self, wait: impl Into<Wait>) -> io::Result<usize> {
+        let wait = wait.into();
+        let mut waiter = Waiter::new(self, wait);
         poll_fn(|cx| loop {
             let event = ready!(waiter.poll_ready(cx))?;
-            if let Some(result) = self.attempt(event, now, |_| false) {
+            if let Some(result) =
+                self.attempt(event, || probe(self.source.fd, wait.mask), |_| false)
+            {
                 return Poll::Ready(result);
             }
         })
@@ -528,16 +705,16 @@ impl Drop for Registration {
 /// A future's waiter slot on one direction of a source; removed on drop.
 pub(crate) struct Waiter<'a> {
     registration: &'a Registration,
-    dir: Direction,
+    wait: Wait,
     index: Option<usize>,
 }
 
 impl<'a> Waiter<'a> {
-    /// A waiter on `dir`; its slot is allocated when it first waits.
-    pub(crate) fn new(registration: &'a Registration, dir: Direction) -> Waiter<'a> {
+    /// A waiter on `wait`; its slot is allocated when it first waits.
+    pub(crate) fn new(registration: &'a Registration, wait: impl Into<Wait>) -> Waiter<'a> {
         Waiter {
             registration,
-            dir,
+            wait: wait.into(),
             index: None,
         }
     }
@@ -547,7 +724,7 @@ impl<'a> Waiter<'a> {
     pub(crate) fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyEvent>> {
         let registration = self.registration;
         registration.source.poll_ready(
-            self.dir,
+            self.wait,
             cx,
             Slot::Waiter(&mut self.index),
             Some(&registration.reactor),
@@ -559,18 +736,25 @@ impl Drop for Waiter<'_> {
     fn drop(&mut self) {
         if let Some(index) = self.index {
             let mut guard = self.registration.source.wakers.lock();
-            guard.dirs[self.dir as usize].waiters.try_remove(index);
+            guard.dirs[self.wait.list].waiters.try_remove(index);
         }
     }
 }
 
-/// Whether `fd` is ready for `dir` right now (`poll(2)`, zero timeout).
-/// An error or hang-up counts as ready: the operation will report it.
-fn probe(fd: RawFd, dir: Direction) -> io::Result<bool> {
-    let events = match dir {
-        Direction::Read => libc::POLLIN,
-        Direction::Write => libc::POLLOUT,
-    };
+/// The readiness of `fd` right now among `mask`'s bits (`poll(2)`, zero
+/// timeout), mapped as the epoll backend maps events; `WouldBlock` if none.
+/// A hang-up or an error counts as ready: the operation will report it.
+fn probe(fd: RawFd, mask: usize) -> io::Result<usize> {
+    let mut events = 0;
+    if mask & (READABLE | READ_CLOSED | PRIORITY | ERROR) != 0 {
+        events |= libc::POLLIN;
+    }
+    if mask & PRIORITY != 0 {
+        events |= libc::POLLPRI;
+    }
+    if mask & (WRITABLE | WRITE_CLOSED) != 0 {
+        events |= libc::POLLOUT;
+    }
     let mut pollfd = libc::pollfd {
         fd,
         events,
@@ -581,12 +765,33 @@ fn probe(fd: RawFd, dir: Direction) -> io::Result<bool> {
         // for the duration of the call only; `fd` is open (registered).
         let n = unsafe { libc::poll(&mut pollfd, 1, 0) };
         if n >= 0 {
-            return Ok(n > 0);
+            break;
         }
         let err = io::Error::last_os_error();
         if err.kind() != io::ErrorKind::Interrupted {
             return Err(err);
         }
+    }
+    let revents = pollfd.revents;
+    let mut bits = 0;
+    if revents & libc::POLLIN != 0 {
+        bits |= READABLE;
+    }
+    if revents & libc::POLLPRI != 0 {
+        bits |= READABLE | PRIORITY;
+    }
+    if revents & libc::POLLOUT != 0 {
+        bits |= WRITABLE;
+    }
+    if revents & libc::POLLHUP != 0 {
+        bits |= READABLE | READ_CLOSED | WRITABLE | WRITE_CLOSED;
+    }
+    if revents & libc::POLLERR != 0 {
+        bits |= READABLE | WRITABLE | ERROR;
+    }
+    match bits & mask {
+        0 => Err(io::ErrorKind::WouldBlock.into()),
+        ready => Ok(ready),
     }
 }
 

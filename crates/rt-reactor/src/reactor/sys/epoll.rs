@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::{Mode, RESERVED_KEY};
-use crate::reactor::source::{READABLE, READ_CLOSED, WRITABLE};
+use crate::reactor::source::{ERROR, PRIORITY, READABLE, READ_CLOSED, WRITABLE, WRITE_CLOSED};
 
 /// Events report the read half closing (`EPOLLRDHUP`).
 pub(super) const REPORTS_READ_CLOSED: bool = true;
@@ -219,6 +219,21 @@ fn readiness(flags: libc::c_int) -> usize {
     }
     if flags & (libc::EPOLLRDHUP | libc::EPOLLHUP | libc::EPOLLERR) != 0 {
         bits |= READ_CLOSED | READABLE;
+    }
+    // As mio reports them (the readiness `AsyncFd` users see): the write
+    // half closed on a hang-up, or on an error alone or with `EPOLLOUT`.
+    let err_only = flags & !libc::EPOLLET == libc::EPOLLERR;
+    if flags & libc::EPOLLHUP != 0
+        || err_only
+        || flags & (libc::EPOLLOUT | libc::EPOLLERR) == libc::EPOLLOUT | libc::EPOLLERR
+    {
+        bits |= WRITE_CLOSED;
+    }
+    if flags & libc::EPOLLPRI != 0 {
+        bits |= PRIORITY;
+    }
+    if flags & libc::EPOLLERR != 0 {
+        bits |= ERROR;
     }
     bits
 }
