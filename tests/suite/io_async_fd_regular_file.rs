@@ -11,7 +11,7 @@ use rt::io::unix::AsyncFd;
 fn a_regular_file_is_refused_with_its_error() {
     watchdog(Duration::from_secs(60), || {
         runtime(1).block_on(async {
-            let dir = io_support::TempDir::new("async-fd-file");
+            let dir = crate::io_support::TempDir::new("async-fd-file");
             let path = dir.path().join("plain");
             std::fs::write(&path, b"data").unwrap();
 
