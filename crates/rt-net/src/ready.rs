@@ -337,7 +337,8 @@ macro_rules! impl_ready {
 
 /// `impl_io_ready!([generics] Type, |this| &Async<S>, "example setup")`:
 /// `poll_read_ready`, `poll_write_ready`, `try_io`, `async_io` for a whole
-/// socket (not its halves); the setup defines `socket`.
+/// socket (not its halves); the setup defines `socket`, whose peer has
+/// written a byte to it.
 macro_rules! impl_io_ready {
     ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr, $setup:literal) => {
         impl<$($gen)*> $ty {
@@ -355,7 +356,7 @@ macro_rules! impl_io_ready {
             /// use std::future::poll_fn;
             /// # rt::Runtime::new()?.block_on(async {
             #[doc = $setup]
-            /// // A new socket is assumed ready until an operation says otherwise.
+            /// // The peer has written: the socket becomes readable.
             /// poll_fn(|cx| socket.poll_read_ready(cx)).await?;
             /// # std::io::Result::Ok(()) })?;
             /// # std::io::Result::Ok(())

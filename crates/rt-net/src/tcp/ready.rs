@@ -27,8 +27,10 @@ impl_io_ready!(
     [] TcpStream,
     |this| this.io,
     "let listener = rt::net::TcpListener::bind(\"127.0.0.1:0\").await?;\n\
-     let _client = rt::net::TcpStream::connect(listener.local_addr()?).await?;\n\
-     let (socket, _) = listener.accept().await?;"
+     let client = rt::net::TcpStream::connect(listener.local_addr()?).await?;\n\
+     let (socket, _) = listener.accept().await?;\n\
+     client.writable().await?;\n\
+     client.try_write(b\"x\")?;"
 );
 impl_peek!(
     [] TcpStream,

@@ -21,5 +21,7 @@ impl_ready!(
 impl_io_ready!(
     [] UnixStream,
     |this| this.io,
-    "let (socket, _peer) = rt::net::UnixStream::pair()?;"
+    "let (socket, peer) = rt::net::UnixStream::pair()?;\n\
+     peer.writable().await?;\n\
+     peer.try_write(b\"x\")?;"
 );
