@@ -163,7 +163,18 @@ impl UdpSocket {
     ///
     /// # Examples
     ///
-    /// See [`join_multicast_v4`](UdpSocket::join_multicast_v4).
+    /// ```
+    /// use std::net::Ipv4Addr;
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let socket = rt::net::UdpSocket::bind("0.0.0.0:0").await?;
+    /// let group = Ipv4Addr::new(224, 0, 0, 123);
+    /// // Joining fails on a host without a multicast route: nothing to leave.
+    /// if socket.join_multicast_v4(group, Ipv4Addr::UNSPECIFIED).is_ok() {
+    ///     socket.leave_multicast_v4(group, Ipv4Addr::UNSPECIFIED)?;
+    /// }
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn leave_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
         SockRef::from(self).leave_multicast_v4(&multiaddr, &interface)
     }
@@ -193,7 +204,17 @@ impl UdpSocket {
     ///
     /// # Examples
     ///
-    /// See [`join_multicast_v6`](UdpSocket::join_multicast_v6).
+    /// ```
+    /// use std::net::Ipv6Addr;
+    /// # rt::Runtime::new()?.block_on(async {
+    /// # let Ok(socket) = rt::net::UdpSocket::bind("[::]:0").await else { return Ok(()) };
+    /// let group: Ipv6Addr = "ff02::1:3".parse().unwrap();
+    /// if socket.join_multicast_v6(&group, 0).is_ok() {
+    ///     socket.leave_multicast_v6(&group, 0)?;
+    /// }
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
         SockRef::from(self).leave_multicast_v6(multiaddr, interface)
     }

@@ -40,17 +40,48 @@ pub struct Interest(u8);
 
 impl Interest {
     /// Interest in reading: satisfied by readable or read-closed readiness.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Interest;
+    /// assert!(Interest::READABLE.is_readable());
+    /// assert!(!Interest::READABLE.is_writable());
+    /// ```
     pub const READABLE: Interest = Interest(I_READABLE);
 
     /// Interest in writing: satisfied by writable or write-closed readiness.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Interest;
+    /// let both = Interest::READABLE | Interest::WRITABLE;
+    /// assert!(both.is_writable() && both.is_readable());
+    /// ```
     pub const WRITABLE: Interest = Interest(I_WRITABLE);
 
     /// Interest in error readiness only (`EPOLLERR`), which the kernel
     /// reports whatever else was asked for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Interest;
+    /// assert!(Interest::ERROR.is_error());
+    /// assert!(!Interest::ERROR.is_readable());
+    /// ```
     pub const ERROR: Interest = Interest(I_ERROR);
 
     /// Interest in priority readiness: urgent (out-of-band) data, or a
     /// change of state on some special files (`EPOLLPRI`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Interest;
+    /// assert!(Interest::PRIORITY.is_priority());
+    /// ```
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub const PRIORITY: Interest = Interest(I_PRIORITY);
 
@@ -218,34 +249,103 @@ pub struct Ready(usize);
 
 impl Ready {
     /// No readiness.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// assert!(Ready::EMPTY.is_empty());
+    /// ```
     pub const EMPTY: Ready = Ready(0);
 
     /// Readable: a read will not block.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// assert!(Ready::READABLE.is_readable());
+    /// assert!(!Ready::READABLE.is_writable());
+    /// ```
     pub const READABLE: Ready = Ready(READABLE);
 
     /// Writable: a write will not block.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// assert!(Ready::WRITABLE.is_writable());
+    /// ```
     pub const WRITABLE: Ready = Ready(WRITABLE);
 
     /// The read half is closed (the peer shut down, hang-up): reads return
     /// at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// // Read-closed counts as readable: a read returns at once (end of file).
+    /// assert!(Ready::READ_CLOSED.is_read_closed());
+    /// assert!(Ready::READ_CLOSED.is_readable());
+    /// ```
     pub const READ_CLOSED: Ready = Ready(READ_CLOSED);
 
     /// The write half is closed: writes fail at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// assert!(Ready::WRITE_CLOSED.is_write_closed());
+    /// assert!(Ready::WRITE_CLOSED.is_writable());
+    /// ```
     pub const WRITE_CLOSED: Ready = Ready(WRITE_CLOSED);
 
     /// Priority readiness (`EPOLLPRI`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// assert!(Ready::PRIORITY.is_priority());
+    /// ```
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub const PRIORITY: Ready = Ready(PRIORITY);
 
     /// An error is pending on the descriptor (`EPOLLERR`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// assert!(Ready::ERROR.is_error());
+    /// ```
     pub const ERROR: Ready = Ready(ERROR);
 
     /// Every readiness state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// assert!(Ready::ALL.is_readable() && Ready::ALL.is_writable());
+    /// assert!(Ready::ALL.is_read_closed() && Ready::ALL.is_write_closed());
+    /// ```
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub const ALL: Ready =
         Ready(READABLE | WRITABLE | READ_CLOSED | WRITE_CLOSED | ERROR | PRIORITY);
 
     /// Every readiness state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Ready;
+    /// assert!(Ready::ALL.is_readable() && Ready::ALL.is_writable());
+    /// assert!(Ready::ALL.is_read_closed() && Ready::ALL.is_write_closed());
+    /// ```
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     pub const ALL: Ready = Ready(READABLE | WRITABLE | READ_CLOSED | WRITE_CLOSED | ERROR);
 

@@ -97,6 +97,23 @@ pub struct AsyncFd<T: AsRawFd> {
 ///
 /// Dropping it keeps the readiness (the next wait returns at once);
 /// [`clear_ready`](AsyncFdReadyGuard::clear_ready) forgets it.
+///
+/// # Examples
+///
+/// ```
+/// use std::os::unix::net::UnixStream;
+/// use rt::io::unix::AsyncFd;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (a, _b) = UnixStream::pair()?;
+/// a.set_nonblocking(true)?;
+/// let fd = AsyncFd::new(a)?;
+/// let mut guard = fd.writable().await?; // an AsyncFdReadyGuard
+/// assert!(guard.ready().is_writable());
+/// guard.clear_ready(); // the next wait asks the reactor again
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[must_use = "a readiness guard does nothing unless the I/O is done and, on `WouldBlock`, `clear_ready` called"]
 pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
     async_fd: &'a AsyncFd<T>,
@@ -106,6 +123,22 @@ pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
 /// A readiness observed on an [`AsyncFd`] borrowed mutably, by the `_mut`
 /// waits. As [`AsyncFdReadyGuard`], with mutable access to the inner
 /// object.
+///
+/// # Examples
+///
+/// ```
+/// use std::os::unix::net::UnixStream;
+/// use rt::io::unix::AsyncFd;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (a, _b) = UnixStream::pair()?;
+/// a.set_nonblocking(true)?;
+/// let mut fd = AsyncFd::new(a)?;
+/// let guard = fd.writable_mut().await?; // an AsyncFdReadyMutGuard
+/// assert!(guard.ready().is_writable());
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[must_use = "a readiness guard does nothing unless the I/O is done and, on `WouldBlock`, `clear_ready` called"]
 pub struct AsyncFdReadyMutGuard<'a, T: AsRawFd> {
     async_fd: &'a mut AsyncFd<T>,
@@ -1350,6 +1383,20 @@ pub struct AsyncFdRegisterError<T> {
 }
 
 /// The older name of [`AsyncFdRegisterError`], kept as tokio keeps it.
+///
+/// # Examples
+///
+/// ```
+/// use rt::io::unix::{AsyncFd, AsyncFdTryNewError};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let file = std::fs::File::open(std::env::current_exe()?)?; // not pollable
+/// let err: AsyncFdTryNewError<std::fs::File> = AsyncFd::try_new(file).unwrap_err();
+/// let (_file, cause) = err.into_parts(); // the file comes back
+/// assert_eq!(cause.kind(), std::io::ErrorKind::PermissionDenied);
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 pub type AsyncFdTryNewError<T> = AsyncFdRegisterError<T>;
 
 impl<T> AsyncFdRegisterError<T> {

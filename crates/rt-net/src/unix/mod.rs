@@ -42,13 +42,55 @@ pub use stream::UnixStream;
 pub use ucred::UCred;
 
 /// A user id, as [`UCred::uid`] returns it.
+///
+/// # Examples
+///
+/// ```
+/// use rt::net::unix::uid_t;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (a, _b) = rt::net::UnixStream::pair()?;
+/// let cred = a.peer_cred()?;
+/// let uid: uid_t = cred.uid();
+/// # let _ = uid;
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[allow(non_camel_case_types)] // reason: the C type's name, as tokio spells it
 pub type uid_t = u32;
 
 /// A group id, as [`UCred::gid`] returns it.
+///
+/// # Examples
+///
+/// ```
+/// use rt::net::unix::gid_t;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (a, _b) = rt::net::UnixStream::pair()?;
+/// let cred = a.peer_cred()?;
+/// let gid: gid_t = cred.gid();
+/// # let _ = gid;
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[allow(non_camel_case_types)] // reason: the C type's name, as tokio spells it
 pub type gid_t = u32;
 
 /// A process id, as [`UCred::pid`] returns it.
+///
+/// # Examples
+///
+/// ```
+/// use rt::net::unix::pid_t;
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (a, _b) = rt::net::UnixStream::pair()?;
+/// let cred = a.peer_cred()?;
+/// let pid: Option<pid_t> = cred.pid();
+/// # let _ = pid;
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[allow(non_camel_case_types)] // reason: the C type's name, as tokio spells it
 pub type pid_t = i32;

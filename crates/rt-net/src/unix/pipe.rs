@@ -202,7 +202,24 @@ impl OpenOptions {
     ///
     /// # Examples
     ///
-    /// See [`OpenOptions`].
+    /// ```
+    /// use rt::io::AsyncWriteExt;
+    /// use rt::net::unix::pipe;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let path = std::env::temp_dir().join(format!("rt-doc-{}-fifo-open-receiver", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// # assert!(std::process::Command::new("mkfifo").arg(&path).status()?.success());
+    /// // (made with `mkfifo`)
+    /// // A receiver may open before any sender: it waits for one.
+    /// let rx = pipe::OpenOptions::new().open_receiver(&path)?;
+    /// let mut tx = pipe::OpenOptions::new().open_sender(&path)?;
+    /// tx.write_all(b"hi").await?;
+    /// # drop(rx);
+    /// # std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn open_receiver<P: AsRef<Path>>(&self, path: P) -> io::Result<Receiver> {
         let file = self.open(path.as_ref(), End::Receiver)?;
@@ -223,7 +240,24 @@ impl OpenOptions {
     ///
     /// # Examples
     ///
-    /// See [`OpenOptions`].
+    /// ```
+    /// use rt::io::AsyncWriteExt;
+    /// use rt::net::unix::pipe;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let path = std::env::temp_dir().join(format!("rt-doc-{}-fifo-open-sender", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// # assert!(std::process::Command::new("mkfifo").arg(&path).status()?.success());
+    /// // (made with `mkfifo`)
+    /// // No reader yet: a sender cannot open (ENXIO).
+    /// assert!(pipe::OpenOptions::new().open_sender(&path).is_err());
+    /// let _rx = pipe::OpenOptions::new().open_receiver(&path)?;
+    /// let mut tx = pipe::OpenOptions::new().open_sender(&path)?;
+    /// tx.write_all(b"hi").await?;
+    /// # std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     #[track_caller]
     pub fn open_sender<P: AsRef<Path>>(&self, path: P) -> io::Result<Sender> {
         let file = self.open(path.as_ref(), End::Sender)?;

@@ -51,7 +51,19 @@ impl SocketAddr {
     ///
     /// # Examples
     ///
-    /// See [`SocketAddr`].
+    /// ```
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let path = std::env::temp_dir().join(format!("rt-doc-{}-pathname", std::process::id()));
+    /// # let _ = std::fs::remove_file(&path);
+    /// let listener = rt::net::UnixListener::bind(&path)?;
+    /// assert_eq!(listener.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// // The other end of a pair has no path.
+    /// let (a, _b) = rt::net::UnixStream::pair()?;
+    /// assert_eq!(a.local_addr()?.as_pathname(), None);
+    /// # std::fs::remove_file(&path)?;
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
     pub fn as_pathname(&self) -> Option<&Path> {
         self.0.as_pathname()
     }

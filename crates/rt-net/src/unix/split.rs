@@ -22,7 +22,19 @@ use crate::UnixStream;
 ///
 /// # Examples
 ///
-/// See [`UnixStream::split`].
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (mut a, mut b) = rt::net::UnixStream::pair()?;
+/// b.write_all(b"ping").await?;
+/// let (mut read, _write) = a.split(); // read: a ReadHalf
+/// let mut buf = [0; 4];
+/// read.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"ping");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct ReadHalf<'a>(&'a UnixStream);
 
@@ -32,7 +44,20 @@ pub struct ReadHalf<'a>(&'a UnixStream);
 ///
 /// # Examples
 ///
-/// See [`UnixStream::split`].
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (mut a, mut b) = rt::net::UnixStream::pair()?;
+/// let (_read, mut write) = a.split(); // write: a WriteHalf
+/// write.write_all(b"ping").await?;
+/// write.shutdown().await?; // b reads end of file after the bytes
+/// let mut all = Vec::new();
+/// b.read_to_end(&mut all).await?;
+/// assert_eq!(all, b"ping");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct WriteHalf<'a>(&'a UnixStream);
 
@@ -41,7 +66,21 @@ pub struct WriteHalf<'a>(&'a UnixStream);
 ///
 /// # Examples
 ///
-/// See [`UnixStream::into_split`].
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (a, mut b) = rt::net::UnixStream::pair()?;
+/// let (mut read, _write) = a.into_split(); // read: an OwnedReadHalf
+/// let reader = rt::spawn(async move {
+///     let mut buf = [0; 4];
+///     read.read_exact(&mut buf).await.map(|_| buf)
+/// });
+/// b.write_all(b"ping").await?;
+/// assert_eq!(&reader.await??, b"ping");
+/// # std::io::Result::Ok(()) })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct OwnedReadHalf {
     inner: Arc<UnixStream>,
@@ -53,7 +92,20 @@ pub struct OwnedReadHalf {
 ///
 /// # Examples
 ///
-/// See [`UnixStream::into_split`].
+/// ```
+/// use rt::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let (a, mut b) = rt::net::UnixStream::pair()?;
+/// let (_read, mut write) = a.into_split(); // write: an OwnedWriteHalf
+/// write.write_all(b"ping").await?;
+/// drop(write); // shuts the write direction down: b sees end of file
+/// let mut all = Vec::new();
+/// b.read_to_end(&mut all).await?;
+/// assert_eq!(all, b"ping");
+/// # std::io::Result::Ok(()) })?;
+/// # std::io::Result::Ok(())
+/// ```
 #[derive(Debug)]
 pub struct OwnedWriteHalf {
     inner: Arc<UnixStream>,
