@@ -117,7 +117,7 @@ pub struct AsyncFd<T: AsRawFd> {
 #[must_use = "a readiness guard does nothing unless the I/O is done and, on `WouldBlock`, `clear_ready` called"]
 pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
     async_fd: &'a AsyncFd<T>,
-    event: Option<Observed>,
+    event: Observation,
 }
 
 /// A readiness observed on an [`AsyncFd`] borrowed mutably, by the `_mut`
@@ -142,7 +142,7 @@ pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
 #[must_use = "a readiness guard does nothing unless the I/O is done and, on `WouldBlock`, `clear_ready` called"]
 pub struct AsyncFdReadyMutGuard<'a, T: AsRawFd> {
     async_fd: &'a mut AsyncFd<T>,
-    event: Option<Observed>,
+    event: Observation,
 }
 
 impl<T: AsRawFd> AsyncFd<T> {
@@ -434,6 +434,24 @@ impl<T: AsRawFd> AsyncFd<T> {
         Wait::mask(interest.mask() & self.mask)
     }
 
+    /// The `poll_*_ready` waits of both guards: the readiness of
+    /// `interest` once cached, waking only the last task to poll.
+    fn poll_observe(
+        &self,
+        interest: Interest,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<Observation>> {
+        let event = ready!(self.registration.poll_ready(self.wait(interest), cx))?;
+        Poll::Ready(Ok(Observation(Some(event.into_observed()))))
+    }
+
+    /// The `ready`/`readable`/`writable` waits of both guards, each in a
+    /// waiter slot of its own.
+    async fn observe(&self, interest: Interest) -> io::Result<Observation> {
+        let event = self.registration.readiness(self.wait(interest)).await?;
+        Ok(Observation(Some(event)))
+    }
+
     /// Polls for read readiness; `Ready` with a guard once the reactor has
     /// reported it. Only the last task to poll is woken (use
     /// [`readable`](AsyncFd::readable) for several).
@@ -463,12 +481,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyGuard<'a, T>>> {
-        let event = ready!(self
-            .registration
-            .poll_ready(self.wait(Interest::READABLE), cx))?;
+        let event = ready!(self.poll_observe(Interest::READABLE, cx))?;
         Poll::Ready(Ok(AsyncFdReadyGuard {
             async_fd: self,
-            event: Some(event.into_observed()),
+            event,
         }))
     }
 
@@ -500,12 +516,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a mut self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyMutGuard<'a, T>>> {
-        let event = ready!(self
-            .registration
-            .poll_ready(self.wait(Interest::READABLE), cx))?;
+        let event = ready!(self.poll_observe(Interest::READABLE, cx))?;
         Poll::Ready(Ok(AsyncFdReadyMutGuard {
             async_fd: self,
-            event: Some(event.into_observed()),
+            event,
         }))
     }
 
@@ -534,12 +548,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyGuard<'a, T>>> {
-        let event = ready!(self
-            .registration
-            .poll_ready(self.wait(Interest::WRITABLE), cx))?;
+        let event = ready!(self.poll_observe(Interest::WRITABLE, cx))?;
         Poll::Ready(Ok(AsyncFdReadyGuard {
             async_fd: self,
-            event: Some(event.into_observed()),
+            event,
         }))
     }
 
@@ -569,12 +581,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a mut self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyMutGuard<'a, T>>> {
-        let event = ready!(self
-            .registration
-            .poll_ready(self.wait(Interest::WRITABLE), cx))?;
+        let event = ready!(self.poll_observe(Interest::WRITABLE, cx))?;
         Poll::Ready(Ok(AsyncFdReadyMutGuard {
             async_fd: self,
-            event: Some(event.into_observed()),
+            event,
         }))
     }
 
@@ -602,10 +612,10 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn ready(&self, interest: Interest) -> io::Result<AsyncFdReadyGuard<'_, T>> {
-        let event = self.registration.readiness(self.wait(interest)).await?;
+        let event = self.observe(interest).await?;
         Ok(AsyncFdReadyGuard {
             async_fd: self,
-            event: Some(event),
+            event,
         })
     }
 
@@ -634,10 +644,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &mut self,
         interest: Interest,
     ) -> io::Result<AsyncFdReadyMutGuard<'_, T>> {
-        let event = self.registration.readiness(self.wait(interest)).await?;
+        let event = self.observe(interest).await?;
         Ok(AsyncFdReadyMutGuard {
             async_fd: self,
-            event: Some(event),
+            event,
         })
     }
 
@@ -915,28 +925,54 @@ impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFd<T> {
     }
 }
 
-/// What the two guards share: the observed event and the registration.
-fn clear(registration: &Registration, event: &mut Option<Observed>) {
-    if let Some(observed) = event.take() {
-        registration.clear_observed(observed);
-    }
-}
+/// What both guards hold: the readiness they observed and the tick it
+/// was read at (`None` once cleared). Each guard's methods are this
+/// type's, given the guard's registration.
+struct Observation(Option<Observed>);
 
-fn clear_matching(registration: &Registration, event: &mut Option<Observed>, ready: Ready) {
-    if let Some(mut observed) = event.take() {
-        registration.clear_observed(Observed {
-            ready: ready.bits(),
-            tick: observed.tick,
-        });
-        observed.ready &= !ready.bits();
-        if observed.ready != 0 {
-            *event = Some(observed);
+impl Observation {
+    /// The readiness observed (empty once cleared).
+    fn ready(&self) -> Ready {
+        self.0
+            .map_or(Ready::EMPTY, |observed| Ready::from_bits(observed.ready))
+    }
+
+    /// Forgets all of it, in the source too unless an event came since.
+    fn clear(&mut self, registration: &Registration) {
+        if let Some(observed) = self.0.take() {
+            registration.clear_observed(observed);
         }
     }
-}
 
-fn ready_of(event: &Option<Observed>) -> Ready {
-    event.map_or(Ready::EMPTY, |observed| Ready::from_bits(observed.ready))
+    /// Forgets the bits of `ready` only, as `clear` does.
+    fn clear_matching(&mut self, registration: &Registration, ready: Ready) {
+        if let Some(mut observed) = self.0.take() {
+            registration.clear_observed(Observed {
+                ready: ready.bits(),
+                tick: observed.tick,
+            });
+            observed.ready &= !ready.bits();
+            if observed.ready != 0 {
+                self.0 = Some(observed);
+            }
+        }
+    }
+
+    /// A guard's `try_io`, once its operation returned `result`: a
+    /// `WouldBlock` clears the readiness and becomes [`TryIoError`].
+    fn settle<R>(
+        &mut self,
+        registration: &Registration,
+        result: io::Result<R>,
+    ) -> Result<io::Result<R>, TryIoError> {
+        match result {
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                self.clear(registration);
+                Err(TryIoError(()))
+            }
+            result => Ok(result),
+        }
+    }
 }
 
 impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
@@ -968,7 +1004,7 @@ impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn clear_ready(&mut self) {
-        clear(&self.async_fd.registration, &mut self.event);
+        self.event.clear(&self.async_fd.registration);
     }
 
     /// Forgets only the readiness in `ready` (say, writable while
@@ -998,7 +1034,8 @@ impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn clear_ready_matching(&mut self, ready: Ready) {
-        clear_matching(&self.async_fd.registration, &mut self.event, ready);
+        self.event
+            .clear_matching(&self.async_fd.registration, ready);
     }
 
     /// Keeps the readiness (what dropping the guard does), and says so.
@@ -1038,7 +1075,7 @@ impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn ready(&self) -> Ready {
-        ready_of(&self.event)
+        self.event.ready()
     }
 
     /// Runs `f`; if it returns `WouldBlock`, clears the readiness and
@@ -1072,13 +1109,8 @@ impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
         &mut self,
         f: impl FnOnce(&'a AsyncFd<T>) -> io::Result<R>,
     ) -> Result<io::Result<R>, TryIoError> {
-        match f(self.async_fd) {
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                self.clear_ready();
-                Err(TryIoError(()))
-            }
-            result => Ok(result),
-        }
+        let result = f(self.async_fd);
+        self.event.settle(&self.async_fd.registration, result)
     }
 
     /// The `AsyncFd` this guard observed.
@@ -1141,7 +1173,7 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn clear_ready(&mut self) {
-        clear(&self.async_fd.registration, &mut self.event);
+        self.event.clear(&self.async_fd.registration);
     }
 
     /// As [`AsyncFdReadyGuard::clear_ready_matching`].
@@ -1162,7 +1194,8 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn clear_ready_matching(&mut self, ready: Ready) {
-        clear_matching(&self.async_fd.registration, &mut self.event, ready);
+        self.event
+            .clear_matching(&self.async_fd.registration, ready);
     }
 
     /// As [`AsyncFdReadyGuard::retain_ready`].
@@ -1200,7 +1233,7 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn ready(&self) -> Ready {
-        ready_of(&self.event)
+        self.event.ready()
     }
 
     /// As [`AsyncFdReadyGuard::try_io`], with the `AsyncFd` lent mutably.
@@ -1229,13 +1262,8 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
         &mut self,
         f: impl FnOnce(&mut AsyncFd<T>) -> io::Result<R>,
     ) -> Result<io::Result<R>, TryIoError> {
-        match f(self.async_fd) {
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                self.clear_ready();
-                Err(TryIoError(()))
-            }
-            result => Ok(result),
-        }
+        let result = f(self.async_fd);
+        self.event.settle(&self.async_fd.registration, result)
     }
 
     /// The `AsyncFd` this guard observed.
