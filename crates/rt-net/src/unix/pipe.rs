@@ -54,13 +54,14 @@ use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
 use std::task::{ready, Context, Poll};
 
 use bytes::BufMut;
 use rt_reactor::Async;
+
+use crate::io_impls::{impl_futures_read, impl_tokio_read, impl_write};
 
 /// Creates an anonymous pipe (`pipe2(2)`, non-blocking and close-on-exec):
 /// what is written to the [`Sender`] is read from the [`Receiver`].
@@ -890,101 +891,19 @@ impl Receiver {
     }
 }
 
-impl tokio::io::AsyncWrite for Sender {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.0.io.poll_write_stream(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.0.io.poll_write_vectored_stream(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // No user-space buffer.
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // A pipe has no half-close: dropping the sender is the end-of-file.
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl futures_io::AsyncWrite for Sender {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.0.io.poll_write_stream(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.0.io.poll_write_vectored_stream(cx, bufs)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl tokio::io::AsyncRead for Receiver {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        // SAFETY: `unfilled_mut` hands out the unfilled part, whose
-        // initialised prefix must stay initialised: `read(2)` only writes
-        // bytes into it; the slice borrows `buf`, which the caller keeps
-        // alive for the whole call.
-        let unfilled = unsafe { buf.unfilled_mut() };
-        let n = ready!(self.0.io.poll_read_stream_uninit(cx, unfilled))?;
-        // SAFETY: the kernel wrote the first `n` bytes of the unfilled part
-        // (`poll_read_stream_uninit`'s contract), so they are initialised.
-        unsafe { buf.assume_init(n) };
-        buf.advance(n);
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl futures_io::AsyncRead for Receiver {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.0.io.poll_read_stream(cx, buf)
-    }
-
-    fn poll_read_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &mut [IoSliceMut<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.0.io.poll_read_vectored_stream(cx, bufs)
-    }
-}
+// A pipe has no half-close: closing does nothing (dropping the sender is
+// the end-of-file).
+impl_write!(
+    futures_io::AsyncWrite, poll_close, {},
+    [] Sender, |this| this.0.io, Ok(())
+);
+impl_write!(
+    tokio::io::AsyncWrite, poll_shutdown, { fn is_write_vectored(&self) -> bool { true } },
+    [] Sender, |this| this.0.io, Ok(())
+);
+impl_futures_read!([] Receiver, |this| this.0.io);
+// `read(2)`: `recv(2)` refuses a pipe.
+impl_tokio_read!([] Receiver, |this| this.0.io, poll_read_stream_uninit);
 
 fn not_a_pipe() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, "not a pipe or FIFO")
