@@ -975,109 +975,138 @@ impl Observation {
     }
 }
 
+/// `guard_readiness!(Guard, "let b = AsyncFd::new(b)?;", "ready")`: what
+/// the two guards have alike — `clear_ready`, `clear_ready_matching`,
+/// `retain_ready`, `ready` (their [`Observation`]'s) and `Debug` — for
+/// `Guard`. The examples wrap `b`, one end of a socket pair, with the
+/// first literal, and take a guard with the wait named by the second
+/// (`b.ready(interest)` or `b.ready_mut(interest)`).
+macro_rules! guard_readiness {
+    ($guard:ident, $wrap:literal, $ready:literal) => {
+        impl<T: AsRawFd> $guard<'_, T> {
+            /// Forgets the observed readiness: the next wait waits for the
+            /// reactor to report the descriptor again. Call it after the
+            /// I/O returned `WouldBlock`. A readiness event the reactor
+            /// reported after this guard's observation is kept, and the
+            /// closed states are never cleared.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::io::{Read, Write};
+            /// use std::os::unix::net::UnixStream;
+            /// use rt::io::{unix::AsyncFd, Interest};
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let (mut a, b) = UnixStream::pair()?;
+            /// b.set_nonblocking(true)?;
+            #[doc = $wrap]
+            /// a.write_all(b"x")?;
+            #[doc = concat!("let mut guard = b.", $ready, "(Interest::READABLE).await?;")]
+            /// let mut buf = [0; 8];
+            /// assert_eq!(guard.get_inner().read(&mut buf)?, 1);
+            /// assert!(guard.get_inner().read(&mut buf).is_err()); // WouldBlock
+            /// guard.clear_ready();
+            /// assert!(guard.ready().is_empty());
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn clear_ready(&mut self) {
+                self.event.clear(&self.async_fd.registration);
+            }
+
+            /// Forgets only the readiness in `ready` (say, writable while
+            /// readable stays); as [`clear_ready`](Self::clear_ready)
+            /// otherwise.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::io::Write;
+            /// use std::os::unix::net::UnixStream;
+            /// use rt::io::{unix::AsyncFd, Interest, Ready};
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let (mut a, b) = UnixStream::pair()?;
+            #[doc = $wrap]
+            /// a.write_all(b"x")?;
+            /// let both = Interest::READABLE | Interest::WRITABLE;
+            #[doc = concat!("let mut guard = b.", $ready, "(both).await?;")]
+            /// while !guard.ready().is_readable() {
+            ///     drop(guard);
+            #[doc = concat!("    guard = b.", $ready, "(both).await?;")]
+            /// }
+            /// guard.clear_ready_matching(Ready::WRITABLE);
+            /// assert!(guard.ready().is_readable());
+            /// assert!(!guard.ready().is_writable());
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn clear_ready_matching(&mut self, ready: Ready) {
+                self.event.clear_matching(&self.async_fd.registration, ready);
+            }
+
+            /// Keeps the readiness (what dropping the guard does), and says
+            /// so.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::os::unix::net::UnixStream;
+            /// use rt::io::{unix::AsyncFd, Interest};
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let (_a, b) = UnixStream::pair()?;
+            #[doc = $wrap]
+            #[doc = concat!("b.", $ready, "(Interest::WRITABLE).await?.retain_ready();")]
+            #[doc = concat!("b.", $ready, "(Interest::WRITABLE).await?.retain_ready(); // still writable: at once")]
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn retain_ready(&mut self) {
+                // Nothing to do: the readiness stays cached.
+            }
+
+            /// The readiness observed (empty once cleared).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::os::unix::net::UnixStream;
+            /// use rt::io::{unix::AsyncFd, Interest};
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let (_a, b) = UnixStream::pair()?;
+            #[doc = $wrap]
+            #[doc = concat!("let guard = b.", $ready, "(Interest::WRITABLE).await?;")]
+            /// assert!(guard.ready().is_writable());
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn ready(&self) -> Ready {
+                self.event.ready()
+            }
+        }
+
+        impl<T: AsRawFd + fmt::Debug> fmt::Debug for $guard<'_, T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($guard))
+                    .field("async_fd", &self.async_fd)
+                    .field("ready", &self.ready())
+                    .finish()
+            }
+        }
+    };
+}
+
+guard_readiness!(AsyncFdReadyGuard, "let b = AsyncFd::new(b)?;", "ready");
+guard_readiness!(
+    AsyncFdReadyMutGuard,
+    "let mut b = AsyncFd::new(b)?;",
+    "ready_mut"
+);
+
 impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
-    /// Forgets the observed readiness: the next wait waits for the reactor
-    /// to report the descriptor again. Call it after the I/O returned
-    /// `WouldBlock`. A readiness event the reactor reported after this
-    /// guard's observation is kept, and the closed states are never
-    /// cleared.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::io::{Read, Write};
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (mut a, b) = UnixStream::pair()?;
-    /// b.set_nonblocking(true)?;
-    /// let b = AsyncFd::new(b)?;
-    /// a.write_all(b"x")?;
-    /// let mut guard = b.readable().await?;
-    /// let mut buf = [0; 8];
-    /// assert_eq!(b.get_ref().read(&mut buf)?, 1);
-    /// assert!(b.get_ref().read(&mut buf).is_err()); // WouldBlock
-    /// guard.clear_ready();
-    /// assert!(guard.ready().is_empty());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn clear_ready(&mut self) {
-        self.event.clear(&self.async_fd.registration);
-    }
-
-    /// Forgets only the readiness in `ready` (say, writable while
-    /// readable stays); as [`clear_ready`](AsyncFdReadyGuard::clear_ready)
-    /// otherwise.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::io::Write;
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::{unix::AsyncFd, Interest, Ready};
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (mut a, b) = UnixStream::pair()?;
-    /// let b = AsyncFd::new(b)?;
-    /// a.write_all(b"x")?;
-    /// let mut guard = b.ready(Interest::READABLE | Interest::WRITABLE).await?;
-    /// while !guard.ready().is_readable() {
-    ///     drop(guard);
-    ///     guard = b.ready(Interest::READABLE | Interest::WRITABLE).await?;
-    /// }
-    /// guard.clear_ready_matching(Ready::WRITABLE);
-    /// assert!(guard.ready().is_readable());
-    /// assert!(!guard.ready().is_writable());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn clear_ready_matching(&mut self, ready: Ready) {
-        self.event
-            .clear_matching(&self.async_fd.registration, ready);
-    }
-
-    /// Keeps the readiness (what dropping the guard does), and says so.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let a = AsyncFd::new(a)?;
-    /// a.writable().await?.retain_ready();
-    /// a.writable().await?.retain_ready(); // still writable: at once
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn retain_ready(&mut self) {
-        // Nothing to do: the readiness stays cached.
-    }
-
-    /// The readiness observed (empty once cleared).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let a = AsyncFd::new(a)?;
-    /// let guard = a.writable().await?;
-    /// assert!(guard.ready().is_writable());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn ready(&self) -> Ready {
-        self.event.ready()
-    }
-
     /// Runs `f`; if it returns `WouldBlock`, clears the readiness and
     /// returns `Err(TryIoError)` (wait again), else `Ok` with its result.
     ///
@@ -1155,87 +1184,6 @@ impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
 }
 
 impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
-    /// As [`AsyncFdReadyGuard::clear_ready`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let mut a = AsyncFd::new(a)?;
-    /// let mut guard = a.writable_mut().await?;
-    /// guard.clear_ready();
-    /// assert!(guard.ready().is_empty());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn clear_ready(&mut self) {
-        self.event.clear(&self.async_fd.registration);
-    }
-
-    /// As [`AsyncFdReadyGuard::clear_ready_matching`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::{unix::AsyncFd, Ready};
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let mut a = AsyncFd::new(a)?;
-    /// let mut guard = a.writable_mut().await?;
-    /// guard.clear_ready_matching(Ready::WRITABLE);
-    /// assert!(!guard.ready().is_writable());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn clear_ready_matching(&mut self, ready: Ready) {
-        self.event
-            .clear_matching(&self.async_fd.registration, ready);
-    }
-
-    /// As [`AsyncFdReadyGuard::retain_ready`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let mut a = AsyncFd::new(a)?;
-    /// a.writable_mut().await?.retain_ready();
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn retain_ready(&mut self) {
-        // Nothing to do: the readiness stays cached.
-    }
-
-    /// As [`AsyncFdReadyGuard::ready`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let mut a = AsyncFd::new(a)?;
-    /// assert!(a.writable_mut().await?.ready().is_writable());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn ready(&self) -> Ready {
-        self.event.ready()
-    }
-
     /// As [`AsyncFdReadyGuard::try_io`], with the `AsyncFd` lent mutably.
     ///
     /// # Errors
@@ -1344,24 +1292,6 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
     /// ```
     pub fn get_inner_mut(&mut self) -> &mut T {
         self.async_fd.get_mut()
-    }
-}
-
-impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFdReadyGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFdReadyGuard")
-            .field("async_fd", &self.async_fd)
-            .field("ready", &self.ready())
-            .finish()
-    }
-}
-
-impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFdReadyMutGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFdReadyMutGuard")
-            .field("async_fd", &self.async_fd)
-            .field("ready", &self.ready())
-            .finish()
     }
 }
 
