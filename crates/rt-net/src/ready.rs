@@ -336,9 +336,9 @@ macro_rules! impl_ready {
 }
 
 /// `impl_io_ready!([generics] Type, |this| &Async<S>, "example setup")`:
-/// `poll_read_ready`, `poll_write_ready`, `try_io`, `async_io` for a whole
-/// socket (not its halves); the setup defines `socket`, whose peer has
-/// written a byte to it.
+/// `poll_read_ready`, `poll_write_ready`, and `impl_try_io!`'s `try_io`,
+/// `async_io`, for a whole stream socket (not its halves); the setup
+/// defines `socket`, whose peer has written a byte to it.
 macro_rules! impl_io_ready {
     ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr, $setup:literal) => {
         impl<$($gen)*> $ty {
@@ -394,7 +394,17 @@ macro_rules! impl_io_ready {
                 $io.poll_ready(cx, rt_reactor::Interest::WRITABLE)
                     .map(|ready| ready.map(drop))
             }
+        }
 
+        $crate::ready::impl_try_io!([$($gen)*] $ty, |$this| $io, $setup);
+    };
+}
+
+/// `impl_try_io!([generics] Type, |this| &Async<S>, "example setup")`:
+/// `try_io` and `async_io`, for any socket; the setup defines `socket`.
+macro_rules! impl_try_io {
+    ([$($gen:tt)*] $ty:ty, |$this:ident| $io:expr, $setup:expr) => {
+        impl<$($gen)*> $ty {
             /// Runs `f` (a non-blocking operation on the socket's
             /// descriptor, say through `socket2::SockRef`) once if the
             /// socket is cached as ready for `interest`, else returns
@@ -538,7 +548,7 @@ macro_rules! impl_peek {
 macro_rules! impl_datagram_ready {
     ($ty:ty, $setup:literal) => {
         crate::ready::impl_ready!([] $ty, |this| this.io, concat!($setup, "\nlet socket = a;"));
-        crate::ready::impl_io_ready_datagram!($ty, $setup);
+        crate::ready::impl_try_io!([] $ty, |this| this.io, concat!($setup, "\nlet socket = a;"));
 
         impl $ty {
             /// Waits until the socket is writable (room for a datagram),
@@ -817,68 +827,7 @@ macro_rules! impl_datagram_ready {
     };
 }
 
-/// `try_io` and `async_io` for a datagram socket (the setup defines `a`).
-macro_rules! impl_io_ready_datagram {
-    ($ty:ty, $setup:literal) => {
-        impl $ty {
-            /// Runs `f` (a non-blocking operation on the socket's
-            /// descriptor) once if the socket is cached as ready for
-            /// `interest`, else returns `WouldBlock` without running it. A
-            /// `WouldBlock` from `f` clears the readiness. Never waits.
-            ///
-            /// # Errors
-            ///
-            /// `WouldBlock`, or `f`'s error.
-            ///
-            /// # Examples
-            ///
-            /// ```
-            /// use rt::io::Interest;
-            /// # rt::Runtime::new()?.block_on(async {
-            #[doc = $setup]
-            /// let sock = socket2::SockRef::from(&a);
-            /// assert_eq!(a.try_io(Interest::WRITABLE, || sock.send(b"x"))?, 1);
-            /// # std::io::Result::Ok(()) })?;
-            /// # std::io::Result::Ok(())
-            /// ```
-            pub fn try_io<R>(
-                &self,
-                interest: rt_reactor::Interest,
-                f: impl FnOnce() -> std::io::Result<R>,
-            ) -> std::io::Result<R> {
-                self.io.try_io(interest, |_| f())
-            }
-
-            /// Runs `f` whenever the socket is ready for `interest`, until
-            /// it returns something other than `WouldBlock`.
-            ///
-            /// # Errors
-            ///
-            /// `f`'s error, or the runtime's shutdown error.
-            ///
-            /// # Examples
-            ///
-            /// ```
-            /// use rt::io::Interest;
-            /// # rt::Runtime::new()?.block_on(async {
-            #[doc = $setup]
-            /// let sock = socket2::SockRef::from(&a);
-            /// assert_eq!(a.async_io(Interest::WRITABLE, || sock.send(b"x")).await?, 1);
-            /// # std::io::Result::Ok(()) })?;
-            /// # std::io::Result::Ok(())
-            /// ```
-            pub async fn async_io<R>(
-                &self,
-                interest: rt_reactor::Interest,
-                mut f: impl FnMut() -> std::io::Result<R>,
-            ) -> std::io::Result<R> {
-                self.io.async_io(interest, |_| f()).await
-            }
-        }
-    };
-}
-
 pub(crate) use {
-    impl_datagram_ready, impl_io_ready, impl_io_ready_datagram, impl_peek, impl_read_ready,
-    impl_ready, impl_write_ready,
+    impl_datagram_ready, impl_io_ready, impl_peek, impl_read_ready, impl_ready, impl_try_io,
+    impl_write_ready,
 };

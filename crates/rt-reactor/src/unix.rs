@@ -117,7 +117,7 @@ pub struct AsyncFd<T: AsRawFd> {
 #[must_use = "a readiness guard does nothing unless the I/O is done and, on `WouldBlock`, `clear_ready` called"]
 pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
     async_fd: &'a AsyncFd<T>,
-    event: Option<Observed>,
+    event: Observation,
 }
 
 /// A readiness observed on an [`AsyncFd`] borrowed mutably, by the `_mut`
@@ -142,7 +142,7 @@ pub struct AsyncFdReadyGuard<'a, T: AsRawFd> {
 #[must_use = "a readiness guard does nothing unless the I/O is done and, on `WouldBlock`, `clear_ready` called"]
 pub struct AsyncFdReadyMutGuard<'a, T: AsRawFd> {
     async_fd: &'a mut AsyncFd<T>,
-    event: Option<Observed>,
+    event: Observation,
 }
 
 impl<T: AsRawFd> AsyncFd<T> {
@@ -434,6 +434,24 @@ impl<T: AsRawFd> AsyncFd<T> {
         Wait::mask(interest.mask() & self.mask)
     }
 
+    /// The `poll_*_ready` waits of both guards: the readiness of
+    /// `interest` once cached, waking only the last task to poll.
+    fn poll_observe(
+        &self,
+        interest: Interest,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<Observation>> {
+        let event = ready!(self.registration.poll_ready(self.wait(interest), cx))?;
+        Poll::Ready(Ok(Observation(Some(event.into_observed()))))
+    }
+
+    /// The `ready`/`readable`/`writable` waits of both guards, each in a
+    /// waiter slot of its own.
+    async fn observe(&self, interest: Interest) -> io::Result<Observation> {
+        let event = self.registration.readiness(self.wait(interest)).await?;
+        Ok(Observation(Some(event)))
+    }
+
     /// Polls for read readiness; `Ready` with a guard once the reactor has
     /// reported it. Only the last task to poll is woken (use
     /// [`readable`](AsyncFd::readable) for several).
@@ -463,12 +481,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyGuard<'a, T>>> {
-        let event = ready!(self
-            .registration
-            .poll_ready(self.wait(Interest::READABLE), cx))?;
+        let event = ready!(self.poll_observe(Interest::READABLE, cx))?;
         Poll::Ready(Ok(AsyncFdReadyGuard {
             async_fd: self,
-            event: Some(event.into_observed()),
+            event,
         }))
     }
 
@@ -500,12 +516,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a mut self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyMutGuard<'a, T>>> {
-        let event = ready!(self
-            .registration
-            .poll_ready(self.wait(Interest::READABLE), cx))?;
+        let event = ready!(self.poll_observe(Interest::READABLE, cx))?;
         Poll::Ready(Ok(AsyncFdReadyMutGuard {
             async_fd: self,
-            event: Some(event.into_observed()),
+            event,
         }))
     }
 
@@ -534,12 +548,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyGuard<'a, T>>> {
-        let event = ready!(self
-            .registration
-            .poll_ready(self.wait(Interest::WRITABLE), cx))?;
+        let event = ready!(self.poll_observe(Interest::WRITABLE, cx))?;
         Poll::Ready(Ok(AsyncFdReadyGuard {
             async_fd: self,
-            event: Some(event.into_observed()),
+            event,
         }))
     }
 
@@ -569,12 +581,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &'a mut self,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<AsyncFdReadyMutGuard<'a, T>>> {
-        let event = ready!(self
-            .registration
-            .poll_ready(self.wait(Interest::WRITABLE), cx))?;
+        let event = ready!(self.poll_observe(Interest::WRITABLE, cx))?;
         Poll::Ready(Ok(AsyncFdReadyMutGuard {
             async_fd: self,
-            event: Some(event.into_observed()),
+            event,
         }))
     }
 
@@ -602,10 +612,10 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn ready(&self, interest: Interest) -> io::Result<AsyncFdReadyGuard<'_, T>> {
-        let event = self.registration.readiness(self.wait(interest)).await?;
+        let event = self.observe(interest).await?;
         Ok(AsyncFdReadyGuard {
             async_fd: self,
-            event: Some(event),
+            event,
         })
     }
 
@@ -634,10 +644,10 @@ impl<T: AsRawFd> AsyncFd<T> {
         &mut self,
         interest: Interest,
     ) -> io::Result<AsyncFdReadyMutGuard<'_, T>> {
-        let event = self.registration.readiness(self.wait(interest)).await?;
+        let event = self.observe(interest).await?;
         Ok(AsyncFdReadyMutGuard {
             async_fd: self,
-            event: Some(event),
+            event,
         })
     }
 
@@ -915,132 +925,188 @@ impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFd<T> {
     }
 }
 
-/// What the two guards share: the observed event and the registration.
-fn clear(registration: &Registration, event: &mut Option<Observed>) {
-    if let Some(observed) = event.take() {
-        registration.clear_observed(observed);
-    }
-}
+/// What both guards hold: the readiness they observed and the tick it
+/// was read at (`None` once cleared). Each guard's methods are this
+/// type's, given the guard's registration.
+struct Observation(Option<Observed>);
 
-fn clear_matching(registration: &Registration, event: &mut Option<Observed>, ready: Ready) {
-    if let Some(mut observed) = event.take() {
-        registration.clear_observed(Observed {
-            ready: ready.bits(),
-            tick: observed.tick,
-        });
-        observed.ready &= !ready.bits();
-        if observed.ready != 0 {
-            *event = Some(observed);
+impl Observation {
+    /// The readiness observed (empty once cleared).
+    fn ready(&self) -> Ready {
+        self.0
+            .map_or(Ready::EMPTY, |observed| Ready::from_bits(observed.ready))
+    }
+
+    /// Forgets all of it, in the source too unless an event came since.
+    fn clear(&mut self, registration: &Registration) {
+        if let Some(observed) = self.0.take() {
+            registration.clear_observed(observed);
+        }
+    }
+
+    /// Forgets the bits of `ready` only, as `clear` does.
+    fn clear_matching(&mut self, registration: &Registration, ready: Ready) {
+        if let Some(mut observed) = self.0.take() {
+            registration.clear_observed(Observed {
+                ready: ready.bits(),
+                tick: observed.tick,
+            });
+            observed.ready &= !ready.bits();
+            if observed.ready != 0 {
+                self.0 = Some(observed);
+            }
+        }
+    }
+
+    /// A guard's `try_io`, once its operation returned `result`: a
+    /// `WouldBlock` clears the readiness and becomes [`TryIoError`].
+    fn settle<R>(
+        &mut self,
+        registration: &Registration,
+        result: io::Result<R>,
+    ) -> Result<io::Result<R>, TryIoError> {
+        match result {
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                self.clear(registration);
+                Err(TryIoError(()))
+            }
+            result => Ok(result),
         }
     }
 }
 
-fn ready_of(event: &Option<Observed>) -> Ready {
-    event.map_or(Ready::EMPTY, |observed| Ready::from_bits(observed.ready))
+/// `guard_readiness!(Guard, "let b = AsyncFd::new(b)?;", "ready")`: what
+/// the two guards have alike — `clear_ready`, `clear_ready_matching`,
+/// `retain_ready`, `ready` (their [`Observation`]'s) and `Debug` — for
+/// `Guard`. The examples wrap `b`, one end of a socket pair, with the
+/// first literal, and take a guard with the wait named by the second
+/// (`b.ready(interest)` or `b.ready_mut(interest)`).
+macro_rules! guard_readiness {
+    ($guard:ident, $wrap:literal, $ready:literal) => {
+        impl<T: AsRawFd> $guard<'_, T> {
+            /// Forgets the observed readiness: the next wait waits for the
+            /// reactor to report the descriptor again. Call it after the
+            /// I/O returned `WouldBlock`. A readiness event the reactor
+            /// reported after this guard's observation is kept, and the
+            /// closed states are never cleared.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::io::{Read, Write};
+            /// use std::os::unix::net::UnixStream;
+            /// use rt::io::{unix::AsyncFd, Interest};
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let (mut a, b) = UnixStream::pair()?;
+            /// b.set_nonblocking(true)?;
+            #[doc = $wrap]
+            /// a.write_all(b"x")?;
+            #[doc = concat!("let mut guard = b.", $ready, "(Interest::READABLE).await?;")]
+            /// let mut buf = [0; 8];
+            /// assert_eq!(guard.get_inner().read(&mut buf)?, 1);
+            /// assert!(guard.get_inner().read(&mut buf).is_err()); // WouldBlock
+            /// guard.clear_ready();
+            /// assert!(guard.ready().is_empty());
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn clear_ready(&mut self) {
+                self.event.clear(&self.async_fd.registration);
+            }
+
+            /// Forgets only the readiness in `ready` (say, writable while
+            /// readable stays); as [`clear_ready`](Self::clear_ready)
+            /// otherwise.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::io::Write;
+            /// use std::os::unix::net::UnixStream;
+            /// use rt::io::{unix::AsyncFd, Interest, Ready};
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let (mut a, b) = UnixStream::pair()?;
+            #[doc = $wrap]
+            /// a.write_all(b"x")?;
+            /// let both = Interest::READABLE | Interest::WRITABLE;
+            #[doc = concat!("let mut guard = b.", $ready, "(both).await?;")]
+            /// while !guard.ready().is_readable() {
+            ///     drop(guard);
+            #[doc = concat!("    guard = b.", $ready, "(both).await?;")]
+            /// }
+            /// guard.clear_ready_matching(Ready::WRITABLE);
+            /// assert!(guard.ready().is_readable());
+            /// assert!(!guard.ready().is_writable());
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn clear_ready_matching(&mut self, ready: Ready) {
+                self.event.clear_matching(&self.async_fd.registration, ready);
+            }
+
+            /// Keeps the readiness (what dropping the guard does), and says
+            /// so.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::os::unix::net::UnixStream;
+            /// use rt::io::{unix::AsyncFd, Interest};
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let (_a, b) = UnixStream::pair()?;
+            #[doc = $wrap]
+            #[doc = concat!("b.", $ready, "(Interest::WRITABLE).await?.retain_ready();")]
+            #[doc = concat!("b.", $ready, "(Interest::WRITABLE).await?.retain_ready(); // still writable: at once")]
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn retain_ready(&mut self) {
+                // Nothing to do: the readiness stays cached.
+            }
+
+            /// The readiness observed (empty once cleared).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use std::os::unix::net::UnixStream;
+            /// use rt::io::{unix::AsyncFd, Interest};
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let (_a, b) = UnixStream::pair()?;
+            #[doc = $wrap]
+            #[doc = concat!("let guard = b.", $ready, "(Interest::WRITABLE).await?;")]
+            /// assert!(guard.ready().is_writable());
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn ready(&self) -> Ready {
+                self.event.ready()
+            }
+        }
+
+        impl<T: AsRawFd + fmt::Debug> fmt::Debug for $guard<'_, T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($guard))
+                    .field("async_fd", &self.async_fd)
+                    .field("ready", &self.ready())
+                    .finish()
+            }
+        }
+    };
 }
 
+guard_readiness!(AsyncFdReadyGuard, "let b = AsyncFd::new(b)?;", "ready");
+guard_readiness!(
+    AsyncFdReadyMutGuard,
+    "let mut b = AsyncFd::new(b)?;",
+    "ready_mut"
+);
+
 impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
-    /// Forgets the observed readiness: the next wait waits for the reactor
-    /// to report the descriptor again. Call it after the I/O returned
-    /// `WouldBlock`. A readiness event the reactor reported after this
-    /// guard's observation is kept, and the closed states are never
-    /// cleared.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::io::{Read, Write};
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (mut a, b) = UnixStream::pair()?;
-    /// b.set_nonblocking(true)?;
-    /// let b = AsyncFd::new(b)?;
-    /// a.write_all(b"x")?;
-    /// let mut guard = b.readable().await?;
-    /// let mut buf = [0; 8];
-    /// assert_eq!(b.get_ref().read(&mut buf)?, 1);
-    /// assert!(b.get_ref().read(&mut buf).is_err()); // WouldBlock
-    /// guard.clear_ready();
-    /// assert!(guard.ready().is_empty());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn clear_ready(&mut self) {
-        clear(&self.async_fd.registration, &mut self.event);
-    }
-
-    /// Forgets only the readiness in `ready` (say, writable while
-    /// readable stays); as [`clear_ready`](AsyncFdReadyGuard::clear_ready)
-    /// otherwise.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::io::Write;
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::{unix::AsyncFd, Interest, Ready};
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (mut a, b) = UnixStream::pair()?;
-    /// let b = AsyncFd::new(b)?;
-    /// a.write_all(b"x")?;
-    /// let mut guard = b.ready(Interest::READABLE | Interest::WRITABLE).await?;
-    /// while !guard.ready().is_readable() {
-    ///     drop(guard);
-    ///     guard = b.ready(Interest::READABLE | Interest::WRITABLE).await?;
-    /// }
-    /// guard.clear_ready_matching(Ready::WRITABLE);
-    /// assert!(guard.ready().is_readable());
-    /// assert!(!guard.ready().is_writable());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn clear_ready_matching(&mut self, ready: Ready) {
-        clear_matching(&self.async_fd.registration, &mut self.event, ready);
-    }
-
-    /// Keeps the readiness (what dropping the guard does), and says so.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let a = AsyncFd::new(a)?;
-    /// a.writable().await?.retain_ready();
-    /// a.writable().await?.retain_ready(); // still writable: at once
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn retain_ready(&mut self) {
-        // Nothing to do: the readiness stays cached.
-    }
-
-    /// The readiness observed (empty once cleared).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let a = AsyncFd::new(a)?;
-    /// let guard = a.writable().await?;
-    /// assert!(guard.ready().is_writable());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn ready(&self) -> Ready {
-        ready_of(&self.event)
-    }
-
     /// Runs `f`; if it returns `WouldBlock`, clears the readiness and
     /// returns `Err(TryIoError)` (wait again), else `Ok` with its result.
     ///
@@ -1072,13 +1138,8 @@ impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
         &mut self,
         f: impl FnOnce(&'a AsyncFd<T>) -> io::Result<R>,
     ) -> Result<io::Result<R>, TryIoError> {
-        match f(self.async_fd) {
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                self.clear_ready();
-                Err(TryIoError(()))
-            }
-            result => Ok(result),
-        }
+        let result = f(self.async_fd);
+        self.event.settle(&self.async_fd.registration, result)
     }
 
     /// The `AsyncFd` this guard observed.
@@ -1123,86 +1184,6 @@ impl<'a, T: AsRawFd> AsyncFdReadyGuard<'a, T> {
 }
 
 impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
-    /// As [`AsyncFdReadyGuard::clear_ready`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let mut a = AsyncFd::new(a)?;
-    /// let mut guard = a.writable_mut().await?;
-    /// guard.clear_ready();
-    /// assert!(guard.ready().is_empty());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn clear_ready(&mut self) {
-        clear(&self.async_fd.registration, &mut self.event);
-    }
-
-    /// As [`AsyncFdReadyGuard::clear_ready_matching`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::{unix::AsyncFd, Ready};
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let mut a = AsyncFd::new(a)?;
-    /// let mut guard = a.writable_mut().await?;
-    /// guard.clear_ready_matching(Ready::WRITABLE);
-    /// assert!(!guard.ready().is_writable());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn clear_ready_matching(&mut self, ready: Ready) {
-        clear_matching(&self.async_fd.registration, &mut self.event, ready);
-    }
-
-    /// As [`AsyncFdReadyGuard::retain_ready`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let mut a = AsyncFd::new(a)?;
-    /// a.writable_mut().await?.retain_ready();
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn retain_ready(&mut self) {
-        // Nothing to do: the readiness stays cached.
-    }
-
-    /// As [`AsyncFdReadyGuard::ready`].
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use std::os::unix::net::UnixStream;
-    /// use rt::io::unix::AsyncFd;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (a, _b) = UnixStream::pair()?;
-    /// let mut a = AsyncFd::new(a)?;
-    /// assert!(a.writable_mut().await?.ready().is_writable());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn ready(&self) -> Ready {
-        ready_of(&self.event)
-    }
-
     /// As [`AsyncFdReadyGuard::try_io`], with the `AsyncFd` lent mutably.
     ///
     /// # Errors
@@ -1229,13 +1210,8 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
         &mut self,
         f: impl FnOnce(&mut AsyncFd<T>) -> io::Result<R>,
     ) -> Result<io::Result<R>, TryIoError> {
-        match f(self.async_fd) {
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                self.clear_ready();
-                Err(TryIoError(()))
-            }
-            result => Ok(result),
-        }
+        let result = f(self.async_fd);
+        self.event.settle(&self.async_fd.registration, result)
     }
 
     /// The `AsyncFd` this guard observed.
@@ -1316,24 +1292,6 @@ impl<T: AsRawFd> AsyncFdReadyMutGuard<'_, T> {
     /// ```
     pub fn get_inner_mut(&mut self) -> &mut T {
         self.async_fd.get_mut()
-    }
-}
-
-impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFdReadyGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFdReadyGuard")
-            .field("async_fd", &self.async_fd)
-            .field("ready", &self.ready())
-            .finish()
-    }
-}
-
-impl<T: AsRawFd + fmt::Debug> fmt::Debug for AsyncFdReadyMutGuard<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AsyncFdReadyMutGuard")
-            .field("async_fd", &self.async_fd)
-            .field("ready", &self.ready())
-            .finish()
     }
 }
 

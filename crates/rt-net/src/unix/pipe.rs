@@ -54,13 +54,14 @@ use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering::Relaxed;
 use std::task::{ready, Context, Poll};
 
 use bytes::BufMut;
 use rt_reactor::Async;
+
+use crate::io_impls::{impl_futures_read, impl_tokio_read, impl_write};
 
 /// Creates an anonymous pipe (`pipe2(2)`, non-blocking and close-on-exec):
 /// what is written to the [`Sender`] is read from the [`Receiver`].
@@ -306,12 +307,7 @@ enum End {
 /// # std::io::Result::Ok(()) })?;
 /// # std::io::Result::Ok(())
 /// ```
-pub struct Sender {
-    io: Async<File>,
-    /// Set when a `try_io` closure returned `WouldBlock`; cleared when a
-    /// readiness wait returns (see the module doc).
-    cleared: AtomicBool,
-}
+pub struct Sender(PipeEnd);
 
 /// The read end of a pipe or FIFO.
 ///
@@ -333,130 +329,331 @@ pub struct Sender {
 /// # std::io::Result::Ok(()) })?;
 /// # std::io::Result::Ok(())
 /// ```
-pub struct Receiver {
+pub struct Receiver(PipeEnd);
+
+/// What both ends are: the registered descriptor, and the hint of
+/// `try_io` (set when its closure returned `WouldBlock`, cleared when a
+/// readiness wait returns; see the module doc).
+///
+/// The pipe's readiness is the kernel's, confirmed with `poll(2)`: the
+/// waits are `Async::readable`/`writable` (the reactor's cached readiness,
+/// then a zero-timeout `poll(2)`) or `probe` for their `poll_*` forms, and
+/// `try_io` probes before it runs its closure. It does not use the cached
+/// readiness word alone, as the sockets' `try_io` (`Async::try_io`) does,
+/// for a concrete reason: the sockets' `try_*` methods clear that word on
+/// `WouldBlock`, and their waits then wait for the reactor's next edge;
+/// the pipe's `try_read`/`try_write` are plain syscalls that leave it
+/// alone, and its waits re-check the kernel, so a readiness wait after a
+/// `try_io` closure returned `WouldBlock` returns at once if the pipe is
+/// ready after all (the suite's `unix_pipe_readiness` pins this; with
+/// the word cleared, that wait would hang until data or room came again).
+struct PipeEnd {
     io: Async<File>,
     /// Set when a `try_io` closure returned `WouldBlock`; cleared when a
-    /// readiness wait returns (see the module doc).
+    /// readiness wait returns.
     cleared: AtomicBool,
 }
 
-impl Sender {
+impl End {
+    /// The `poll(2)` events of this end's direction.
+    fn events(self) -> libc::c_short {
+        match self {
+            End::Sender => libc::POLLOUT,
+            End::Receiver => libc::POLLIN,
+        }
+    }
+}
+
+impl PipeEnd {
     #[track_caller]
-    fn register(fd: OwnedFd) -> io::Result<Sender> {
-        Ok(Sender {
+    fn register(fd: OwnedFd) -> io::Result<PipeEnd> {
+        Ok(PipeEnd {
             io: register(fd)?,
             cleared: AtomicBool::new(false),
         })
     }
 
-    /// Wraps an open pipe or FIFO write end, putting it in non-blocking
-    /// mode.
-    ///
-    /// # Errors
-    ///
-    /// `InvalidInput` if the file is not a pipe or FIFO, or is not open for
-    /// writing.
-    ///
-    /// # Panics
-    ///
-    /// Panics outside the context of a runtime.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rt::net::unix::pipe;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (tx, _rx) = pipe::pipe()?;
-    /// let fd = tx.into_blocking_fd()?; // say, from another library
-    /// let tx = pipe::Sender::from_owned_fd(fd)?;
-    /// # drop(tx);
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    #[track_caller]
-    pub fn from_owned_fd(owned_fd: OwnedFd) -> io::Result<Sender> {
-        check_end(&owned_fd, End::Sender)?;
-        Sender::register(owned_fd)
+    /// `readable`/`writable`: waits until `end`'s direction is ready.
+    async fn ready(&self, end: End) -> io::Result<()> {
+        match end {
+            End::Sender => self.io.writable().await?,
+            End::Receiver => self.io.readable().await?,
+        }
+        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
+        Ok(())
     }
 
-    /// [`from_owned_fd`](Sender::from_owned_fd) for a [`File`].
-    ///
-    /// # Errors
-    ///
-    /// As [`from_owned_fd`](Sender::from_owned_fd).
-    ///
-    /// # Panics
-    ///
-    /// Panics outside the context of a runtime.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let file = std::fs::File::open("/dev/null")?;
-    /// // Not a pipe:
-    /// assert!(rt::net::unix::pipe::Sender::from_file(file).is_err());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    #[track_caller]
-    pub fn from_file(file: File) -> io::Result<Sender> {
-        Sender::from_owned_fd(file.into())
+    /// `poll_write_ready`/`poll_read_ready`: `ready` as a poll, in the
+    /// direction's single waker slot.
+    fn poll_ready(&self, cx: &mut Context<'_>, end: End) -> Poll<io::Result<()>> {
+        let events = end.events();
+        ready!(match end {
+            End::Sender => self.io.poll_write_with(cx, |file| probe(file, events)),
+            End::Receiver => self.io.poll_read_with(cx, |file| probe(file, events)),
+        })?;
+        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
+        Poll::Ready(Ok(()))
     }
 
-    /// Wraps a descriptor without checking that it is a pipe open for
-    /// writing (it is still made non-blocking).
-    ///
-    /// # Errors
-    ///
-    /// If the descriptor cannot be registered with the reactor.
-    ///
-    /// # Panics
-    ///
-    /// Panics outside the context of a runtime.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (tx, _rx) = rt::net::unix::pipe::pipe()?;
-    /// let fd = tx.into_nonblocking_fd()?;
-    /// let _tx = rt::net::unix::pipe::Sender::from_owned_fd_unchecked(fd)?;
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    #[track_caller]
-    pub fn from_owned_fd_unchecked(owned_fd: OwnedFd) -> io::Result<Sender> {
-        Sender::register(owned_fd)
+    /// `try_io`: `f` runs only if `end`'s direction is ready (`poll(2)`)
+    /// and no earlier `f` returned `WouldBlock` since the last readiness
+    /// wait.
+    fn try_io<R>(&self, end: End, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
+        // Relaxed: `cleared` publishes no memory; it only gates whether `f`
+        // is tried, and a stale value costs one extra `WouldBlock` or one
+        // extra try, both of which callers handle.
+        if self.cleared.load(Relaxed) {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        probe(self.io.get_ref(), end.events())?;
+        let result = f();
+        if matches!(&result, Err(err) if err.kind() == io::ErrorKind::WouldBlock) {
+            self.cleared.store(true, Relaxed); // Relaxed: see the load above.
+        }
+        result
     }
 
-    /// [`from_owned_fd_unchecked`](Sender::from_owned_fd_unchecked) for a
-    /// [`File`].
-    ///
-    /// # Errors
-    ///
-    /// If the descriptor cannot be registered with the reactor.
-    ///
-    /// # Panics
-    ///
-    /// Panics outside the context of a runtime.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (tx, _rx) = rt::net::unix::pipe::pipe()?;
-    /// let file = std::fs::File::from(tx.into_nonblocking_fd()?);
-    /// let _tx = rt::net::unix::pipe::Sender::from_file_unchecked(file)?;
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    #[track_caller]
-    pub fn from_file_unchecked(file: File) -> io::Result<Sender> {
-        Sender::register(file.into())
+    fn into_nonblocking_fd(self) -> io::Result<OwnedFd> {
+        self.io.into_inner().map(OwnedFd::from)
     }
 
+    fn into_blocking_fd(self) -> io::Result<OwnedFd> {
+        let fd = self.into_nonblocking_fd()?;
+        set_blocking(&fd)?;
+        Ok(fd)
+    }
+}
+
+/// `impl_end!(Type, End::X, "write", "writing", "let (tx, _rx) = ...;", "tx",
+/// "example of into_blocking_fd")`: what [`Sender`] and [`Receiver`] have
+/// alike — the constructors from a descriptor or a file, the conversions
+/// back to a descriptor, `AsRawFd`, `AsFd` and `Debug` — for `Type`, a
+/// tuple struct around a [`PipeEnd`] for the direction `End::X`. The
+/// setup of the examples makes a pipe and names this end `$var`.
+macro_rules! impl_end {
+    (
+        $ty:ident,
+        $end:expr,
+        $rw:literal,
+        $rwing:literal,
+        $setup:literal,
+        $var:literal,
+        $blocking_example:literal
+    ) => {
+        impl $ty {
+            #[track_caller]
+            fn register(fd: OwnedFd) -> io::Result<$ty> {
+                PipeEnd::register(fd).map($ty)
+            }
+
+            #[doc = concat!("Wraps an open pipe or FIFO ", $rw, " end, putting it in non-blocking")]
+            /// mode.
+            ///
+            /// # Errors
+            ///
+            /// `InvalidInput` if the file is not a pipe or FIFO, or is not open for
+            #[doc = concat!($rwing, ".")]
+            ///
+            /// # Panics
+            ///
+            /// Panics outside the context of a runtime.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use rt::net::unix::pipe;
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            #[doc = $setup]
+            #[doc = concat!("let fd = ", $var, ".into_blocking_fd()?; // say, from another library")]
+            #[doc = concat!("let ", $var, " = pipe::", stringify!($ty), "::from_owned_fd(fd)?;")]
+            #[doc = concat!("# drop(", $var, ");")]
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            #[track_caller]
+            pub fn from_owned_fd(owned_fd: OwnedFd) -> io::Result<$ty> {
+                check_end(&owned_fd, $end)?;
+                $ty::register(owned_fd)
+            }
+
+            #[doc = concat!("[`from_owned_fd`](", stringify!($ty), "::from_owned_fd) for a [`File`].")]
+            ///
+            /// # Errors
+            ///
+            #[doc = concat!("As [`from_owned_fd`](", stringify!($ty), "::from_owned_fd).")]
+            ///
+            /// # Panics
+            ///
+            /// Panics outside the context of a runtime.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// # rt::Runtime::new()?.block_on(async {
+            /// let file = std::fs::File::open("/dev/null")?;
+            /// // Not a pipe:
+            #[doc = concat!("assert!(rt::net::unix::pipe::", stringify!($ty), "::from_file(file).is_err());")]
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            #[track_caller]
+            pub fn from_file(file: File) -> io::Result<$ty> {
+                $ty::from_owned_fd(file.into())
+            }
+
+            /// Wraps a descriptor without checking that it is a pipe open for
+            #[doc = concat!($rwing, " (it is still made non-blocking).")]
+            ///
+            /// # Errors
+            ///
+            /// If the descriptor cannot be registered with the reactor.
+            ///
+            /// # Panics
+            ///
+            /// Panics outside the context of a runtime.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use rt::net::unix::pipe;
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            #[doc = $setup]
+            #[doc = concat!("let fd = ", $var, ".into_nonblocking_fd()?;")]
+            #[doc = concat!("let _", $var, " = pipe::", stringify!($ty), "::from_owned_fd_unchecked(fd)?;")]
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            #[track_caller]
+            pub fn from_owned_fd_unchecked(owned_fd: OwnedFd) -> io::Result<$ty> {
+                $ty::register(owned_fd)
+            }
+
+            #[doc = concat!(
+                "[`from_owned_fd_unchecked`](", stringify!($ty),
+                "::from_owned_fd_unchecked) for a\n[`File`]."
+            )]
+            ///
+            /// # Errors
+            ///
+            /// If the descriptor cannot be registered with the reactor.
+            ///
+            /// # Panics
+            ///
+            /// Panics outside the context of a runtime.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use rt::net::unix::pipe;
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            #[doc = $setup]
+            #[doc = concat!("let file = std::fs::File::from(", $var, ".into_nonblocking_fd()?);")]
+            #[doc = concat!("let _", $var, " = pipe::", stringify!($ty), "::from_file_unchecked(file)?;")]
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            #[track_caller]
+            pub fn from_file_unchecked(file: File) -> io::Result<$ty> {
+                $ty::register(file.into())
+            }
+
+            /// Deregisters the pipe end and returns its descriptor, in blocking
+            /// mode (for std code or a child process).
+            ///
+            /// # Errors
+            ///
+            /// If the mode cannot be changed (`fcntl`).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// # rt::Runtime::new()?.block_on(async {
+            #[doc = $blocking_example]
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn into_blocking_fd(self) -> io::Result<OwnedFd> {
+                self.0.into_blocking_fd()
+            }
+
+            /// Deregisters the pipe end and returns its descriptor, still in
+            /// non-blocking mode.
+            ///
+            /// # Errors
+            ///
+            /// None today; `Result` for the deregistration's sake, as tokio.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use rt::net::unix::pipe;
+            ///
+            /// # rt::Runtime::new()?.block_on(async {
+            #[doc = $setup]
+            #[doc = concat!("let fd: std::os::fd::OwnedFd = ", $var, ".into_nonblocking_fd()?;")]
+            /// # drop(fd);
+            /// # std::io::Result::Ok(()) })?;
+            /// # std::io::Result::Ok(())
+            /// ```
+            pub fn into_nonblocking_fd(self) -> io::Result<OwnedFd> {
+                self.0.into_nonblocking_fd()
+            }
+        }
+
+        impl AsRawFd for $ty {
+            fn as_raw_fd(&self) -> RawFd {
+                self.0.io.as_raw_fd()
+            }
+        }
+
+        impl AsFd for $ty {
+            fn as_fd(&self) -> BorrowedFd<'_> {
+                self.0.io.as_fd()
+            }
+        }
+
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    .field("fd", &self.as_raw_fd())
+                    .finish()
+            }
+        }
+    };
+}
+
+impl_end!(
+    Sender,
+    End::Sender,
+    "write",
+    "writing",
+    "let (tx, _rx) = pipe::pipe()?;",
+    "tx",
+    "let (tx, _rx) = rt::net::unix::pipe::pipe()?;\n\
+     let mut file = std::fs::File::from(tx.into_blocking_fd()?);\n\
+     std::io::Write::write_all(&mut file, b\"blocking write\")?;"
+);
+
+impl_end!(
+    Receiver,
+    End::Receiver,
+    "read",
+    "reading",
+    "let (_tx, rx) = pipe::pipe()?;",
+    "rx",
+    "let (tx, rx) = rt::net::unix::pipe::pipe()?;\n\
+     tx.try_write(b\"x\")?;\n\
+     drop(tx);\n\
+     let mut file = std::fs::File::from(rx.into_blocking_fd()?);\n\
+     let mut got = String::new();\n\
+     std::io::Read::read_to_string(&mut file, &mut got)?;\n\
+     assert_eq!(got, \"x\");"
+);
+
+impl Sender {
     /// Waits until the pipe has room for a write (or the reader is gone:
     /// the write then fails with `BrokenPipe`).
     ///
@@ -471,9 +668,7 @@ impl Sender {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
-        self.io.writable().await?;
-        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
-        Ok(())
+        self.0.ready(End::Sender).await
     }
 
     /// Polls for room to write, as [`writable`](Sender::writable); only the
@@ -490,11 +685,7 @@ impl Sender {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(self
-            .io
-            .poll_write_with(cx, |file| probe(file, libc::POLLOUT)))?;
-        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
-        Poll::Ready(Ok(()))
+        self.0.poll_ready(cx, End::Sender)
     }
 
     /// Writes what fits in the pipe now, without waiting.
@@ -516,7 +707,7 @@ impl Sender {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.get_ref().write(buf)
+        self.0.io.get_ref().write(buf)
     }
 
     /// Writes from several buffers in turn, what fits now, without waiting.
@@ -537,7 +728,7 @@ impl Sender {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.io.get_ref().write_vectored(bufs)
+        self.0.io.get_ref().write_vectored(bufs)
     }
 
     /// Runs `f`, an operation on the descriptor (through
@@ -561,171 +752,11 @@ impl Sender {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn try_io<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
-        try_io(&self.io, &self.cleared, libc::POLLOUT, f)
-    }
-
-    /// Deregisters the pipe end and returns its descriptor, in blocking
-    /// mode (for std code or a child process).
-    ///
-    /// # Errors
-    ///
-    /// If the mode cannot be changed (`fcntl`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (tx, _rx) = rt::net::unix::pipe::pipe()?;
-    /// let mut file = std::fs::File::from(tx.into_blocking_fd()?);
-    /// std::io::Write::write_all(&mut file, b"blocking write")?;
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn into_blocking_fd(self) -> io::Result<OwnedFd> {
-        let fd = self.into_nonblocking_fd()?;
-        set_blocking(&fd)?;
-        Ok(fd)
-    }
-
-    /// Deregisters the pipe end and returns its descriptor, still in
-    /// non-blocking mode.
-    ///
-    /// # Errors
-    ///
-    /// None today; `Result` for the deregistration's sake, as tokio.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (tx, _rx) = rt::net::unix::pipe::pipe()?;
-    /// let fd: std::os::fd::OwnedFd = tx.into_nonblocking_fd()?;
-    /// # drop(fd);
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn into_nonblocking_fd(self) -> io::Result<OwnedFd> {
-        self.io.into_inner().map(OwnedFd::from)
+        self.0.try_io(End::Sender, f)
     }
 }
 
 impl Receiver {
-    #[track_caller]
-    fn register(fd: OwnedFd) -> io::Result<Receiver> {
-        Ok(Receiver {
-            io: register(fd)?,
-            cleared: AtomicBool::new(false),
-        })
-    }
-
-    /// Wraps an open pipe or FIFO read end, putting it in non-blocking
-    /// mode.
-    ///
-    /// # Errors
-    ///
-    /// `InvalidInput` if the file is not a pipe or FIFO, or is not open for
-    /// reading.
-    ///
-    /// # Panics
-    ///
-    /// Panics outside the context of a runtime.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rt::net::unix::pipe;
-    ///
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (_tx, rx) = pipe::pipe()?;
-    /// let fd = rx.into_blocking_fd()?;
-    /// let rx = pipe::Receiver::from_owned_fd(fd)?;
-    /// # drop(rx);
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    #[track_caller]
-    pub fn from_owned_fd(owned_fd: OwnedFd) -> io::Result<Receiver> {
-        check_end(&owned_fd, End::Receiver)?;
-        Receiver::register(owned_fd)
-    }
-
-    /// [`from_owned_fd`](Receiver::from_owned_fd) for a [`File`].
-    ///
-    /// # Errors
-    ///
-    /// As [`from_owned_fd`](Receiver::from_owned_fd).
-    ///
-    /// # Panics
-    ///
-    /// Panics outside the context of a runtime.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let file = std::fs::File::open("/dev/null")?;
-    /// // Not a pipe:
-    /// assert!(rt::net::unix::pipe::Receiver::from_file(file).is_err());
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    #[track_caller]
-    pub fn from_file(file: File) -> io::Result<Receiver> {
-        Receiver::from_owned_fd(file.into())
-    }
-
-    /// Wraps a descriptor without checking that it is a pipe open for
-    /// reading (it is still made non-blocking).
-    ///
-    /// # Errors
-    ///
-    /// If the descriptor cannot be registered with the reactor.
-    ///
-    /// # Panics
-    ///
-    /// Panics outside the context of a runtime.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (_tx, rx) = rt::net::unix::pipe::pipe()?;
-    /// let fd = rx.into_nonblocking_fd()?;
-    /// let _rx = rt::net::unix::pipe::Receiver::from_owned_fd_unchecked(fd)?;
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    #[track_caller]
-    pub fn from_owned_fd_unchecked(owned_fd: OwnedFd) -> io::Result<Receiver> {
-        Receiver::register(owned_fd)
-    }
-
-    /// [`from_owned_fd_unchecked`](Receiver::from_owned_fd_unchecked) for a
-    /// [`File`].
-    ///
-    /// # Errors
-    ///
-    /// If the descriptor cannot be registered with the reactor.
-    ///
-    /// # Panics
-    ///
-    /// Panics outside the context of a runtime.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (_tx, rx) = rt::net::unix::pipe::pipe()?;
-    /// let file = std::fs::File::from(rx.into_nonblocking_fd()?);
-    /// let _rx = rt::net::unix::pipe::Receiver::from_file_unchecked(file)?;
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    #[track_caller]
-    pub fn from_file_unchecked(file: File) -> io::Result<Receiver> {
-        Receiver::register(file.into())
-    }
-
     /// Waits until a read would not block: data is there, or end-of-file.
     ///
     /// # Examples
@@ -741,9 +772,7 @@ impl Receiver {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
-        self.io.readable().await?;
-        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
-        Ok(())
+        self.0.ready(End::Receiver).await
     }
 
     /// Polls for something to read, as [`readable`](Receiver::readable);
@@ -761,9 +790,7 @@ impl Receiver {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(self.io.poll_read_with(cx, |file| probe(file, libc::POLLIN)))?;
-        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
-        Poll::Ready(Ok(()))
+        self.0.poll_ready(cx, End::Receiver)
     }
 
     /// Reads what is in the pipe now, without waiting; `Ok(0)` is
@@ -785,7 +812,7 @@ impl Receiver {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.get_ref().read(buf)
+        self.0.io.get_ref().read(buf)
     }
 
     /// Reads into several buffers in turn, what is there now, without
@@ -810,7 +837,7 @@ impl Receiver {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io.get_ref().read_vectored(bufs)
+        self.0.io.get_ref().read_vectored(bufs)
     }
 
     /// Reads what is in the pipe now into `buf`'s spare capacity, without
@@ -835,21 +862,7 @@ impl Receiver {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        let spare = buf.chunk_mut();
-        // SAFETY: `read(2)` below only writes initialised bytes into the
-        // spare capacity, never de-initialising any; the slice borrows
-        // `buf`, alive for the whole call.
-        let spare = unsafe { spare.as_uninit_slice_mut() };
-        let fd = self.io.get_ref().as_raw_fd();
-        // SAFETY: the pointer and length describe `spare`, writable memory
-        // that `buf` keeps alive across the call; the descriptor is open
-        // (owned by `self.io`).
-        let n = unsafe { libc::read(fd, spare.as_mut_ptr().cast(), spare.len()) };
-        let n = usize::try_from(n).map_err(|_| io::Error::last_os_error())?;
-        // SAFETY: the kernel wrote the first `n` bytes of the spare
-        // capacity, so they are initialised.
-        unsafe { buf.advance_mut(n) };
-        Ok(n)
+        crate::ready::read_buf(self.as_raw_fd(), buf)
     }
 
     /// Runs `f`, an operation on the descriptor (through [`AsRawFd`]), if
@@ -874,193 +887,23 @@ impl Receiver {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn try_io<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
-        try_io(&self.io, &self.cleared, libc::POLLIN, f)
-    }
-
-    /// Deregisters the pipe end and returns its descriptor, in blocking
-    /// mode (for std code or a child process).
-    ///
-    /// # Errors
-    ///
-    /// If the mode cannot be changed (`fcntl`).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (tx, rx) = rt::net::unix::pipe::pipe()?;
-    /// tx.try_write(b"x")?;
-    /// drop(tx);
-    /// let mut file = std::fs::File::from(rx.into_blocking_fd()?);
-    /// let mut got = String::new();
-    /// std::io::Read::read_to_string(&mut file, &mut got)?;
-    /// assert_eq!(got, "x");
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn into_blocking_fd(self) -> io::Result<OwnedFd> {
-        let fd = self.into_nonblocking_fd()?;
-        set_blocking(&fd)?;
-        Ok(fd)
-    }
-
-    /// Deregisters the pipe end and returns its descriptor, still in
-    /// non-blocking mode.
-    ///
-    /// # Errors
-    ///
-    /// None today; `Result` for the deregistration's sake, as tokio.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # rt::Runtime::new()?.block_on(async {
-    /// let (_tx, rx) = rt::net::unix::pipe::pipe()?;
-    /// let fd: std::os::fd::OwnedFd = rx.into_nonblocking_fd()?;
-    /// # drop(fd);
-    /// # std::io::Result::Ok(()) })?;
-    /// # std::io::Result::Ok(())
-    /// ```
-    pub fn into_nonblocking_fd(self) -> io::Result<OwnedFd> {
-        self.io.into_inner().map(OwnedFd::from)
+        self.0.try_io(End::Receiver, f)
     }
 }
 
-impl tokio::io::AsyncWrite for Sender {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_stream(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored_stream(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // No user-space buffer.
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // A pipe has no half-close: dropping the sender is the end-of-file.
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl futures_io::AsyncWrite for Sender {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_stream(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored_stream(cx, bufs)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl tokio::io::AsyncRead for Receiver {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        // SAFETY: `unfilled_mut` hands out the unfilled part, whose
-        // initialised prefix must stay initialised: `read(2)` only writes
-        // bytes into it; the slice borrows `buf`, which the caller keeps
-        // alive for the whole call.
-        let unfilled = unsafe { buf.unfilled_mut() };
-        let n = ready!(self.io.poll_read_stream_uninit(cx, unfilled))?;
-        // SAFETY: the kernel wrote the first `n` bytes of the unfilled part
-        // (`poll_read_stream_uninit`'s contract), so they are initialised.
-        unsafe { buf.assume_init(n) };
-        buf.advance(n);
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl futures_io::AsyncRead for Receiver {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_stream(cx, buf)
-    }
-
-    fn poll_read_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &mut [IoSliceMut<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_vectored_stream(cx, bufs)
-    }
-}
-
-impl AsRawFd for Sender {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for Sender {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
-
-impl AsRawFd for Receiver {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for Receiver {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
-    }
-}
-
-impl fmt::Debug for Sender {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender")
-            .field("fd", &self.as_raw_fd())
-            .finish()
-    }
-}
-
-impl fmt::Debug for Receiver {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver")
-            .field("fd", &self.as_raw_fd())
-            .finish()
-    }
-}
+// A pipe has no half-close: closing does nothing (dropping the sender is
+// the end-of-file).
+impl_write!(
+    futures_io::AsyncWrite, poll_close, {},
+    [] Sender, |this| this.0.io, Ok(())
+);
+impl_write!(
+    tokio::io::AsyncWrite, poll_shutdown, { fn is_write_vectored(&self) -> bool { true } },
+    [] Sender, |this| this.0.io, Ok(())
+);
+impl_futures_read!([] Receiver, |this| this.0.io);
+// `read(2)`: `recv(2)` refuses a pipe.
+impl_tokio_read!([] Receiver, |this| this.0.io, poll_read_stream_uninit);
 
 fn not_a_pipe() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, "not a pipe or FIFO")
@@ -1099,28 +942,6 @@ fn check_end(fd: &OwnedFd, end: End) -> io::Result<()> {
             },
         ))
     }
-}
-
-/// `try_io` of both ends: `f` runs only if the end is ready (`poll(2)`)
-/// and no earlier `f` returned `WouldBlock` since the last readiness wait.
-fn try_io<R>(
-    io: &Async<File>,
-    cleared: &AtomicBool,
-    events: libc::c_short,
-    f: impl FnOnce() -> io::Result<R>,
-) -> io::Result<R> {
-    // Relaxed: `cleared` publishes no memory; it only gates whether `f` is
-    // tried, and a stale value costs one extra `WouldBlock` or one extra
-    // try, both of which callers handle.
-    if cleared.load(Relaxed) {
-        return Err(io::ErrorKind::WouldBlock.into());
-    }
-    probe(io.get_ref(), events)?;
-    let result = f();
-    if matches!(&result, Err(err) if err.kind() == io::ErrorKind::WouldBlock) {
-        cleared.store(true, Relaxed); // Relaxed: see the load above.
-    }
-    result
 }
 
 /// A zero-timeout `poll(2)` for `events`: `Ok` if ready (or hung up, or in
