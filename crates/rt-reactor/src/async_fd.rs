@@ -157,7 +157,7 @@ impl<T: AsFd> Async<T> {
 
     /// Registers `io`, already non-blocking, with `ready` as its initial
     /// cached readiness. A socket nothing can have been sent to yet (just
-    /// bound, listening, one end of a new pair) starts [`Ready::WRITABLE`]:
+    /// bound, listening, one end of a new pair) starts [`Ready::WRITABLE`](crate::Ready::WRITABLE):
     /// its first receive or accept waits for the reactor's report instead
     /// of trying a call that can only fail, as tokio's sockets, whose
     /// readiness starts empty, wait for their first event. Nothing that

@@ -1,7 +1,7 @@
 //! [`AsyncFd`]: tokio's readiness API for any file descriptor, and its
 //! guards.
 //!
-//! An `AsyncFd<T>` is a [`Registration`] (the same one [`Async`](crate::Async)
+//! An `AsyncFd<T>` is a `Registration` (the same one [`Async`](crate::Async)
 //! and every socket use: one registration path) next to the `T` that owns
 //! the descriptor. Unlike `Async`, it does not put the descriptor in
 //! non-blocking mode and runs no operation itself: it reports readiness,
