@@ -8,7 +8,7 @@
 //! created, and the name disappears with the last socket.
 //!
 //! The socket types are exported from `rt::net` itself
-//! ([`UnixStream`](crate::UnixStream), ...); this module holds what
+//! ([`UnixStream`], ...); this module holds what
 //! tokio keeps under `tokio::net::unix`.
 //!
 //! # Examples
