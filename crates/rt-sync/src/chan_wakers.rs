@@ -93,6 +93,7 @@ impl WakerSet {
     /// reuses, so that waking many waiters allocates nothing once it has
     /// grown), to be woken once the channel's lock is released.
     pub(crate) fn drain_into(&mut self, out: &mut Vec<Waker>) {
+        out.reserve(self.entries.len());
         out.extend(self.entries.drain().map(|(_, waker)| waker));
     }
 }
