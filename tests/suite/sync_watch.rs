@@ -239,15 +239,14 @@ fn a_closed_loop_on_a_closed_channel_lets_its_neighbour_run() {
     assert_eq!(steps_before_the_neighbour_runs(Step::Closed), BUDGET + 1);
 }
 
-/// Parks one `changed` of a receiver of `tx` on each of `threads` fresh
-/// threads (each with a waker of its own) and returns the futures and the
+/// A parked `changed` future.
+type Changed<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<(), watch::error::RecvError>> + Send + 'a>>;
+
+/// Parks one `changed` of each receiver of `rxs`, each on a fresh thread
+/// of its own with a waker of its own; returns the futures and the
 /// wakers' counts.
-fn park_on_threads(
-    rxs: &mut [watch::Receiver<usize>],
-) -> (
-    Vec<std::pin::Pin<Box<dyn Future<Output = Result<(), watch::error::RecvError>> + Send + '_>>>,
-    Vec<Arc<WakeCount>>,
-) {
+fn park_on_threads(rxs: &mut [watch::Receiver<usize>]) -> (Vec<Changed<'_>>, Vec<Arc<WakeCount>>) {
     std::thread::scope(|scope| {
         let parked: Vec<_> = rxs
             .iter_mut()
@@ -255,8 +254,7 @@ fn park_on_threads(
                 scope.spawn(move || {
                     let wakes = Arc::new(WakeCount::default());
                     let waker = Waker::from(wakes.clone());
-                    let mut changed: std::pin::Pin<Box<dyn Future<Output = _> + Send>> =
-                        Box::pin(rx.changed());
+                    let mut changed: Changed<'_> = Box::pin(rx.changed());
                     let first = changed.as_mut().poll(&mut Context::from_waker(&waker));
                     assert!(first.is_pending(), "nothing was sent yet");
                     (changed, wakes)
