@@ -244,7 +244,7 @@ impl<T> Shared<T> {
                     continue;
                 }
                 wakers.drain_into(wake);
-                // Release: pairs with the Acquire in `unpark_receiver`.
+                // Release: pairs with the Acquire in `unpark_parked`.
                 // Under the lock, so a receiver parking reads the count
                 // its entry belongs to.
                 let drains = shard.drains.load(Ordering::Relaxed);
