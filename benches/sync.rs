@@ -9,9 +9,11 @@
 //!
 //! The workloads (per iteration):
 //!
-//! - `mpsc_{bounded,unbounded}_{1p,4p}`: 100,000 messages (the issue asks
-//!   for 1,000,000; a tenth keeps a run short) from 1 or 4 producer tasks
-//!   to one consumer task; the bounded channel holds [`MPSC_CAPACITY`].
+//! - `mpsc_{bounded,unbounded}_{1p,4p}`: 1,000,000 messages, as the issue
+//!   asks, from 1 or 4 producer tasks to one consumer task; the bounded
+//!   channel holds [`MPSC_CAPACITY`]. An iteration takes tens of
+//!   milliseconds, so these groups take [`MPSC_SAMPLE_SIZE`] samples over
+//!   [`MPSC_MEASUREMENT`] (criterion's least).
 //! - `oneshot_ping_pong`: 1,000 round trips between two tasks, two fresh
 //!   oneshot channels per trip (each message carries the sender of the
 //!   reply).
@@ -36,9 +38,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 
-/// Messages per iteration of the mpsc workloads (a tenth of the issue's
-/// 1,000,000, to keep a run short).
-const MPSC_MESSAGES: usize = 100_000;
+/// Messages per iteration of the mpsc workloads (the issue's figure).
+const MPSC_MESSAGES: usize = 1_000_000;
 /// Capacity of the bounded mpsc channel: small enough that a producer
 /// ahead of the consumer waits for room.
 const MPSC_CAPACITY: usize = 1_024;
@@ -60,12 +61,19 @@ const BROADCAST_CAPACITY: usize = 16_384;
 const WATCH_SENDS: usize = 1_000;
 const WATCH_SUBSCRIBERS: usize = 100;
 
-/// Criterion settings: the whole bench (9 workloads × 2 runtimes) runs in
-/// about two minutes on 2 cores. Flat sampling: most iterations take
+/// Criterion settings: the whole bench (9 workloads × 2 runtimes, the
+/// mpsc groups with their own below) runs in under three minutes on 2
+/// cores. Flat sampling: most iterations take
 /// milliseconds, too long for criterion's linear ramp.
 const SAMPLE_SIZE: usize = 30;
 const WARM_UP: Duration = Duration::from_secs(1);
 const MEASUREMENT: Duration = Duration::from_secs(2);
+/// The mpsc groups' settings: an iteration of 1,000,000 messages takes
+/// 20–180 ms on 2 cores, so 10 samples (criterion's least) of a few
+/// iterations each fill [`MPSC_MEASUREMENT`]: about 6 s per runtime and
+/// group, under a minute for the four groups.
+const MPSC_SAMPLE_SIZE: usize = 10;
+const MPSC_MEASUREMENT: Duration = Duration::from_secs(5);
 
 /// Writes every workload once, in a module `$module` that uses
 /// `$krate::sync` on the runtime `$runtime` (rt's primitives carry
@@ -350,11 +358,23 @@ sync_workloads!(on_tokio, tokio, tokio::runtime::Runtime);
 
 /// Run `workload` with rt's primitives on rt, then tokio's on tokio, in
 /// one group named after it. Each runtime is built and dropped inside the
-/// workload, so at most one runs at a time.
+/// workload, so at most one runs at a time. `mpsc` gives the group the
+/// mpsc settings.
 macro_rules! compare {
+    ($c:expr_2021, $workload:ident, mpsc) => {{
+        compare!($c, $workload, |group: &mut common::Group<'_>| {
+            group
+                .sample_size(MPSC_SAMPLE_SIZE)
+                .measurement_time(MPSC_MEASUREMENT);
+        })
+    }};
     ($c:expr_2021, $workload:ident) => {{
+        compare!($c, $workload, |_: &mut common::Group<'_>| {})
+    }};
+    ($c:expr_2021, $workload:ident, $configure:expr_2021) => {{
         let mut group = $c.benchmark_group(stringify!($workload));
         group.sampling_mode(SamplingMode::Flat);
+        ($configure)(&mut group);
         on_rt::$workload(&mut group);
         on_tokio::$workload(&mut group);
         group.finish();
@@ -362,10 +382,10 @@ macro_rules! compare {
 }
 
 fn sync(c: &mut Criterion) {
-    compare!(c, mpsc_bounded_1p);
-    compare!(c, mpsc_bounded_4p);
-    compare!(c, mpsc_unbounded_1p);
-    compare!(c, mpsc_unbounded_4p);
+    compare!(c, mpsc_bounded_1p, mpsc);
+    compare!(c, mpsc_bounded_4p, mpsc);
+    compare!(c, mpsc_unbounded_1p, mpsc);
+    compare!(c, mpsc_unbounded_4p, mpsc);
     compare!(c, oneshot_ping_pong);
     compare!(c, semaphore_contended);
     compare!(c, mutex_contended);

@@ -1,7 +1,10 @@
 //! `rt::sync::watch`: receivers see the latest value and wait for
 //! changes; a receiver subscribed after a send sees no change until the
 //! next one; `changed` fails once the senders are gone (after any unseen
-//! value); a wait for changes lets its neighbours run.
+//! value); a wait for changes lets its neighbours run. Receivers parked
+//! from many threads (which park in different shards of the channel) are
+//! all woken by one send, only through their latest waker, and a dropped
+//! wait leaves no waker behind; a waker may send again from `wake`.
 
 use crate::support;
 
@@ -234,4 +237,152 @@ fn a_wait_for_loop_whose_value_is_always_there_lets_its_neighbour_run() {
 #[test]
 fn a_closed_loop_on_a_closed_channel_lets_its_neighbour_run() {
     assert_eq!(steps_before_the_neighbour_runs(Step::Closed), BUDGET + 1);
+}
+
+/// A parked `changed` future.
+type Changed<'a> =
+    std::pin::Pin<Box<dyn Future<Output = Result<(), watch::error::RecvError>> + Send + 'a>>;
+
+/// Parks one `changed` of each receiver of `rxs`, each on a fresh thread
+/// of its own with a waker of its own; returns the futures and the
+/// wakers' counts.
+fn park_on_threads(rxs: &mut [watch::Receiver<usize>]) -> (Vec<Changed<'_>>, Vec<Arc<WakeCount>>) {
+    std::thread::scope(|scope| {
+        let parked: Vec<_> = rxs
+            .iter_mut()
+            .map(|rx| {
+                scope.spawn(move || {
+                    let wakes = Arc::new(WakeCount::default());
+                    let waker = Waker::from(wakes.clone());
+                    let mut changed: Changed<'_> = Box::pin(rx.changed());
+                    let first = changed.as_mut().poll(&mut Context::from_waker(&waker));
+                    assert!(first.is_pending(), "nothing was sent yet");
+                    (changed, wakes)
+                })
+            })
+            .collect();
+        parked.into_iter().map(|t| t.join().unwrap()).unzip()
+    })
+}
+
+#[test]
+fn one_send_wakes_receivers_parked_from_many_threads() {
+    // More threads than the channel has shards: every shard holds some.
+    let (tx, rx) = watch::channel(0);
+    let mut rxs: Vec<_> = (0..16).map(|_| rx.clone()).collect();
+    let (mut parked, wakes) = park_on_threads(&mut rxs);
+    assert!(wakes.iter().all(|w| w.0.load(SeqCst) == 0));
+    tx.send(1).unwrap();
+    for (i, w) in wakes.iter().enumerate() {
+        assert_eq!(w.0.load(SeqCst), 1, "receiver {i} woken once");
+    }
+    let waker = Waker::noop();
+    for changed in &mut parked {
+        let ready = changed.as_mut().poll(&mut Context::from_waker(waker));
+        assert_eq!(ready, Poll::Ready(Ok(())));
+    }
+    drop(parked);
+    // The channel kept no clone of any waker.
+    assert!(wakes.iter().all(|w| Arc::strong_count(w) == 1));
+}
+
+#[test]
+fn a_dropped_wait_leaves_no_waker_behind_on_any_thread() {
+    let (tx, rx) = watch::channel(0);
+    let mut rxs: Vec<_> = (0..16).map(|_| rx.clone()).collect();
+    let (parked, wakes) = park_on_threads(&mut rxs);
+    assert!(
+        wakes.iter().all(|w| Arc::strong_count(w) == 2),
+        "each parked"
+    );
+    drop(parked);
+    for (i, w) in wakes.iter().enumerate() {
+        assert_eq!(Arc::strong_count(w), 1, "receiver {i}'s waker released");
+    }
+    tx.send(1).unwrap();
+    assert!(wakes.iter().all(|w| w.0.load(SeqCst) == 0));
+}
+
+#[test]
+fn a_wait_polled_again_on_another_thread_is_woken_through_its_new_waker() {
+    let (tx, mut rx) = watch::channel(0);
+    let first = Arc::new(WakeCount::default());
+    let second = Arc::new(WakeCount::default());
+    let mut changed = Box::pin(rx.changed());
+    // Each poll on a thread of its own (threads park in different shards).
+    for wakes in [&first, &second] {
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let waker = Waker::from(wakes.clone());
+                let poll = changed.as_mut().poll(&mut Context::from_waker(&waker));
+                assert!(poll.is_pending());
+            });
+        });
+    }
+    assert_eq!(
+        Arc::strong_count(&first),
+        1,
+        "the replaced waker is released"
+    );
+    tx.send(1).unwrap();
+    assert_eq!(first.0.load(SeqCst), 0, "the replaced waker is not woken");
+    assert_eq!(second.0.load(SeqCst), 1);
+    let ready = changed
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()));
+    assert_eq!(ready, Poll::Ready(Ok(())));
+}
+
+/// A waker that sends the next value on the channel when woken.
+struct SendsAgain {
+    tx: watch::Sender<usize>,
+    wakes: AtomicUsize,
+}
+
+impl Wake for SendsAgain {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wakes.fetch_add(1, SeqCst);
+        self.tx.send_modify(|v| *v += 1);
+    }
+}
+
+#[test]
+fn a_waker_may_send_on_the_channel_from_wake() {
+    watchdog(LIMIT, || {
+        let (tx, mut rx) = watch::channel(0);
+        let again = Arc::new(SendsAgain {
+            tx: tx.clone(),
+            wakes: AtomicUsize::new(0),
+        });
+        let waker = Waker::from(again.clone());
+        let mut other = rx.clone();
+        let other_wakes = Arc::new(WakeCount::default());
+        let other_waker = Waker::from(other_wakes.clone());
+        let mut changed = Box::pin(rx.changed());
+        let mut other_changed = Box::pin(other.changed());
+        assert!(changed
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending());
+        let pending = other_changed
+            .as_mut()
+            .poll(&mut Context::from_waker(&other_waker));
+        assert!(pending.is_pending());
+        // Woken by this send, `again` sends from inside its wake: no lock
+        // of the channel may be held then (this would deadlock).
+        tx.send(1).unwrap();
+        assert_eq!(again.wakes.load(SeqCst), 1);
+        assert_eq!(other_wakes.0.load(SeqCst), 1);
+        assert_eq!(*tx.borrow(), 2, "the waker's own send went through");
+        let ready = changed.as_mut().poll(&mut Context::from_waker(&waker));
+        assert_eq!(ready, Poll::Ready(Ok(())));
+        let ready = other_changed
+            .as_mut()
+            .poll(&mut Context::from_waker(&other_waker));
+        assert_eq!(ready, Poll::Ready(Ok(())));
+    })
 }

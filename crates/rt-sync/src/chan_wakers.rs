@@ -69,6 +69,11 @@ impl WakerSet {
         None
     }
 
+    /// Whether no waker is parked.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// How many wakers are parked (for the loom models).
     #[cfg(all(loom, test))]
     pub(crate) fn len(&self) -> usize {
@@ -88,6 +93,7 @@ impl WakerSet {
     /// reuses, so that waking many waiters allocates nothing once it has
     /// grown), to be woken once the channel's lock is released.
     pub(crate) fn drain_into(&mut self, out: &mut Vec<Waker>) {
+        out.reserve(self.entries.len());
         out.extend(self.entries.drain().map(|(_, waker)| waker));
     }
 }
@@ -96,6 +102,29 @@ impl WakerSet {
 pub(crate) fn wake_all(wakers: Vec<Waker>) {
     for waker in wakers {
         waker.wake();
+    }
+}
+
+/// Lends `fill` an empty vector to collect wakers into (under locks it
+/// takes), then wakes them all once it returns, with no lock held. The
+/// vector is this thread's, kept between calls, so that a send waking
+/// many receivers allocates nothing once it has grown; a nested call (a
+/// waker that sends again) gets a fresh one.
+pub(crate) fn with_wake_buffer(fill: impl FnOnce(&mut Vec<Waker>)) {
+    /// Longest vector kept for the next call (a larger one is freed).
+    const KEEP: usize = 1_024;
+    // Not the loom shim's: which vector is lent is a matter of speed only.
+    std::thread_local! {
+        static BUFFER: std::cell::Cell<Vec<Waker>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut wakers = BUFFER.try_with(std::cell::Cell::take).unwrap_or_default();
+    fill(&mut wakers);
+    for waker in wakers.drain(..) {
+        waker.wake();
+    }
+    if wakers.capacity() <= KEEP {
+        // Fails only while the thread's locals are being destroyed.
+        let _ = BUFFER.try_with(|buffer| buffer.set(wakers));
     }
 }
 

@@ -5,8 +5,8 @@
 //! # Design
 //!
 //! One allocation holds the value under a reader-writer lock, a state word
-//! (`version << 1 | CLOSED`), the handle counts, and the parked wakers
-//! under a small lock of their own.
+//! (`version << 1 | CLOSED`), the handle counts, and the parked wakers of
+//! the receivers in a few *shards*, each under a small lock of its own.
 //!
 //! - Each change to the value adds 1 to the version, *while the write lock
 //!   is held*, so a reader holding the read lock sees a version that
@@ -16,10 +16,20 @@
 //!   does not and every sender is gone (`CLOSED`), and otherwise parks.
 //!   A receiver made by `subscribe` starts at the current version: it sees
 //!   a change only after the next send.
-//! - Lost wake-ups: a sender changes the version, *then* takes the wakers
-//!   out under the waker lock; a receiver parks its waker under that lock,
-//!   *then* reads the version again. Whichever takes the lock second sees
-//!   the other's step.
+//! - Shards: a receiver parks in the shard of the thread it runs on (a
+//!   runtime worker's index; any other thread gets a fixed hint of its
+//!   own) and stays in that shard until its `changed` ends. Receivers
+//!   parking on different workers then take different locks on different
+//!   cache lines: with many receivers woken by each send, one shared lock
+//!   would bounce between the workers at every park. A sender takes the
+//!   wakers out of every shard, one lock after the other.
+//! - Lost wake-ups, per shard: a sender changes the version, *then* takes
+//!   the wakers out under the shard's lock; a receiver parks its waker
+//!   under that lock, *then* reads the version again. Whichever takes the
+//!   lock second sees the other's step.
+//! - The state word, the value's lock and each shard sit on cache lines
+//!   of their own: the word is read at every poll of every receiver, the
+//!   value's lock is written by every reader.
 //!
 //! A [`Ref`] holds the read lock: keep it short, and never across an
 //! `.await` or a send on the same channel (the send would wait for it).
@@ -45,11 +55,12 @@ use std::future::poll_fn;
 use std::ops::Deref;
 use std::task::{ready, Context, Poll};
 
+use crossbeam_utils::CachePadded;
 use parking_lot::{RwLock, RwLockReadGuard};
 use rt_core::coop;
 use rt_core::loom::{Arc, AtomicUsize, Mutex, Ordering};
 
-use crate::chan_wakers::{wake_all, Key, WakerSet};
+use crate::chan_wakers::{wake_all, with_wake_buffer, Key, WakerSet};
 
 /// The errors of a watch channel.
 pub mod error {
@@ -109,66 +120,111 @@ const CLOSED: usize = 1;
 /// The version is the state word without `CLOSED`; one change adds this.
 const STEP: usize = 2;
 
+/// Shards of the receivers' parked wakers (module docs). Workers beyond
+/// this many share shards; every send locks each of them once.
+const RX_SHARDS: usize = 4;
+
 struct Shared<T> {
-    value: RwLock<T>,
     /// `version * STEP | CLOSED`.
-    state: AtomicUsize,
+    state: CachePadded<AtomicUsize>,
+    value: CachePadded<RwLock<T>>,
+    /// Receivers parked in `changed`.
+    rx_shards: [CachePadded<RxShard>; RX_SHARDS],
     rx_count: AtomicUsize,
     tx_count: AtomicUsize,
-    wakers: Mutex<Wakers>,
-    /// How many times the receivers' wakers were all taken (changed only
+    /// Senders parked in `closed`.
+    tx_wakers: Mutex<WakerSet>,
+}
+
+/// One shard of the receivers' parked wakers.
+struct RxShard {
+    wakers: Mutex<WakerSet>,
+    /// How many times this shard's wakers were all taken (changed only
     /// under `wakers`' lock). A receiver that parked before the count it
     /// now reads has no waker left in the set: it need not lock to take it
     /// out (see [`RxPlace`]).
-    rx_drains: AtomicUsize,
+    drains: AtomicUsize,
 }
 
-/// A receiver's place among the parked wakers: its key, and the drain count
-/// when it parked.
+impl RxShard {
+    fn new() -> RxShard {
+        RxShard {
+            wakers: Mutex::new(WakerSet::new()),
+            drains: AtomicUsize::new(0),
+        }
+    }
+}
+
+/// A receiver's place among the parked wakers: its shard, its key there,
+/// and the shard's drain count when it parked.
 #[derive(Default)]
 struct RxPlace {
+    shard: usize,
     key: Option<Key>,
     drains: usize,
 }
 
+/// The shard a receiver parking on this thread uses: the worker's own on
+/// a runtime worker, else a hint this thread drew once.
+fn rx_shard_here() -> usize {
+    if let Some(index) = rt_core::context::worker_index() {
+        return index % RX_SHARDS;
+    }
+    // Not the loom shim: which shard a thread uses is a matter of speed
+    // only, never of correctness.
+    std::thread_local! {
+        static HINT: usize = {
+            static NEXT: std::sync::atomic::AtomicUsize =
+                std::sync::atomic::AtomicUsize::new(0);
+            // Relaxed: a round-robin counter; any value is correct.
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        };
+    }
+    HINT.try_with(|hint| *hint).unwrap_or(0) % RX_SHARDS
+}
+
 impl<T> Shared<T> {
-    /// Parks `waker` for `place` (replacing its earlier one if still there).
+    /// Parks `waker` for `place` (replacing its earlier one if still
+    /// there), in the shard of this thread unless `place` is parked already.
     fn park_receiver(&self, place: &mut RxPlace, waker: &std::task::Waker) {
-        let mut wakers = self.wakers.lock();
+        if place.key.is_none() {
+            place.shard = rx_shard_here();
+        }
+        let shard = &self.rx_shards[place.shard];
+        let mut wakers = shard.wakers.lock();
         // Relaxed: read under the lock that every change of it holds.
-        place.drains = self.rx_drains.load(Ordering::Relaxed);
-        let old = wakers.rx.register(&mut place.key, waker);
+        place.drains = shard.drains.load(Ordering::Relaxed);
+        let old = wakers.register(&mut place.key, waker);
         drop(wakers);
         // Dropped after the lock: dropping a waker may run code that takes it.
         drop(old);
     }
 
-    /// Takes `place`'s waker out of the set, if it is still there: not if a
-    /// sender took every waker since it parked (then without the lock).
+    /// Takes `place`'s waker out of its shard, if it is still there: not if
+    /// a sender took the shard's wakers since it parked (then without the
+    /// lock).
+    #[inline]
     fn unpark_receiver(&self, place: &mut RxPlace) {
-        if place.key.is_none() {
-            return;
+        // Inlined for this check: a `changed` that completes calls it
+        // again on drop, with nothing parked.
+        if place.key.is_some() {
+            self.unpark_parked(place);
         }
+    }
+
+    fn unpark_parked(&self, place: &mut RxPlace) {
+        let shard = &self.rx_shards[place.shard];
         // Acquire: pairs with the Release of `wake_receivers`; a count that
         // moved means the drain that removed this waker is done, and the
         // key stays stale (a later park makes a new one).
-        if self.rx_drains.load(Ordering::Acquire) != place.drains {
+        if shard.drains.load(Ordering::Acquire) != place.drains {
             place.key = None;
             return;
         }
-        let old = self.wakers.lock().rx.remove(&mut place.key);
+        let old = shard.wakers.lock().remove(&mut place.key);
         drop(old);
     }
-}
 
-struct Wakers {
-    /// Receivers parked in `changed`.
-    rx: WakerSet,
-    /// Senders parked in `closed`.
-    tx: WakerSet,
-}
-
-impl<T> Shared<T> {
     fn load(&self) -> usize {
         // Acquire: pairs with the Release of a sender's version bump (and
         // with the last sender's `CLOSED`), for callers that then read the
@@ -177,17 +233,27 @@ impl<T> Shared<T> {
     }
 
     /// Wakes every receiver parked in `changed` (after a version bump or
-    /// the close).
+    /// the close), taking each shard's wakers under its lock.
     fn wake_receivers(&self) {
-        let mut wakers = self.wakers.lock();
-        let wake = wakers.rx.take_all();
-        // Release: pairs with the Acquire in `unpark_receiver`. Under the
-        // lock, so a receiver parking reads the count its entry belongs to.
-        let drains = self.rx_drains.load(Ordering::Relaxed);
-        self.rx_drains
-            .store(drains.wrapping_add(1), Ordering::Release);
-        drop(wakers);
-        wake_all(wake);
+        with_wake_buffer(|wake| {
+            for shard in &self.rx_shards {
+                let mut wakers = shard.wakers.lock();
+                // An empty shard holds no current key: nobody needs to
+                // learn of this drain, and the count's line stays shared.
+                if wakers.is_empty() {
+                    continue;
+                }
+                wakers.drain_into(wake);
+                // Release: pairs with the Acquire in `unpark_parked`.
+                // Under the lock, so a receiver parking reads the count
+                // its entry belongs to.
+                let drains = shard.drains.load(Ordering::Relaxed);
+                shard
+                    .drains
+                    .store(drains.wrapping_add(1), Ordering::Release);
+                drop(wakers);
+            }
+        });
     }
 }
 
@@ -326,15 +392,12 @@ impl<T> Sender<T> {
     pub fn new(init: T) -> Sender<T> {
         Sender {
             shared: Arc::new(Shared {
-                value: RwLock::new(init),
-                state: AtomicUsize::new(0),
+                state: CachePadded::new(AtomicUsize::new(0)),
+                value: CachePadded::new(RwLock::new(init)),
+                rx_shards: std::array::from_fn(|_| CachePadded::new(RxShard::new())),
                 rx_count: AtomicUsize::new(0),
                 tx_count: AtomicUsize::new(1),
-                wakers: Mutex::new(Wakers {
-                    rx: WakerSet::new(),
-                    tx: WakerSet::new(),
-                }),
-                rx_drains: AtomicUsize::new(0),
+                tx_wakers: Mutex::new(WakerSet::new()),
             }),
         }
     }
@@ -456,7 +519,7 @@ impl<T> Sender<T> {
             fn drop(&mut self) {
                 if self.1.is_some() {
                     // `let`: the lock is released before the waker is dropped.
-                    let removed = self.0.wakers.lock().tx.remove(&mut self.1);
+                    let removed = self.0.tx_wakers.lock().remove(&mut self.1);
                     drop(removed);
                 }
             }
@@ -473,7 +536,7 @@ impl<T> Sender<T> {
                 return Poll::Ready(());
             }
             // `let`: the lock is released before the waker is dropped.
-            let old = shared.wakers.lock().tx.register(key, cx.waker());
+            let old = shared.tx_wakers.lock().register(key, cx.waker());
             drop(old);
             // Checked again after parking: the last receiver takes the
             // wakers out after its decrement (see the module docs' rule
@@ -749,7 +812,8 @@ impl<T> Receiver<T> {
 impl<T> Receiver<T> {
     /// How many receivers' wakers are parked (for the loom models).
     pub(crate) fn parked_receivers(&self) -> usize {
-        self.shared.wakers.lock().rx.len()
+        let shards = self.shared.rx_shards.iter();
+        shards.map(|shard| shard.wakers.lock().len()).sum()
     }
 }
 
@@ -816,7 +880,7 @@ impl<T> Drop for Receiver<T> {
         // AcqRel: the last receiver is ordered after the others' drops;
         // pairs with `Sender::closed`'s Acquire loads.
         if self.shared.rx_count.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let wake = self.shared.wakers.lock().tx.take_all();
+            let wake = self.shared.tx_wakers.lock().take_all();
             wake_all(wake);
         }
     }
