@@ -60,7 +60,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::task::{ready, Context, Poll};
 
 use bytes::BufMut;
-use rt_reactor::Async;
+use rt_reactor::{Async, Interest, Ready};
 
 /// Creates an anonymous pipe (`pipe2(2)`, non-blocking and close-on-exec):
 /// what is written to the [`Sender`] is read from the [`Receiver`].
@@ -457,6 +457,33 @@ impl Sender {
         Sender::register(file.into())
     }
 
+    /// Waits until any readiness of `interest` is cached for this end
+    /// (for a sender: writable, or write-closed once the reader is gone)
+    /// and returns the readiness seen. It may be stale: a `try_write` then
+    /// returns `WouldBlock`. Cancel-safe.
+    ///
+    /// # Errors
+    ///
+    /// The runtime's shutdown error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Interest;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (tx, _rx) = rt::net::unix::pipe::pipe()?;
+    /// let ready = tx.ready(Interest::WRITABLE).await?;
+    /// assert!(ready.is_writable());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        let ready = self.io.ready(interest).await?;
+        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
+        Ok(ready)
+    }
+
     /// Waits until the pipe has room for a write (or the reader is gone:
     /// the write then fails with `BrokenPipe`).
     ///
@@ -724,6 +751,36 @@ impl Receiver {
     #[track_caller]
     pub fn from_file_unchecked(file: File) -> io::Result<Receiver> {
         Receiver::register(file.into())
+    }
+
+    /// Waits until any readiness of `interest` is cached for this end
+    /// (for a receiver: readable, or read-closed once every writer is
+    /// gone) and returns the readiness seen. It may be stale: a `try_read`
+    /// then returns `WouldBlock`. Cancel-safe.
+    ///
+    /// # Errors
+    ///
+    /// The runtime's shutdown error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Interest;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (tx, rx) = rt::net::unix::pipe::pipe()?;
+    /// tx.try_write(b"x")?;
+    /// let ready = rx.ready(Interest::READABLE).await?;
+    /// assert!(ready.is_readable());
+    /// let mut buf = [0; 1];
+    /// assert_eq!(rx.try_read(&mut buf)?, 1);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        let ready = self.io.ready(interest).await?;
+        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
+        Ok(ready)
     }
 
     /// Waits until a read would not block: data is there, or end-of-file.

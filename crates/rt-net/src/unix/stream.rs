@@ -72,7 +72,13 @@ impl UnixStream {
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let addr = SockAddr::unix(path)?;
         let socket = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
-        let in_progress = connect_in_progress(socket.connect(&addr))?;
+        UnixStream::connect_socket(socket, &addr).await
+    }
+
+    /// Connects a fresh non-blocking stream socket (`UnixSocket::connect`
+    /// too) and registers it.
+    pub(super) async fn connect_socket(socket: Socket, addr: &SockAddr) -> io::Result<UnixStream> {
+        let in_progress = connect_in_progress(socket.connect(addr))?;
         let assume_ready = !in_progress;
         let io =
             Async::new_nonblocking(std::os::unix::net::UnixStream::from(socket), assume_ready)?;
