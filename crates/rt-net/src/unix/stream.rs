@@ -76,15 +76,15 @@ impl UnixStream {
     }
 
     /// Connects a fresh non-blocking stream socket (`UnixSocket::connect`
-    /// too) and registers it.
+    /// too) and registers it. Even a connect that completed at once (the
+    /// usual case: the listener's backlog had room) waits for the reactor
+    /// to report the socket writable, as tokio's does, so a listener that
+    /// closes before accepting fails the connect rather than the first
+    /// read.
     pub(super) async fn connect_socket(socket: Socket, addr: &SockAddr) -> io::Result<UnixStream> {
-        let in_progress = connect_in_progress(socket.connect(addr))?;
-        let assume_ready = !in_progress;
-        let io =
-            Async::new_nonblocking(std::os::unix::net::UnixStream::from(socket), assume_ready)?;
-        if in_progress {
-            io.wait_connected().await?;
-        }
+        connect_in_progress(socket.connect(addr))?;
+        let io = Async::new_nonblocking(std::os::unix::net::UnixStream::from(socket), false)?;
+        io.wait_connected().await?;
         Ok(UnixStream { io })
     }
 
