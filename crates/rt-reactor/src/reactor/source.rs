@@ -580,13 +580,16 @@ impl Registration {
     /// Runs `op` now if any bit of `mask` is cached as ready, else returns
     /// `WouldBlock` without running it; a `WouldBlock` from `op` clears the
     /// bits it ran on (unless newer). No waker is stored, no budget used.
+    /// Once the reactor is shut down nothing updates the cached readiness
+    /// any more: `op` just runs (what is queued can still be read, as on
+    /// tokio), and only the waits fail with the shutdown error.
     pub(crate) fn try_io<R>(
         &self,
         mask: usize,
         op: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
         if self.reactor.is_shut_down() {
-            return Err(super::shutdown_error());
+            return op();
         }
         let Some((ready, tick)) = self.source.ready_tick(mask) else {
             return Err(io::ErrorKind::WouldBlock.into());
