@@ -420,6 +420,7 @@ pub mod io {
                 name: self.name.clone(),
                 deadline: None,
                 waiting: None,
+                waiting_write: None,
             }
         }
     }
@@ -432,6 +433,8 @@ pub mod io {
         deadline: Option<Instant>,
         /// A read waiting for the writes scripted before it.
         waiting: Option<Waker>,
+        /// A write waiting for the reads scripted before it.
+        waiting_write: Option<Waker>,
     }
 
     impl Mock {
@@ -453,6 +456,12 @@ pub mod io {
                 waker.wake();
             });
             Poll::Pending
+        }
+
+        fn wake_writer(&mut self) {
+            if let Some(waker) = self.waiting_write.take() {
+                waker.wake();
+            }
         }
 
         fn wake_reader(&mut self) {
@@ -490,11 +499,13 @@ impl Mock {
                     let n = data.len().min(buf.remaining());
                     buf.put_slice(&data[..n]);
                     data.drain(..n);
+                    this.wake_writer();
                     Poll::Ready(Ok(()))
                 }
                 Some(Action::ReadError(err)) => {
                     let err = err.take().unwrap();
                     this.actions.pop_front();
+                    this.wake_writer();
                     Poll::Ready(Err(err))
                 }
                 // A write (or a wait) comes first.
@@ -546,6 +557,12 @@ impl Mock {
                     Action::Wait(_) | Action::WriteError(_) => break,
                     Action::Read(_) | Action::ReadError(_) => {}
                 }
+            }
+            // Nothing matched: a read is scripted before the next write;
+            // wait for it (as tokio-test's mock, which returns `Pending`).
+            if written == 0 && !buf.is_empty() {
+                this.waiting_write = Some(cx.waker().clone());
+                return Poll::Pending;
             }
             this.wake_reader();
             Poll::Ready(Ok(written))
