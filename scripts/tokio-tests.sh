@@ -6,10 +6,10 @@
 # files from cargo's registry cache (~/.cargo/registry/src/*/tokio-1.*/tests/,
 # or $TOKIO_DIR), rewrites `tokio::` to `rt::`, and builds each file as its own
 # test target of a scratch package generated under target/tokio-tests/. The
-# scratch package also holds three small stand-ins:
+# scratch package also holds small stand-ins:
 #   tokio_test   - task::spawn (a future polled by hand with a counting waker)
 #                  and the assert_* macros the files use (written here);
-#   futures, tokio_stream - see scripts/lib/stand-ins.sh.
+#   futures, tokio_stream, tempfile, nix - see scripts/lib/stand-ins.sh.
 #
 # Per file it prints whether it compiled and how many cases passed, then
 # "N of M cases pass". Counting: for a file that compiles, M is the number of
@@ -85,6 +85,11 @@ else
     FILES+=(net_unix_pipe.rs uds_cred.rs uds_split.rs udp.rs net_bind_resource.rs)
     # Issue 13, the readiness API and AsyncFd (io_poll_aio.rs is FreeBSD's):
     FILES+=(io_async_fd.rs tcp_stream.rs uds_stream.rs uds_datagram.rs)
+    # Issue 13, the rest of its patterns that apply to Linux (fs_uring*,
+    # *_windows, io_emscripten and net_named_pipe are for io_uring, Windows
+    # and emscripten):
+    FILES+=(io_driver.rs io_driver_drop.rs tcp_accept_ready.rs uds_socket.rs)
+    FILES+=(net_panic.rs net_quickack.rs)
 fi
 
 # --- the scratch package -----------------------------------------------------
@@ -115,6 +120,8 @@ rand = "0.10"
 pin-project-lite = "0.2"
 # The io tests use bytes' buffers (BytesMut, BufMut on ReadBuf).
 bytes = "1"
+# tcp_accept_ready.rs peeks with a raw MSG_PEEK (socket2's SockRef).
+socket2 = "0.6"
 # fs_open_options.rs passes open(2) flags.
 libc = "0.2"
 
@@ -413,6 +420,7 @@ pub mod io {
                 name: self.name.clone(),
                 deadline: None,
                 waiting: None,
+                waiting_write: None,
             }
         }
     }
@@ -425,6 +433,8 @@ pub mod io {
         deadline: Option<Instant>,
         /// A read waiting for the writes scripted before it.
         waiting: Option<Waker>,
+        /// A write waiting for the reads scripted before it.
+        waiting_write: Option<Waker>,
     }
 
     impl Mock {
@@ -446,6 +456,12 @@ pub mod io {
                 waker.wake();
             });
             Poll::Pending
+        }
+
+        fn wake_writer(&mut self) {
+            if let Some(waker) = self.waiting_write.take() {
+                waker.wake();
+            }
         }
 
         fn wake_reader(&mut self) {
@@ -483,11 +499,13 @@ impl Mock {
                     let n = data.len().min(buf.remaining());
                     buf.put_slice(&data[..n]);
                     data.drain(..n);
+                    this.wake_writer();
                     Poll::Ready(Ok(()))
                 }
                 Some(Action::ReadError(err)) => {
                     let err = err.take().unwrap();
                     this.actions.pop_front();
+                    this.wake_writer();
                     Poll::Ready(Err(err))
                 }
                 // A write (or a wait) comes first.
@@ -539,6 +557,12 @@ impl Mock {
                     Action::Wait(_) | Action::WriteError(_) => break,
                     Action::Read(_) | Action::ReadError(_) => {}
                 }
+            }
+            // Nothing matched: a read is scripted before the next write;
+            // wait for it (as tokio-test's mock, which returns `Pending`).
+            if written == 0 && !buf.is_empty() {
+                this.waiting_write = Some(cx.waker().clone());
+                return Poll::Pending;
             }
             this.wake_reader();
             Poll::Ready(Ok(written))

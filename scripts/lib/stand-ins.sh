@@ -1,6 +1,6 @@
 # Sourced by scripts/tokio-tests.sh and scripts/tokio-examples.sh.
 #
-# write_stand_ins DIR: writes three small crates under DIR that stand in for
+# write_stand_ins DIR: writes four small crates under DIR that stand in for
 # crates tokio's tests and examples import but that are not in the offline
 # registry cache:
 #   futures      - re-exports futures-util (already in Cargo.lock), sinks
@@ -8,13 +8,14 @@
 #                  plus, written here, `executor::block_on` (parks the
 #                  calling thread between polls) and a two-branch
 #                  `select!` (futures-util's needs futures-macro, also not
-#                  cached);
+#                  cached) and `join!` for up to five futures;
 #   tokio_stream - futures-util's Stream, and a StreamExt with the
 #                  methods the tests call in tokio-stream's signatures;
-#   tempfile     - tempdir() -> TempDir and NamedTempFile, under
+#   tempfile     - tempdir() -> TempDir (and Builder with a prefix) and NamedTempFile, under
 #                  std::env::temp_dir(), removed on drop (written here);
-#   nix          - the few calls io_async_fd.rs makes (read, write, fcntl
-#                  F_GETFL/F_SETFL, socketpair), over libc (written here).
+#   nix          - the few calls io_async_fd.rs and net_unix_pipe.rs make
+#                  (read, write, fcntl F_GETFL/F_SETFL, socketpair, mkfifo,
+#                  pipe2), over libc (written here).
 write_stand_ins() {
     local dir=$1
     mkdir -p "$dir/futures/src" "$dir/tokio-stream/src" "$dir/tempfile/src" "$dir/nix/src"
@@ -63,6 +64,21 @@ pub mod executor {
             thread::park();
         }
     }
+}
+
+/// `futures::join!` for one to five futures: awaits them all, polled
+/// together in one task, and gives their outputs as a tuple (built on
+/// futures-util's `join`..`join5`, since futures' own macro needs
+/// futures-macro, which is not cached).
+#[macro_export]
+macro_rules! join {
+    ($a:expr $(,)?) => { ($a.await,) };
+    ($a:expr, $b:expr $(,)?) => { $crate::future::join($a, $b).await };
+    ($a:expr, $b:expr, $c:expr $(,)?) => { $crate::future::join3($a, $b, $c).await };
+    ($a:expr, $b:expr, $c:expr, $d:expr $(,)?) => { $crate::future::join4($a, $b, $c, $d).await };
+    ($a:expr, $b:expr, $c:expr, $d:expr, $e:expr $(,)?) => {
+        $crate::future::join5($a, $b, $c, $d, $e).await
+    };
 }
 
 /// `futures::select!` for two branches `pat = future => expr`, polled in
@@ -183,6 +199,30 @@ pub fn tempdir() -> io::Result<TempDir> {
     let path = fresh_path("dir");
     std::fs::create_dir(&path)?;
     Ok(TempDir(path))
+}
+
+/// `tempfile::Builder`: only the name prefix is configurable here.
+#[derive(Debug, Default)]
+pub struct Builder {
+    prefix: String,
+}
+
+impl Builder {
+    /// A builder with no prefix.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+    /// Starts the directory's name with `prefix`.
+    pub fn prefix(&mut self, prefix: &str) -> &mut Builder {
+        self.prefix = prefix.to_string();
+        self
+    }
+    /// Creates a fresh empty directory.
+    pub fn tempdir(&self) -> io::Result<TempDir> {
+        let path = fresh_path(&format!("{}dir", self.prefix));
+        std::fs::create_dir(&path)?;
+        Ok(TempDir(path))
+    }
 }
 
 impl TempDir {
@@ -319,7 +359,27 @@ fn cvt(rc: isize) -> Result<isize> {
 }
 
 pub mod unistd {
-    use std::os::fd::{AsFd, AsRawFd};
+    use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    /// mkfifo(3).
+    pub fn mkfifo(path: &Path, mode: crate::sys::stat::Mode) -> crate::Result<()> {
+        let path = std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(|_| crate::Error(libc::EINVAL))?;
+        // SAFETY: `path` is a live NUL-terminated string for the whole call.
+        let rc = unsafe { libc::mkfifo(path.as_ptr(), mode.0) };
+        crate::cvt(rc as isize).map(drop)
+    }
+
+    /// pipe2(2): the read end first.
+    pub fn pipe2(flags: crate::fcntl::OFlag) -> crate::Result<(OwnedFd, OwnedFd)> {
+        let mut fds = [0; 2];
+        // SAFETY: `fds` is a live array of two ints, which the call writes.
+        let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), flags.bits()) };
+        crate::cvt(rc as isize)?;
+        // SAFETY: both descriptors are fresh and owned by nobody else.
+        Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    }
 
     /// read(2).
     pub fn read<F: AsFd>(fd: F, buf: &mut [u8]) -> crate::Result<usize> {
@@ -345,6 +405,7 @@ pub mod fcntl {
 
     impl OFlag {
         pub const O_NONBLOCK: OFlag = OFlag(libc::O_NONBLOCK);
+        pub const O_CLOEXEC: OFlag = OFlag(libc::O_CLOEXEC);
         pub fn from_bits_truncate(bits: libc::c_int) -> OFlag {
             OFlag(bits)
         }
@@ -383,6 +444,16 @@ pub mod fcntl {
 }
 
 pub mod sys {
+    pub mod stat {
+        /// File mode bits (only what the tests use).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub struct Mode(pub(crate) libc::mode_t);
+
+        impl Mode {
+            pub const S_IRWXU: Mode = Mode(libc::S_IRWXU);
+        }
+    }
+
     pub mod socket {
         use std::os::fd::{FromRawFd, OwnedFd};
 

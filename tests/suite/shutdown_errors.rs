@@ -2,7 +2,8 @@
 //! timers panic when polled (as tokio's do) and its sockets return an error,
 //! whether they are used from `Handle::block_on` after the drop, from a
 //! thread blocked on them while the runtime drops, or from another runtime;
-//! nothing waits forever for a reactor that no thread drives any more.
+//! nothing waits forever for a reactor that no thread drives any more. The
+//! `try_*` operations, which never wait, still make their system call.
 
 use crate::support;
 
@@ -144,6 +145,39 @@ fn sockets_of_a_dropped_runtime_fail_on_another_runtime() {
             client.read(&mut buf).await
         });
         assert!(second.block_on(task).unwrap().is_err());
+    });
+}
+
+#[test]
+fn try_read_after_the_drop_still_takes_what_is_queued_then_reads_fail() {
+    watchdog(LIMIT, || {
+        let rt = runtime(2);
+        let (_listener, mut client, server) = pair(&rt);
+        rt.block_on(client.write_all(b"queued")).unwrap();
+        drop(rt);
+        // No reactor any more: the `try_*` calls, which never wait, still
+        // make their system call (as tokio's), so the bytes are there to
+        // take once loopback delivered them.
+        let mut buf = [0u8; 16];
+        let mut got = None;
+        assert!(wait_until(LIMIT, || match server.try_read(&mut buf) {
+            Ok(n) => {
+                got = Some(n);
+                true
+            }
+            Err(err) if err.kind() == ErrorKind::WouldBlock => false,
+            Err(err) => panic!("try_read after the drop: {err}"),
+        }));
+        assert_eq!(&buf[..got.unwrap()], b"queued");
+        // Nothing more queued: WouldBlock, and a read that would wait fails
+        // with the shutdown error rather than hang.
+        let err = server.try_read(&mut buf).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::WouldBlock);
+        let mut server = server;
+        let err = runtime(1)
+            .block_on(server.read(&mut buf))
+            .expect_err("no reactor drives the socket");
+        assert!(rt::runtime::is_rt_shutdown_err(&err), "{err:?}");
     });
 }
 

@@ -3,7 +3,8 @@
 //! writes, then `try_read_buf` takes the bytes; once a `try_io` closure
 //! returns `WouldBlock`, `try_io` does not call its closure again until a
 //! readiness wait returns; a full pipe is not writable until the reader
-//! drains it.
+//! drains it; `ready` waits for data, then reports read-closed once the
+//! writer is gone.
 
 use std::io;
 use std::time::Duration;
@@ -106,6 +107,43 @@ fn a_full_pipe_is_writable_again_after_a_read() {
                 }
             }
             assert!(waiting.await.unwrap() > 0);
+        });
+    });
+}
+
+#[test]
+fn ready_waits_for_data_then_reports_read_closed_once_the_writer_is_gone() {
+    watchdog(LIMIT, || {
+        let rt = runtime(2);
+        rt.block_on(async {
+            use rt::io::Interest;
+
+            let (tx, rx) = pipe::pipe().unwrap();
+            let ready = tx.ready(Interest::WRITABLE).await.unwrap();
+            assert!(ready.is_writable());
+
+            let writer = rt::spawn(async move {
+                rt::time::sleep(Duration::from_millis(20)).await;
+                tx.try_write(b"x").unwrap();
+                tx
+            });
+            let ready = rx.ready(Interest::READABLE).await.unwrap();
+            assert!(ready.is_readable());
+            let mut buf = [0; 4];
+            assert_eq!(rx.try_read(&mut buf).unwrap(), 1);
+            drop(writer.await.unwrap());
+
+            // Every writer gone: read-closed is reported (waiting for it if
+            // the reactor has not seen the hang-up yet).
+            let closed = loop {
+                let ready = rx.ready(Interest::READABLE).await.unwrap();
+                if ready.is_read_closed() {
+                    break ready;
+                }
+                rt::task::yield_now().await;
+            };
+            assert!(closed.is_read_closed());
+            assert_eq!(rx.try_read(&mut buf).unwrap(), 0);
         });
     });
 }

@@ -12,7 +12,8 @@
 //!   ([`TcpStream::split`], [`TcpStream::into_split`]) used by two tasks;
 //!   [`TcpSocket`] to set options before connecting or listening.
 //! - UDP: [`UdpSocket`].
-//! - Unix: [`UnixListener`], [`UnixStream`], [`UnixDatagram`]; pipes and
+//! - Unix: [`UnixListener`], [`UnixStream`], [`UnixDatagram`],
+//!   [`UnixSocket`] to bind before listening or connecting; pipes and
 //!   FIFOs in [`unix::pipe`]; the peer's credentials ([`unix::UCred`]).
 //! - Addresses: anything that is [`ToSocketAddrs`]; host names are looked up
 //!   on the runtime's blocking pool (`spawn_blocking`), which bounds how
@@ -68,7 +69,7 @@ pub use tcp::{
     WriteHalf,
 };
 pub use udp::UdpSocket;
-pub use unix::{UnixDatagram, UnixListener, UnixStream};
+pub use unix::{UnixDatagram, UnixListener, UnixSocket, UnixStream};
 
 use std::io;
 

@@ -485,11 +485,11 @@ impl Command {
     /// # std::io::Result::Ok(())
     /// ```
     #[track_caller]
-    pub fn output(&mut self) -> impl Future<Output = io::Result<Output>> {
+    pub fn output(&mut self) -> impl Future<Output = io::Result<Output>> + use<> {
         self.std.stdout(Stdio::piped());
         self.std.stderr(Stdio::piped());
         let child = self.spawn();
-        async { child?.wait_with_output().await }
+        async move { child?.wait_with_output().await }
     }
 
     /// Runs the process and waits for its exit status. Standard streams
@@ -510,9 +510,9 @@ impl Command {
     /// # std::io::Result::Ok(())
     /// ```
     #[track_caller]
-    pub fn status(&mut self) -> impl Future<Output = io::Result<ExitStatus>> {
+    pub fn status(&mut self) -> impl Future<Output = io::Result<ExitStatus>> + use<> {
         let child = self.spawn();
-        async {
+        async move {
             let mut child = child?;
             drop((child.stdin.take(), child.stdout.take(), child.stderr.take()));
             child.wait().await

@@ -5,7 +5,7 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::path::Path;
 
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{Domain, SockAddr, SockRef, Socket, Type};
 
 use super::SocketAddr;
 use rt_reactor::Async;
@@ -115,9 +115,9 @@ impl UnixDatagram {
         Ok((UnixDatagram::from_socket(a)?, UnixDatagram::from_socket(b)?))
     }
 
-    /// Registers a non-blocking socket.
+    /// Registers a non-blocking socket (`UnixSocket::datagram` too).
     #[track_caller]
-    fn from_socket(socket: Socket) -> io::Result<UnixDatagram> {
+    pub(super) fn from_socket(socket: Socket) -> io::Result<UnixDatagram> {
         let io = Async::new_nonblocking_with(
             std::os::unix::net::UnixDatagram::from(socket),
             rt_reactor::Ready::WRITABLE,
@@ -148,7 +148,9 @@ impl UnixDatagram {
     /// # std::io::Result::Ok(())
     /// ```
     pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
-        self.io.get_ref().connect(path)
+        // Through socket2's address, which spells an abstract name with a
+        // leading NUL (std's refuses one).
+        SockRef::from(self.io.get_ref()).connect(&SockAddr::unix(path)?)
     }
 
     /// Sends `buf` to the socket at `path`.
@@ -171,8 +173,11 @@ impl UnixDatagram {
     /// # std::io::Result::Ok(())
     /// ```
     pub async fn send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
-        let path = path.as_ref();
-        self.io.write_with(|socket| socket.send_to(buf, path)).await
+        // As `connect`: socket2's address takes an abstract name.
+        let addr = SockAddr::unix(path)?;
+        self.io
+            .write_with(|socket| SockRef::from(socket).send_to(buf, &addr))
+            .await
     }
 
     /// Receives one datagram into `buf`; returns its length and sender.

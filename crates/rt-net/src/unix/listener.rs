@@ -71,6 +71,13 @@ impl UnixListener {
         let socket = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
         socket.bind(&addr)?;
         socket.listen(BACKLOG)?;
+        UnixListener::from_listening(socket)
+    }
+
+    /// Registers a non-blocking socket that listens (`UnixSocket::listen`
+    /// too).
+    #[track_caller]
+    pub(super) fn from_listening(socket: Socket) -> io::Result<UnixListener> {
         let io = Async::new_nonblocking_with(
             std::os::unix::net::UnixListener::from(socket),
             rt_reactor::Ready::WRITABLE,

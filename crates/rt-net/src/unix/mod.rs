@@ -1,4 +1,5 @@
-//! Unix domain sockets (listener, stream, datagram), their addresses
+//! Unix domain sockets (listener, stream, datagram, and the unconnected
+//! [`UnixSocket`] to bind before listening or connecting), their addresses
 //! ([`SocketAddr`]: a path, an abstract name on Linux, or unnamed), pipes
 //! and FIFOs ([`pipe`]), and the credentials of a socket's peer
 //! ([`UCred`]).
@@ -29,6 +30,7 @@ mod datagram;
 mod listener;
 mod options;
 pub mod pipe;
+mod socket;
 mod socketaddr;
 mod split;
 mod stream;
@@ -36,6 +38,7 @@ mod ucred;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
+pub use socket::UnixSocket;
 pub use socketaddr::SocketAddr;
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
 pub use stream::UnixStream;

@@ -59,7 +59,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::task::{ready, Context, Poll};
 
 use bytes::BufMut;
-use rt_reactor::Async;
+use rt_reactor::{Async, Interest, Ready};
 
 use crate::io_impls::{impl_futures_read, impl_tokio_read, impl_write};
 
@@ -383,6 +383,14 @@ impl PipeEnd {
         Ok(())
     }
 
+    /// `Sender::ready`/`Receiver::ready`: waits for any readiness of
+    /// `interest` and returns what was seen.
+    async fn ready_for(&self, interest: Interest) -> io::Result<Ready> {
+        let ready = self.io.ready(interest).await?;
+        self.cleared.store(false, Relaxed); // Relaxed: a hint, see `try_io` below.
+        Ok(ready)
+    }
+
     /// `poll_write_ready`/`poll_read_ready`: `ready` as a poll, in the
     /// direction's single waker slot.
     fn poll_ready(&self, cx: &mut Context<'_>, end: End) -> Poll<io::Result<()>> {
@@ -654,6 +662,31 @@ impl_end!(
 );
 
 impl Sender {
+    /// Waits until any readiness of `interest` is cached for this end
+    /// (for a sender: writable, or write-closed once the reader is gone)
+    /// and returns the readiness seen. It may be stale: a `try_write` then
+    /// returns `WouldBlock`. Cancel-safe.
+    ///
+    /// # Errors
+    ///
+    /// The runtime's shutdown error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Interest;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (tx, _rx) = rt::net::unix::pipe::pipe()?;
+    /// let ready = tx.ready(Interest::WRITABLE).await?;
+    /// assert!(ready.is_writable());
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        self.0.ready_for(interest).await
+    }
+
     /// Waits until the pipe has room for a write (or the reader is gone:
     /// the write then fails with `BrokenPipe`).
     ///
@@ -757,6 +790,34 @@ impl Sender {
 }
 
 impl Receiver {
+    /// Waits until any readiness of `interest` is cached for this end
+    /// (for a receiver: readable, or read-closed once every writer is
+    /// gone) and returns the readiness seen. It may be stale: a `try_read`
+    /// then returns `WouldBlock`. Cancel-safe.
+    ///
+    /// # Errors
+    ///
+    /// The runtime's shutdown error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rt::io::Interest;
+    ///
+    /// # rt::Runtime::new()?.block_on(async {
+    /// let (tx, rx) = rt::net::unix::pipe::pipe()?;
+    /// tx.try_write(b"x")?;
+    /// let ready = rx.ready(Interest::READABLE).await?;
+    /// assert!(ready.is_readable());
+    /// let mut buf = [0; 1];
+    /// assert_eq!(rx.try_read(&mut buf)?, 1);
+    /// # std::io::Result::Ok(()) })?;
+    /// # std::io::Result::Ok(())
+    /// ```
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        self.0.ready_for(interest).await
+    }
+
     /// Waits until a read would not block: data is there, or end-of-file.
     ///
     /// # Examples

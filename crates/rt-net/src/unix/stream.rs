@@ -72,13 +72,19 @@ impl UnixStream {
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let addr = SockAddr::unix(path)?;
         let socket = Socket::new(Domain::UNIX, Type::STREAM.nonblocking(), None)?;
-        let in_progress = connect_in_progress(socket.connect(&addr))?;
-        let assume_ready = !in_progress;
-        let io =
-            Async::new_nonblocking(std::os::unix::net::UnixStream::from(socket), assume_ready)?;
-        if in_progress {
-            io.wait_connected().await?;
-        }
+        UnixStream::connect_socket(socket, &addr).await
+    }
+
+    /// Connects a fresh non-blocking stream socket (`UnixSocket::connect`
+    /// too) and registers it. Even a connect that completed at once (the
+    /// usual case: the listener's backlog had room) waits for the reactor
+    /// to report the socket writable, as tokio's does, so a listener that
+    /// closes before accepting fails the connect rather than the first
+    /// read.
+    pub(super) async fn connect_socket(socket: Socket, addr: &SockAddr) -> io::Result<UnixStream> {
+        connect_in_progress(socket.connect(addr))?;
+        let io = Async::new_nonblocking(std::os::unix::net::UnixStream::from(socket), false)?;
+        io.wait_connected().await?;
         Ok(UnixStream { io })
     }
 

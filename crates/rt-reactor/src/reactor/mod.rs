@@ -219,9 +219,11 @@ impl Reactor {
 
     /// Shuts the reactor down: its runtime stopped, and nothing will turn
     /// it again. Every task waiting on one of its sources is
-    /// woken, and from now on every I/O operation on its sources fails with
-    /// [`shutdown_error`]'s error and registering a new source fails
-    /// likewise (as tokio's do). Idempotent.
+    /// woken, and from now on every I/O operation on its sources that
+    /// would wait for readiness fails with [`shutdown_error`]'s error and
+    /// registering a new source fails likewise (as tokio's do); the
+    /// `try_*` operations, which never wait, still make their system call.
+    /// Idempotent.
     ///
     /// Nothing is missed: the flag is set before the sources are swept,
     /// and a task re-checks it under the source's lock after leaving its

@@ -88,7 +88,11 @@
 //! Every operation goes through `Source::poll_ready`, which consumes one
 //! unit of the task's cooperative budget (`rt_core::coop`) when it finds the
 //! direction ready: a task whose socket is always ready yields every 128
-//! operations. The check comes after the readiness check, so a source that
+//! operations. The plain readiness waits (`Registration::readiness`: the
+//! sockets' `ready`/`readable`/`writable`, `AsyncFd`'s guards) take no
+//! budget, as tokio's: they do no I/O themselves (the `try_*` that
+//! follows takes none either, while the io traits' operations and
+//! `async_io` take theirs); a wait that finds nothing ready yields. The check comes after the readiness check, so a source that
 //! is not ready costs nothing and an exhausted task with nothing ready just
 //! waits for the reactor. Exhausted, `poll_ready` returns `Pending` before
 //! the operation runs (nothing is read and lost) and defers the task. The
@@ -420,17 +424,30 @@ impl Source {
         slot: Slot<'_>,
         reactor: Option<&Reactor>,
     ) -> Poll<io::Result<ReadyEvent>> {
+        let (ready, tick) = ready!(self.poll_observe(wait, cx, slot, reactor))?;
+        // Budget last: only a ready source consumes (see "Budget").
+        let unit = ready!(coop::poll_proceed(cx));
+        Poll::Ready(Ok(ReadyEvent { ready, tick, unit }))
+    }
+
+    /// `poll_ready` without the budget: ready with the bits and tick of
+    /// `wait` if cached, else the waker is left in `slot`. For the plain
+    /// readiness waits, which take no budget (see "Budget").
+    fn poll_observe(
+        &self,
+        wait: impl Into<Wait>,
+        cx: &mut Context<'_>,
+        slot: Slot<'_>,
+        reactor: Option<&Reactor>,
+    ) -> Poll<io::Result<(usize, usize)>> {
         let wait = wait.into();
         if reactor.is_some_and(Reactor::is_shut_down) {
             return Poll::Ready(Err(super::shutdown_error()));
         }
-        let (ready, tick) = match self.ready_tick(wait.mask) {
-            Some(observed) => observed,
-            None => ready!(self.poll_wait(wait, cx, slot, reactor))?,
-        };
-        // Budget last: only a ready source consumes (see "Budget").
-        let unit = ready!(coop::poll_proceed(cx));
-        Poll::Ready(Ok(ReadyEvent { ready, tick, unit }))
+        match self.ready_tick(wait.mask) {
+            Some(observed) => Poll::Ready(Ok(observed)),
+            None => self.poll_wait(wait, cx, slot, reactor),
+        }
     }
 
     /// `poll_ready`'s slow path: leaves the waker in `slot`, then checks the
@@ -563,13 +580,16 @@ impl Registration {
     /// Runs `op` now if any bit of `mask` is cached as ready, else returns
     /// `WouldBlock` without running it; a `WouldBlock` from `op` clears the
     /// bits it ran on (unless newer). No waker is stored, no budget used.
+    /// Once the reactor is shut down nothing updates the cached readiness
+    /// any more: `op` just runs (what is queued can still be read, as on
+    /// tokio), and only the waits fail with the shutdown error.
     pub(crate) fn try_io<R>(
         &self,
         mask: usize,
         op: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
         if self.reactor.is_shut_down() {
-            return Err(super::shutdown_error());
+            return op();
         }
         let Some((ready, tick)) = self.source.ready_tick(mask) else {
             return Err(io::ErrorKind::WouldBlock.into());
@@ -582,11 +602,12 @@ impl Registration {
     }
 
     /// Waits until a bit of `wait`'s mask is cached as ready (no probe),
-    /// in a waiter slot of its own; the unit of budget is kept.
+    /// in a waiter slot of its own. Takes no budget (see "Budget"): the
+    /// operation that follows does, or clears the readiness.
     pub(crate) async fn readiness(&self, wait: impl Into<Wait>) -> io::Result<Observed> {
         let mut waiter = Waiter::new(self, wait);
-        let event = poll_fn(|cx| waiter.poll_ready(cx)).await?;
-        Ok(event.into_observed())
+        let (ready, tick) = poll_fn(|cx| waiter.poll_observe(cx)).await?;
+        Ok(Observed { ready, tick })
     }
 
     /// Like [`Registration::poll_io`], for a read or write of `len` bytes on
@@ -724,6 +745,20 @@ impl<'a> Waiter<'a> {
     pub(crate) fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyEvent>> {
         let registration = self.registration;
         registration.source.poll_ready(
+            self.wait,
+            cx,
+            Slot::Waiter(&mut self.index),
+            Some(&registration.reactor),
+        )
+    }
+
+    /// [`poll_ready`](Waiter::poll_ready) without the budget.
+    pub(crate) fn poll_observe(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<(usize, usize)>> {
+        let registration = self.registration;
+        registration.source.poll_observe(
             self.wait,
             cx,
             Slot::Waiter(&mut self.index),
