@@ -113,24 +113,31 @@ SKIP_TEST[rt-suite/timers]="many_concurrent_sleeps_wake_no_earlier_than_asked_an
 # the third ping_pong test (plain threads <-> tasks), tcp_many_connections and
 # the shutdown tests also cross. They run in the plain test step and ASan.
 SKIP_TEST[rt-suite/suite]="ping_pong::a_million_ping_pongs_between_task_pairs_complete ping_pong::a_million_ping_pongs_complete_when_every_wake_crosses_workers"
-# Signals under TSan: TSan's own handler takes every signal and, unless it
-# is a synchronous one (SIGSEGV...) or the thread is inside one of TSan's
-# "blocking" interceptors (epoll_wait, pthread_cond_wait, ...), only queues
-# it on the thread it was delivered to; the program's handler runs when that
-# thread next passes an interceptor. A thread parked on a futex through
-# syscall(2) (std's Mutex, Condvar and park) is in none, and may never pass
-# one (llvm/llvm-project#83844; TSan's fix there gives futex callers hooks
-# that std does not call). The kernel delivers a child's SIGCHLD to the
-# thread that spawned it: in process_sigchld_fallback (pidfd switched off),
-# the block_on thread, which then parks in futex(FUTEX_WAIT) until the exit
-# is seen: strace showed the SIGCHLD arrive there, TSan's handler return
-# without the byte rt's handler writes, and the wait hang (60 s watchdog,
-# 2026-12-02). rt::process's SIGCHLD path now has a timer that looks at a
-# waiting child again (crates/rt-process/src/recheck.rs), which is what
-# sees the exit under TSan; process_sigchld_blocked checks that net with
-# SIGCHLD blocked in every thread. The two signal tests pass either way:
-# kill(2) of one's own process is delivered to the calling thread, which
-# TSan handles at once.
+# Signals under TSan. TSan's own handler takes every signal; unless the
+# signal is a synchronous one (SIGSEGV, ...) or the thread is inside one of
+# TSan's "blocking" interceptors (epoll_wait, pthread_cond_wait, ...), it
+# only queues it on the thread it was delivered to, and the program's
+# handler runs when that thread next leaves an interceptor. rt's threads
+# park on parking_lot's Condvar, an untimed futex(FUTEX_WAIT) through
+# syscall(2), which TSan does not intercept (llvm/llvm-project#83844: TSan's
+# fix there is hooks a futex caller must call; parking_lot and std do not);
+# after TSan's handler returns, SA_RESTART puts the thread straight back
+# into that wait, so the queued signal waits as long as the thread does.
+# The kernel delivers a child's SIGCHLD to the thread that spawned it if it
+# can: in process_sigchld_fallback (pidfd switched off) the block_on
+# thread, parked until the exit is seen. strace (2026-12-02): SIGCHLD
+# arrives on that thread, TSan's handler returns without the byte rt's
+# handler writes, the futex wait restarts, and the wait hung (60 s
+# watchdog). The signal tests pass: kill(2) of one's own process went
+# (strace) to the sending thread, whose kill interceptor has TSan run the
+# handler at once, or to libtest's main thread, parked in a *timed* futex
+# wait, which a handled signal ends with EINTR instead of restarting, so
+# that the thread's next intercepted call runs rt's handler (the byte came
+# 0.3 ms after the signal). rt::process's SIGCHLD path now has a timer that looks at a
+# waiting child again (crates/rt-process/src/recheck.rs): under TSan that
+# timer, not SIGCHLD, sees the exit; process_sigchld_blocked checks the
+# timer with SIGCHLD blocked in every thread (as a program taking its
+# signals with sigwait does).
 # The suite (65 former test files in one process) runs as long as they did
 # one after the other: it gets the step's time, not one file's.
 LIMIT_FOR[rt-suite/suite]=600

@@ -1,8 +1,8 @@
 //! A program that blocks SIGCHLD in every thread (to take its signals with
 //! `sigwait` or a signalfd, say) still sees its children exit on
 //! rt::process's SIGCHLD path (pidfd switched off by `RT_PROCESS_PIDFD=0`,
-//! as on kernels before 5.3): `wait` resolves and a dropped child is
-//! reaped, through the path's timer that looks again when no SIGCHLD
+//! as on kernels before 5.3): `wait` resolves (also in a second runtime
+//! after the first shut down) and a dropped child is reaped, through the path's timer that looks again when no SIGCHLD
 //! comes (crates/rt-process/src/recheck.rs).
 //!
 //! Its own binary, without libtest's harness (`harness = false`): the mask
@@ -53,6 +53,25 @@ fn main() {
                 sleep(Duration::from_millis(5)).await;
             }
         })
+    });
+    // A child awaited in one runtime, then in another after the first
+    // shut down: the net's timer, made on the first runtime's reactor, is
+    // made again on the second's.
+    watchdog(Duration::from_secs(60), || {
+        let first = runtime(1);
+        let mut child = first.block_on(async {
+            let mut child = Command::new("sh")
+                .args(["-c", "sleep 0.3; exit 3"])
+                .spawn()
+                .unwrap();
+            // One poll that leaves a waker: the timer is made here.
+            let waited = rt::time::timeout(Duration::from_millis(1), child.wait()).await;
+            assert!(waited.is_err(), "the child exited within 1 ms");
+            child
+        });
+        drop(first);
+        let status = runtime(2).block_on(child.wait()).unwrap();
+        assert_eq!(status.code(), Some(3));
     });
     // The signal is still waiting, blocked: rt's handler never ran, so the
     // exits above were seen without it.

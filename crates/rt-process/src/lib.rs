@@ -27,8 +27,9 @@
 //!   in every thread (to take its signals with `sigwait` or a signalfd), a
 //!   library may replace the handler, and under ThreadSanitizer a signal
 //!   is handled only when the thread it was delivered to (the one that
-//!   spawned the child) next passes one of TSan's interceptors, which a
-//!   thread parked on a raw futex never does. So while a waiter waits, a
+//!   spawned the child, if it can take it) next leaves one of TSan's
+//!   interceptors, which a thread parked in an untimed futex wait never
+//!   does (`.ci/tsan.sh` has the details). So while a waiter waits, a
 //!   timer on the reactor (`recheck.rs`, Linux's timerfd) also wakes it,
 //!   after 10 ms, then twice as long each time up to once a second: an
 //!   exit whose SIGCHLD was lost is seen at most about a second late, for
