@@ -42,9 +42,9 @@ build_tests "$json" +nightly test --workspace --target "$TARGET" \
     --no-default-features --lib --bins --tests
 
 declare -A SKIP_BIN=() SKIP_TEST=()
-# trybuild runs cargo itself to compile tests/ui: nothing of it runs under
-# ASan, and it would rebuild the workspace with these RUSTFLAGS.
-SKIP_BIN[rt-suite/macros_ui]=1
+# trybuild runs cargo itself to compile rt-macros' tests/ui: nothing of it
+# runs under ASan.
+SKIP_BIN[rt-macros/ui]=1
 # The proc-macro crate's own unit tests are built for the host, without ASan.
 SKIP_BIN[rt-macros/rt_macros]=1
 # tests/runtime_cycles.rs bounds the growth of resident memory over 900

@@ -83,15 +83,15 @@ build_tests "$json" +nightly test "${build_std[@]}" --target "$TARGET" \
     "${packages[@]}" --no-default-features --lib --tests
 if [[ $mode == build-std ]]; then
     # tests/: the suite (tests/suite, one executable) and the files that are
-    # executables of their own, without macros_ui (it runs rustc through
-    # trybuild) and blocked_worker (see below). Not built, so they cost no
-    # TSan link time; they run in the plain test step (and blocked_worker
-    # under ASan). The suite's macros and task_local! modules share nothing
+    # executables of their own, without blocked_worker (see below). Not
+    # built, so it costs no TSan link time; it runs in the plain test step
+    # and under ASan. (rt-macros' trybuild cases, crates/rt-macros/tests,
+    # are not built here either: the packages above leave rt-macros out.) The suite's macros and task_local! modules share nothing
     # between threads but are built with the rest of the suite, so they run.
     suite=(--test suite)
     for f in tests/*.rs; do
         name=$(basename "$f" .rs)
-        case $name in macros_ui | blocked_worker) continue ;; esac
+        case $name in blocked_worker) continue ;; esac
         suite+=(--test "$name")
     done
     build_tests "$json.suite" +nightly test "${build_std[@]}" --target "$TARGET" \
