@@ -41,8 +41,10 @@ impl Recheck {
     /// it is re-armed with a longer delay). Otherwise `Pending` with `cx`'s
     /// waker left with the timer, or with nothing if no timer can be had
     /// here (no reactor, its runtime shut down, no `timerfd`): SIGCHLD
-    /// alone then. `reregister`: after a shutdown, a new timer on the
-    /// current runtime's reactor.
+    /// alone then, until a later poll can make one. `reregister`: a timer
+    /// whose runtime shut down is replaced in this same poll by one on the
+    /// current runtime's reactor (a child awaited in another runtime);
+    /// without it, by the next poll's.
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>, reregister: bool) -> Poll<()> {
         let mut made_here = false;
         loop {
