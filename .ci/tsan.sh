@@ -6,9 +6,14 @@
 # queues, parker, reactor and shutdown.
 #
 # Usage: bash .ci/tsan.sh   (from anywhere; build in target/tsan)
-# Time on the 2-core machine, from cold, build-std mode: 2 min 56 s (83 s of
-# build, std included) when it is otherwise idle; about 5 min beside
-# others' builds. No-std mode (crates only): 30 s warm.
+# Time on the 2-core machine, build-std mode, beside 3 other builders
+# (2026-12-02): 6 min 50 s with std and the dependencies already built
+# (4 min 23 s rebuilding the workspace's crates and linking the 35 test
+# executables, 2 min 27 s running them, the suite 82 s of it). From cold:
+# not re-measured whole; building std, the dependencies and one test file
+# of tests/ took 3 min 26 s beside the same builders (earlier, the whole
+# step from cold on an idle machine: 2 min 56 s). No-std mode: not
+# re-measured.
 # Each test executable gets 240 s, the suite 600 s (the tests' own watchdogs
 # fire first).
 #
