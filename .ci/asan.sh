@@ -6,8 +6,10 @@
 # out-of-bounds and leaks in rt's unsafe code (task cells, wakers, queues).
 #
 # Usage: bash .ci/asan.sh   (from anywhere; build in target/asan)
-# Time on the 2-core machine, from cold: 1 min 52 s (70 s of build) when it
-# is otherwise idle; 4 min 14 s (3 min 25 s of build) beside others' builds.
+# Time on the 2-core machine, from cold: 6 min 7 s (5 min 9 s of build, the
+# 44 test executables about a minute, the suite 20 s of it) beside 3 other
+# builders (2026-12-02); earlier 1 min 52 s (70 s of build) when the
+# machine was otherwise idle.
 # Each test executable gets 240 s, the suite 480 s (the tests' own watchdogs
 # fire first).
 set -euo pipefail
