@@ -11,14 +11,17 @@ use std::task::{ready, Context, Poll};
 use rt_reactor::{Async, Reactor};
 use rt_signal::unix::{signal, Signal, SignalKind};
 
+use crate::recheck::Recheck;
+
 /// What wakes a waiter when the child may have exited.
 #[derive(Debug)]
 pub(crate) enum Exit {
     /// The child's pidfd, readable once it exits. `None` between a
     /// registration lost to a runtime's shutdown and the next one.
     Pidfd(Option<Async<OwnedFd>>, Option<OwnedFd>),
-    /// A SIGCHLD listener, made before the first `try_wait`.
-    Sigchld(Signal),
+    /// A SIGCHLD listener, made before the first `try_wait`, and the
+    /// safety net for a SIGCHLD that never reaches it (`recheck.rs`).
+    Sigchld(Signal, Recheck),
 }
 
 /// Whether `pidfd_open` works here: 0 not yet known, 1 yes, 2 no.
@@ -45,7 +48,10 @@ impl Exit {
                 Err(err) => return Err(err),
             }
         }
-        Ok(Exit::Sigchld(signal(SignalKind::child())?))
+        Ok(Exit::Sigchld(
+            signal(SignalKind::child())?,
+            Recheck::default(),
+        ))
     }
 
     /// Polls for the exit of `child`: `try_wait`, and if it is still running,
@@ -91,13 +97,17 @@ impl Exit {
                     other => return other,
                 }
             },
-            Exit::Sigchld(sigchld) => loop {
+            Exit::Sigchld(sigchld, recheck) => loop {
                 // The listener was made before this `try_wait`: an exit
-                // after it is a SIGCHLD the listener receives.
+                // after it is a SIGCHLD the listener receives, if the
+                // signal reaches rt's handler; if not, the net's timer
+                // has this look again.
                 if let Some(status) = child.try_wait()? {
                     return Poll::Ready(Ok(status));
                 }
-                ready!(sigchld.poll_recv(cx));
+                if sigchld.poll_recv(cx).is_pending() {
+                    ready!(recheck.poll(cx, reregister));
+                }
             },
         }
     }

@@ -22,7 +22,19 @@
 //!   `rt::signal` listener for `SIGCHLD`, made right after the spawn; a
 //!   waiter runs `try_wait`, and while the child runs waits for the next
 //!   delivery. A `SIGCHLD` after the listener was made is never missed, and
-//!   the first `try_wait` comes after it, so no exit is.
+//!   the first `try_wait` comes after it, so no exit is — as long as the
+//!   signal reaches rt's handler. It may not: a program may block SIGCHLD
+//!   in every thread (to take its signals with `sigwait` or a signalfd), a
+//!   library may replace the handler, and under ThreadSanitizer a signal
+//!   is handled only when the thread it was delivered to (the one that
+//!   spawned the child, if it can take it) next leaves one of TSan's
+//!   interceptors, which a thread parked in an untimed futex wait never
+//!   does (`.ci/tsan.sh` has the details). So while a waiter waits, a
+//!   timer on the reactor (`recheck.rs`, Linux's timerfd) also wakes it,
+//!   after 10 ms, then twice as long each time up to once a second: an
+//!   exit whose SIGCHLD was lost is seen at most about a second late, for
+//!   one `waitpid` a second per waiting child. (tokio's SIGCHLD path has no
+//!   such net: its wait hangs in those programs.)
 //!
 //! A child spawned in one runtime may be awaited in another: if its pidfd's
 //! runtime has shut down, the pidfd is registered again with the current
@@ -68,6 +80,7 @@ mod command;
 mod exit;
 mod orphan;
 mod pipe;
+mod recheck;
 
 pub use child::Child;
 pub use command::Command;

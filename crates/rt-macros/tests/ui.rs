@@ -5,8 +5,11 @@
 //! Regenerate the `.stderr` files with `TRYBUILD=overwrite`, then read them:
 //! each must show the macro's own message, pointing at the offending tokens.
 //!
-//! (An executable of its own, not a module of tests/suite: trybuild runs cargo
-//! to compile tests/ui; the sanitizer steps skip it by name.)
+//! In rt-macros, not in rt-suite's tests: trybuild compiles the cases in a
+//! project of its own (`target/tests/trybuild`, with its own flags, so
+//! nothing is shared with the workspace's build) whose dependencies are the
+//! tested package's and its dev-dependencies: here rt and trybuild, not all
+//! of rt-suite's. The sanitizer steps do not build it.
 
 #[test]
 fn ui() {
