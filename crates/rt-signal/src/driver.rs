@@ -46,7 +46,21 @@ static DISPATCHERS: Mutex<Vec<Arc<Dispatcher>>> = Mutex::new(Vec::new());
 /// Outside a runtime, as tokio's `signal` (the reactor's message).
 #[track_caller]
 pub(crate) fn ensure_dispatcher() -> io::Result<()> {
-    let reactor = Reactor::current();
+    dispatcher_for(Reactor::current())
+}
+
+/// [`ensure_dispatcher`] when this thread is in a runtime, else nothing:
+/// for a listener waiting on a runtime other than the one it was made on
+/// (that one may be gone, and with it the only dispatcher). Best effort:
+/// a dispatcher that cannot be made (no descriptor left, a runtime shut
+/// down) leaves delivery to the others.
+pub(crate) fn ensure_dispatcher_if_in_runtime() {
+    if let Some(reactor) = Reactor::try_current() {
+        let _ = dispatcher_for(reactor);
+    }
+}
+
+fn dispatcher_for(reactor: Arc<Reactor>) -> io::Result<()> {
     let dispatcher = {
         let mut all = lock(&DISPATCHERS);
         all.retain(|d| lock(&d.pipe).is_some());

@@ -4,7 +4,7 @@ use std::io;
 use std::os::raw::c_int;
 use std::task::{Context, Poll};
 
-use crate::driver::ensure_dispatcher;
+use crate::driver::{ensure_dispatcher, ensure_dispatcher_if_in_runtime};
 use crate::registry::{globals, install};
 use crate::slot::Slot;
 
@@ -331,7 +331,18 @@ impl Signal {
     /// ```
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
         let coop = std::task::ready!(rt_core::coop::poll_proceed(cx));
-        std::task::ready!(self.slot.poll_delivery(self.key, &mut self.seen, cx));
+        if self
+            .slot
+            .poll_delivery(self.key, &mut self.seen, cx)
+            .is_pending()
+        {
+            // Parked (the waker is stored): make sure the runtime polling
+            // it has a dispatcher, as the one this listener was made on may
+            // have shut down. A dispatcher made now drains the pipe and
+            // delivers, waking the waker just stored.
+            ensure_dispatcher_if_in_runtime();
+            return Poll::Pending;
+        }
         coop.made_progress();
         Poll::Ready(Some(()))
     }
