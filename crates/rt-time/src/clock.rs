@@ -377,7 +377,7 @@ impl Timers {
         if !self.clock.is_paused() || self.clock.is_held() {
             return false;
         }
-        let Some(tick) = self.next_tick() else {
+        let Some(tick) = self.next_tick_exact() else {
             return false;
         };
         let Some(at) = self.instant_of(tick) else {

@@ -88,8 +88,10 @@
 //! `next_timeout` records the tick the owner will wake at (or "never"); a
 //! timer armed or moved to an earlier tick lowers that record and its caller
 //! calls the driver's `unpark` (given to [`Timers::new`]), so a burst of earlier
-//! timers costs one notify. Both happen under the lock, so no timer can slip
-//! between the owner's look and its wait.
+//! timers costs one notify. Both happen under the lock, and the owner's
+//! look reads words written under it (lock-free when nothing changed since
+//! its last look: "The lock-free look" in `timers.rs`), so no timer can
+//! slip between the owner's look and its wait.
 //!
 //! **A `Sleep`'s life.** Made: holds only its deadline and the driver.
 //! First poll: done if the deadline has passed, else armed with a clone of

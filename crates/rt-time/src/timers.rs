@@ -21,20 +21,52 @@
 //! of the ticks, when more than one shard had some).
 //!
 //! The owner-notification rule holds per shard: `next_timeout` records in
-//! each shard, under that shard's lock, the shard's own next deadline; a
-//! timer armed earlier than its shard's record notifies the owner. That is
-//! enough: the owner waits until the earliest record of all, which is no
-//! later than any single shard's, so a timer at or after its shard's record
-//! is served by the wait already planned.
+//! each shard the deadline the owner plans to wake by for that shard
+//! (`owner_deadline`); a timer armed earlier than its shard's record
+//! notifies the owner and lowers the record. That is enough: the owner
+//! waits until the earliest record of all, which is no later than any
+//! single shard's, so a timer at or after its shard's record is served by
+//! the wait already planned.
+//!
+//! # The lock-free look
+//!
+//! The driver's holder calls `next_timeout` and `process` on every turn,
+//! and most turns find no timer due (a server's timers are its requests'
+//! header-read timeouts, 30 s away, armed and cancelled long before they
+//! are due). So each shard keeps, beside its lock, two words that the
+//! holder reads without taking it:
+//!
+//! - `earliest`: a lower bound of every tick armed in the shard
+//!   (`NO_DEADLINE`: none). Lowered by an arm or a reset to an earlier
+//!   tick; set to the wheel's exact next expiration whenever a turn takes
+//!   the lock (`process` of a shard with something due, or the locked
+//!   look of `next_tick`). A cancel leaves it as it was: too early is
+//!   allowed, and costs one wake-up at the old tick, whose `process` then
+//!   sets it exact.
+//! - `owner_deadline`: the record of the notification rule above.
+//!
+//! Both are written only under the shard's lock. `process` skips a shard
+//! whose `earliest` is still ahead of now; `next_tick` uses a shard's
+//! `earliest` without the lock when it equals the shard's `owner_deadline`
+//! (the record the locked look would write is then already in place, or
+//! later than the exact next expiration, which only makes the owner wake
+//! earlier). Otherwise it takes the lock, reads the wheel, and writes both.
+//! A timer armed meanwhile either lowers `earliest` before the look reads
+//! it (and the owner plans for it), or finds the record at or after the
+//! tick it read and notifies the owner (a notification sent before the
+//! owner's wait makes the wait return at once). `Timers::next_tick_exact`
+//! always takes the locks: auto-advance moves the paused clock to the
+//! tick it returns, which must be a real timer's.
 
 use std::fmt;
 use std::mem;
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::atomic::AtomicBool;
+
+use rt_core::loom::{AtomicU64, Mutex, Ordering::Acquire, Ordering::Relaxed, Ordering::Release};
 use std::task::Waker;
 use std::time::Duration;
 
 use crossbeam_utils::CachePadded;
-use parking_lot::Mutex;
 
 use super::clock::Clock;
 use super::wheel::{Key, Reset, Wheel};
@@ -90,7 +122,7 @@ pub struct Timers {
     pub(crate) clock: Clock,
     /// One wheel per shard (see "Shards"); padded so two workers' locks
     /// never share a cache line.
-    shards: Box<[CachePadded<Mutex<State>>]>,
+    shards: Box<[CachePadded<Shard>]>,
     /// Set by `shutdown`: nothing will process timers again.
     shut_down: AtomicBool,
     /// Cuts the driver's wait short: a timer was armed before the tick the
@@ -98,12 +130,21 @@ pub struct Timers {
     unpark: Box<dyn Fn() + Send + Sync>,
 }
 
-struct State {
-    wheel: Wheel<Waker>,
-    /// The tick the driver waits for (set by `next_timeout`), or
+/// One shard: its wheel behind its lock, and the two words the driver's
+/// holder reads without the lock (see "The lock-free look" in the module
+/// docs). Both words are written only while `state` is locked.
+struct Shard {
+    state: Mutex<State>,
+    /// At most the tick of every timer armed here; `NO_DEADLINE` if none.
+    earliest: AtomicU64,
+    /// The tick the driver waits for (set by `next_tick`), or
     /// `NO_DEADLINE`. A timer armed earlier than this notifies the owner and
     /// lowers it, so a burst of early timers notifies once.
-    owner_deadline: u64,
+    owner_deadline: AtomicU64,
+}
+
+struct State {
+    wheel: Wheel<Waker>,
 }
 
 /// An armed timer's name: its shard and its key in that shard's wheel.
@@ -158,10 +199,13 @@ impl Timers {
             clock: Clock::new(origin),
             shards: (0..shards.max(1))
                 .map(|_| {
-                    CachePadded::new(Mutex::new(State {
-                        wheel: Wheel::new(),
-                        owner_deadline: NO_DEADLINE,
-                    }))
+                    CachePadded::new(Shard {
+                        state: Mutex::new(State {
+                            wheel: Wheel::new(),
+                        }),
+                        earliest: AtomicU64::new(NO_DEADLINE),
+                        owner_deadline: AtomicU64::new(NO_DEADLINE),
+                    })
                 })
                 .collect(),
             shut_down: AtomicBool::new(false),
@@ -198,7 +242,10 @@ impl Timers {
         // wheel's answer under the lock.
         self.shut_down.store(true, Relaxed);
         for shard in self.shards.iter() {
-            let old = mem::replace(&mut shard.lock().wheel, Wheel::new());
+            let mut state = shard.state.lock();
+            let old = mem::replace(&mut state.wheel, Wheel::new());
+            shard.set_earliest(&state);
+            drop(state);
             old.into_values(wakers);
         }
     }
@@ -223,19 +270,34 @@ impl Timers {
         })
     }
 
-    /// The earliest armed timer's tick over the shards, recording in each
-    /// shard the deadline the owner now waits for (see `next_timeout`).
+    /// The tick the owner may wait until (a lower bound of every armed
+    /// timer's, `None`: no timer armed), recording in each shard the
+    /// deadline the owner now waits for (see `next_timeout`). Takes a
+    /// shard's lock only when its lock-free words disagree (see "The
+    /// lock-free look").
     pub(crate) fn next_tick(&self) -> Option<u64> {
-        self.shards
+        let next = self
+            .shards
             .iter()
-            .filter_map(|shard| {
-                let mut state = shard.lock();
-                let next = state.wheel.next_expiration();
-                // This shard's own next deadline (see "Shards").
-                state.owner_deadline = next.unwrap_or(NO_DEADLINE);
-                next
+            .map(|shard| {
+                // Acquire: pairs with the Release stores under the lock,
+                // so a tick read here was armed before this look.
+                let earliest = shard.earliest.load(Acquire);
+                if shard.owner_deadline.load(Acquire) == earliest {
+                    earliest
+                } else {
+                    shard.look_locked()
+                }
             })
-            .min()
+            .min()?;
+        (next != NO_DEADLINE).then_some(next)
+    }
+
+    /// [`Timers::next_tick`], exact: the earliest armed timer's tick, read
+    /// from every wheel under its lock (auto-advance jumps the clock to it).
+    pub(crate) fn next_tick_exact(&self) -> Option<u64> {
+        let next = self.shards.iter().map(|shard| shard.look_locked()).min()?;
+        (next != NO_DEADLINE).then_some(next)
     }
 
     /// This driver's clock reading (paused or not).
@@ -246,16 +308,31 @@ impl Timers {
     /// Moves the wakers of every timer due now into `wakers`, in deadline
     /// order. The caller wakes them after releasing its locks.
     pub fn process(&self, wakers: &mut Vec<Waker>) {
+        // Acquire: see `next_tick`. No timer armed: no clock read either.
+        let earliest = self.shards.iter().map(|shard| shard.earliest.load(Acquire));
+        if earliest.min() == Some(NO_DEADLINE) {
+            return;
+        }
         let now = self.now_tick();
+        // A shard whose `earliest` is still ahead has nothing due: its lock
+        // is not taken (see "The lock-free look").
+        let due_in = |shard: &Shard| shard.earliest.load(Acquire) <= now;
         if let [shard] = &*self.shards {
-            shard.lock().wheel.process(now, wakers);
+            if due_in(shard) {
+                let mut state = shard.state.lock();
+                state.wheel.process(now, wakers);
+                shard.set_earliest(&state);
+            }
             return;
         }
         let mut due = Vec::new();
         let mut shards_with_due = 0;
-        for shard in self.shards.iter() {
+        for shard in self.shards.iter().filter(|shard| due_in(shard)) {
             let before = due.len();
-            shard.lock().wheel.process_ticked(now, &mut due);
+            let mut state = shard.state.lock();
+            state.wheel.process_ticked(now, &mut due);
+            shard.set_earliest(&state);
+            drop(state);
             shards_with_due += usize::from(due.len() > before);
         }
         if shards_with_due > 1 {
@@ -290,7 +367,7 @@ impl Timers {
     /// Arms a timer waking `waker` at `tick`. O(1).
     pub(super) fn arm(&self, tick: u64, waker: Waker) -> Armed {
         let shard = self.home_shard();
-        let mut state = self.shards[shard].lock();
+        let mut state = self.shards[shard].state.lock();
         if self.is_shut_down() {
             drop(state);
             drop(waker); // Outside the lock, as below.
@@ -299,7 +376,7 @@ impl Timers {
         match state.wheel.insert(tick, waker) {
             Ok(key) => Armed::Pending {
                 key: TimerKey { shard, key },
-                notify: state.lower_owner_deadline(tick),
+                notify: self.shards[shard].armed_at(tick, &state),
             },
             Err(waker) => {
                 drop(state);
@@ -312,13 +389,13 @@ impl Timers {
     /// Cancels a timer: returns its waker (drop it after this returns, not
     /// under the lock) or `None` if the key is stale. O(1).
     pub(super) fn cancel(&self, key: TimerKey) -> Option<Waker> {
-        self.shards[key.shard].lock().wheel.remove(key.key)
+        self.shards[key.shard].state.lock().wheel.remove(key.key)
     }
 
     /// Swaps an armed timer's waker for `waker` without re-arming it.
     /// `Ok(old)` on success; `Err(waker)` gives it back if the key is stale.
     pub(super) fn replace_waker(&self, key: TimerKey, waker: Waker) -> Result<Waker, Waker> {
-        match self.shards[key.shard].lock().wheel.get_mut(key.key) {
+        match self.shards[key.shard].state.lock().wheel.get_mut(key.key) {
             Some(slot) => Ok(mem::replace(slot, waker)),
             None => Err(waker),
         }
@@ -326,10 +403,11 @@ impl Timers {
 
     /// Moves an armed timer to `tick`, in its own shard. O(1).
     pub(super) fn reset(&self, key: TimerKey, tick: u64) -> Moved {
-        let mut state = self.shards[key.shard].lock();
+        let shard = &self.shards[key.shard];
+        let mut state = shard.state.lock();
         match state.wheel.reset(key.key, tick) {
             Reset::Moved => Moved::Pending {
-                notify: state.lower_owner_deadline(tick),
+                notify: shard.armed_at(tick, &state),
             },
             Reset::Due(waker) => Moved::Due(waker),
             Reset::Gone => Moved::Gone,
@@ -341,7 +419,7 @@ impl Timers {
     pub(super) fn armed(&self) -> usize {
         self.shards
             .iter()
-            .map(|shard| shard.lock().wheel.len())
+            .map(|shard| shard.state.lock().wheel.len())
             .sum()
     }
 
@@ -376,15 +454,43 @@ fn other_thread_shard() -> usize {
         .unwrap_or(0)
 }
 
-impl State {
-    /// Whether a timer due at `tick` must notify the owner; if so, records
-    /// that the owner will now wake by `tick`.
-    fn lower_owner_deadline(&mut self, tick: u64) -> bool {
-        let notify = tick < self.owner_deadline;
+impl Shard {
+    /// A timer was armed (or moved) at `tick`; `_locked` is this shard's
+    /// locked state, held by the caller (the words are written under it).
+    /// Lowers `earliest` to `tick` if it is earlier, and returns whether
+    /// the owner must be notified; if so, records that the owner will now
+    /// wake by `tick`.
+    fn armed_at(&self, tick: u64, _locked: &State) -> bool {
+        // Relaxed loads: only lock holders write these words, and the
+        // caller holds the lock. Release stores: pair with the owner's
+        // Acquire loads (`next_tick`, `process`).
+        if tick < self.earliest.load(Relaxed) {
+            self.earliest.store(tick, Release);
+        }
+        let notify = tick < self.owner_deadline.load(Relaxed);
         if notify {
-            self.owner_deadline = tick;
+            self.owner_deadline.store(tick, Release);
         }
         notify
+    }
+
+    /// Sets `earliest` to the wheel's exact next expiration; the caller
+    /// holds the lock (`state`).
+    fn set_earliest(&self, state: &State) -> u64 {
+        let next = state.wheel.next_expiration().unwrap_or(NO_DEADLINE);
+        // Release: see `armed_at`.
+        self.earliest.store(next, Release);
+        next
+    }
+
+    /// The locked look of `next_tick`: the exact next expiration, written
+    /// to both words (the owner now waits for it).
+    fn look_locked(&self) -> u64 {
+        let state = self.state.lock();
+        let next = self.set_earliest(&state);
+        // Release: see `armed_at`.
+        self.owner_deadline.store(next, Release);
+        next
     }
 }
 
@@ -393,18 +499,20 @@ impl fmt::Debug for Timers {
         let mut d = f.debug_struct("Timers");
         d.field("origin", &self.origin);
         d.field("shards", &self.shards.len());
-        match self.shards[0].try_lock() {
-            Some(state) => d
-                .field("armed_in_shard_0", &state.wheel.len())
-                .field("elapsed_ms", &state.wheel.elapsed())
-                .field("owner_deadline", &state.owner_deadline),
-            None => d.field("shard_0", &"<locked>"),
-        };
+        // No lock taken: `Debug` may run while the caller holds one.
+        let shard = &self.shards[0];
+        d.field("earliest_in_shard_0", &shard.earliest.load(Relaxed))
+            .field(
+                "owner_deadline_in_shard_0",
+                &shard.owner_deadline.load(Relaxed),
+            );
         d.finish()
     }
 }
 
-#[cfg(test)]
+// Not under loom: these build drivers outside a model (the lock-free look
+// has its models below).
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -561,6 +669,35 @@ mod tests {
         rt_core::context::set_worker_index(None);
     }
 
+    /// A cancel leaves the lock-free `earliest` early (see "The lock-free
+    /// look"): the owner may wake once at the cancelled tick, and that
+    /// turn's `process` makes the plan exact again, so it never spins.
+    #[test]
+    fn a_cancelled_timer_costs_at_most_one_early_wake() {
+        let timers = Timers::new(|| {});
+        let tick = timers.now_tick() + 3;
+        let Armed::Pending { key, .. } = timers.arm(tick, waker()) else {
+            panic!("not armed")
+        };
+        assert!(timers.next_timeout().is_some());
+        assert!(timers.cancel(key).is_some());
+        if let Some(early) = timers.next_timeout() {
+            std::thread::sleep(early + Duration::from_millis(1));
+        }
+        let mut wakers = Vec::new();
+        timers.process(&mut wakers);
+        assert!(wakers.is_empty());
+        assert_eq!(timers.next_timeout(), None, "no timer is armed");
+        // A timer armed after that is planned for as usual.
+        let later = timers.now_tick() + 1_000;
+        assert!(matches!(
+            timers.arm(later, waker()),
+            Armed::Pending { notify: true, .. }
+        ));
+        let timeout = timers.next_timeout().unwrap();
+        assert!(timeout > Duration::from_millis(900), "{timeout:?}");
+    }
+
     #[test]
     fn due_timers_fire_on_process() {
         let timers = Timers::new(|| {});
@@ -580,5 +717,84 @@ mod tests {
         assert_eq!(count.0.load(Ordering::Relaxed), 1);
         assert!(timers.cancel(key).is_none(), "a fired key is stale");
         assert_eq!(timers.next_timeout(), None);
+    }
+}
+
+/// The lock-free look of `next_tick` against arms and resets on other
+/// threads (see "The lock-free look"): whatever the interleaving, a timer
+/// armed or moved while the owner looks is either planned for (the owner
+/// waits no later than its tick) or notifies the owner.
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use rt_core::loom::Arc;
+
+    /// Arms `tick` in worker `worker`'s shard.
+    fn arm_in(timers: &Timers, worker: usize, tick: u64) -> Armed {
+        rt_core::context::set_worker_index(Some(worker));
+        let armed = timers.arm(tick, Waker::noop().clone());
+        rt_core::context::set_worker_index(None);
+        armed
+    }
+
+    fn notified(armed: &Armed) -> bool {
+        matches!(armed, Armed::Pending { notify: true, .. })
+    }
+
+    #[test]
+    fn an_earlier_timer_is_planned_for_or_notifies() {
+        loom::model(|| {
+            let timers = Arc::new(Timers::with_shards(2, || {}));
+            // Shard 0 holds a timer at 1000, shard 1 one at 2000; the owner
+            // looked once (both shards' words now agree: the lock-free path).
+            arm_in(&timers, 0, 1000);
+            let Armed::Pending { key, .. } = arm_in(&timers, 1, 2000) else {
+                panic!("not armed")
+            };
+            assert!(timers.next_tick().is_some_and(|p| p <= 1000));
+            let armer = {
+                let timers = timers.clone();
+                loom::thread::spawn(move || notified(&arm_in(&timers, 0, 500)))
+            };
+            let mover = {
+                let timers = timers.clone();
+                loom::thread::spawn(move || {
+                    matches!(timers.reset(key, 300), Moved::Pending { notify: true })
+                })
+            };
+            let planned = timers.next_tick().expect("timers are armed");
+            let (armed_notified, moved_notified) = (armer.join().unwrap(), mover.join().unwrap());
+            assert!(armed_notified || planned <= 500, "planned {planned}");
+            assert!(moved_notified || planned <= 300, "planned {planned}");
+        });
+    }
+
+    #[test]
+    fn a_cancelled_timer_leaves_an_early_plan_never_a_late_one() {
+        loom::model(|| {
+            let timers = Arc::new(Timers::with_shards(1, || {}));
+            let Armed::Pending { key, .. } = arm_in(&timers, 0, 1000) else {
+                panic!("not armed")
+            };
+            assert!(timers.next_tick().is_some_and(|p| p <= 1000));
+            // Cancelled: `earliest` stays where it was (a lower bound still).
+            assert!(timers.cancel(key).is_some());
+            let armer = {
+                let timers = timers.clone();
+                loom::thread::spawn(move || notified(&arm_in(&timers, 0, 1500)))
+            };
+            let planned = timers.next_tick();
+            let notified = armer.join().unwrap();
+            // Never later than the timer at 1500 unless told; the
+            // cancelled one's tick is an early wake-up, allowed.
+            assert!(
+                notified || planned.is_some_and(|p| p <= 1500),
+                "{planned:?}"
+            );
+            // The exact look finds only the live timer (the start of its
+            // wheel slot, at most its tick, past the cancelled one's).
+            let exact = timers.next_tick_exact().expect("a timer is armed");
+            assert!((1001..=1500).contains(&exact), "{exact}");
+        });
     }
 }

@@ -114,11 +114,13 @@ impl<T> Wheel<T> {
     }
 
     /// The last tick processed.
+    #[cfg(test)]
     pub(crate) fn elapsed(&self) -> u64 {
         self.elapsed
     }
 
     /// How many entries are armed.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.armed
     }
