@@ -2,8 +2,8 @@
 //! `sigwait` or a signalfd, say) still sees its children exit on
 //! rt::process's SIGCHLD path (pidfd switched off by `RT_PROCESS_PIDFD=0`,
 //! as on kernels before 5.3): `wait` resolves (also in a second runtime
-//! after the first shut down) and a dropped child is reaped, through the path's timer that looks again when no SIGCHLD
-//! comes (crates/rt-process/src/recheck.rs).
+//! after the first shut down) and a dropped child is reaped, through the
+//! path's timer that looks again when no SIGCHLD comes (crates/rt-process/src/recheck.rs).
 //!
 //! Its own binary, without libtest's harness (`harness = false`): the mask
 //! must be set in the main thread before any other thread exists, so that
@@ -13,12 +13,10 @@
 #[path = "suite/support/mod.rs"]
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
 use rt::process::Command;
-use rt::time::{sleep, Instant};
-use support::{runtime, watchdog};
+use support::{exit_code_then_reaped_on_drop, runtime, watchdog};
 
 fn main() {
     // Edition-neutral: `set_var` is unsafe in edition 2024 only.
@@ -29,30 +27,7 @@ fn main() {
     }
     block_sigchld();
     watchdog(Duration::from_secs(60), || {
-        runtime(2).block_on(async {
-            let status = Command::new("sh")
-                .args(["-c", "sleep 0.1; exit 7"])
-                .status()
-                .await
-                .unwrap();
-            assert_eq!(status.code(), Some(7));
-
-            let child = Command::new("sleep")
-                .arg("600")
-                .kill_on_drop(true)
-                .spawn()
-                .unwrap();
-            let proc_dir = format!("/proc/{}", child.id().unwrap());
-            drop(child);
-            let start = Instant::now();
-            while Path::new(&proc_dir).exists() {
-                assert!(
-                    start.elapsed() < Duration::from_secs(30),
-                    "{proc_dir}: never reaped"
-                );
-                sleep(Duration::from_millis(5)).await;
-            }
-        })
+        runtime(2).block_on(exit_code_then_reaped_on_drop(7))
     });
     // A child awaited in one runtime, then in another after the first
     // shut down: the net's timer, made on the first runtime's reactor, is

@@ -6,12 +6,9 @@
 #[path = "suite/support/mod.rs"]
 mod support;
 
-use std::path::Path;
 use std::time::Duration;
 
-use rt::process::Command;
-use rt::time::{sleep, Instant};
-use support::{runtime, watchdog};
+use support::{exit_code_then_reaped_on_drop, runtime, watchdog};
 
 #[test]
 fn sigchld_path_waits_and_reaps() {
@@ -22,29 +19,6 @@ fn sigchld_path_waits_and_reaps() {
         std::env::set_var("RT_PROCESS_PIDFD", "0");
     }
     watchdog(Duration::from_secs(60), || {
-        runtime(2).block_on(async {
-            let status = Command::new("sh")
-                .args(["-c", "sleep 0.1; exit 5"])
-                .status()
-                .await
-                .unwrap();
-            assert_eq!(status.code(), Some(5));
-
-            let child = Command::new("sleep")
-                .arg("600")
-                .kill_on_drop(true)
-                .spawn()
-                .unwrap();
-            let proc_dir = format!("/proc/{}", child.id().unwrap());
-            drop(child);
-            let start = Instant::now();
-            while Path::new(&proc_dir).exists() {
-                assert!(
-                    start.elapsed() < Duration::from_secs(30),
-                    "{proc_dir}: never reaped"
-                );
-                sleep(Duration::from_millis(5)).await;
-            }
-        })
+        runtime(2).block_on(exit_code_then_reaped_on_drop(5))
     });
 }

@@ -5,9 +5,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::support::{runtime, watchdog};
+use crate::support::{runtime, wait_until_reaped, watchdog};
 use rt::process::Command;
-use rt::time::{sleep, Instant};
 
 #[test]
 fn a_child_killed_on_drop_is_reaped() {
@@ -18,17 +17,10 @@ fn a_child_killed_on_drop_is_reaped() {
                 .kill_on_drop(true)
                 .spawn()
                 .unwrap();
-            let proc_dir = format!("/proc/{}", child.id().unwrap());
-            assert!(Path::new(&proc_dir).exists());
+            let pid = child.id().unwrap();
+            assert!(Path::new(&format!("/proc/{pid}")).exists());
             drop(child);
-            let start = Instant::now();
-            while Path::new(&proc_dir).exists() {
-                assert!(
-                    start.elapsed() < Duration::from_secs(30),
-                    "{proc_dir} is still there: not killed, or a zombie never reaped"
-                );
-                sleep(Duration::from_millis(5)).await;
-            }
+            wait_until_reaped(pid).await;
         })
     });
 }

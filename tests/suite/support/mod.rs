@@ -322,3 +322,38 @@ pub fn run_isolated(module: &str, name: &str, limit: Duration) -> bool {
     );
     false
 }
+
+/// Waits (polling `/proc/<pid>` every 5 ms, at most 30 s) until the
+/// process `pid` is gone: killed *and* reaped (a zombie keeps its
+/// `/proc` entry).
+pub async fn wait_until_reaped(pid: u32) {
+    let proc_dir = format!("/proc/{pid}");
+    let start = Instant::now();
+    while std::path::Path::new(&proc_dir).exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{proc_dir} is still there: not killed, or a zombie never reaped"
+        );
+        rt::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The child-exit checks of the process tests: `sh -c 'exit CODE'` after
+/// a short sleep reports `code`, and a `kill_on_drop` child dropped is
+/// killed and reaped in the background.
+pub async fn exit_code_then_reaped_on_drop(code: i32) {
+    let status = rt::process::Command::new("sh")
+        .args(["-c", &format!("sleep 0.1; exit {code}")])
+        .status()
+        .await
+        .unwrap();
+    assert_eq!(status.code(), Some(code));
+    let child = rt::process::Command::new("sleep")
+        .arg("600")
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let pid = child.id().unwrap();
+    drop(child);
+    wait_until_reaped(pid).await;
+}
