@@ -76,8 +76,14 @@ fn main() -> ExitCode {
                 None
             });
             match accepted.await {
+                // One task type per protocol: a future holding both
+                // connection types would be as large as the larger
+                // (HTTP/2's), and every HTTP/1 task would carry it.
+                Some(Ok((stream, _peer))) if http2 => {
+                    rt::spawn(serve_http2(stream));
+                }
                 Some(Ok((stream, _peer))) => {
-                    rt::spawn(serve(stream, http2));
+                    rt::spawn(serve_http1(stream));
                 }
                 // Out of descriptors, or a connection reset before it was
                 // accepted: keep serving the others.
@@ -100,22 +106,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// Serves one connection until the client closes it (or it errs: a
-/// reset, a malformed request, a header-read timeout).
-async fn serve(stream: TcpStream, http2: bool) {
+/// Serves one HTTP/1.1 connection (keep-alive) until the client closes it
+/// (or it errs: a reset, a malformed request, a header-read timeout).
+async fn serve_http1(stream: TcpStream) {
     // Responses go out at once, not after the client's delayed ACK.
     let _ = stream.set_nodelay(true);
-    let service = service_fn(http_service::handle);
-    let _ = if http2 {
-        http2::Builder::new(Executor)
-            .timer(Timer)
-            .serve_connection(stream, service)
-            .await
-    } else {
-        http1::Builder::new()
-            .timer(Timer)
-            .keep_alive(true)
-            .serve_connection(stream, service)
-            .await
-    };
+    let _ = http1::Builder::new()
+        .timer(Timer)
+        .keep_alive(true)
+        .serve_connection(stream, service_fn(http_service::handle))
+        .await;
+}
+
+/// [`serve_http1`] for HTTP/2 with prior knowledge (h2c).
+async fn serve_http2(stream: TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let _ = http2::Builder::new(Executor)
+        .timer(Timer)
+        .serve_connection(stream, service_fn(http_service::handle))
+        .await;
 }
