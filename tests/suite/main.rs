@@ -40,6 +40,7 @@ mod io_async_fd_pipe;
 mod io_async_fd_regular_file;
 mod io_budget;
 mod io_clear_ready_keeps_newer_event;
+mod io_clear_ready_matching;
 mod io_copy_bidirectional;
 mod io_lines_chunks;
 mod io_read_buf_uninit;
