@@ -92,8 +92,9 @@
 //! sockets' `ready`/`readable`/`writable`, `AsyncFd`'s guards) take no
 //! budget, as tokio's: they do no I/O themselves (the `try_*` that
 //! follows takes none either, while the io traits' operations and
-//! `async_io` take theirs); a wait that finds nothing ready yields. The check comes after the readiness check, so a source that
-//! is not ready costs nothing and an exhausted task with nothing ready just
+//! `async_io` take theirs); a wait that finds nothing ready yields. The
+//! check comes after the readiness check, so a source that is not ready
+//! costs nothing and an exhausted task with nothing ready just
 //! waits for the reactor. Exhausted, `poll_ready` returns `Pending` before
 //! the operation runs (nothing is read and lost) and defers the task. The
 //! unit travels in the [`ReadyEvent`]: the operation calls
