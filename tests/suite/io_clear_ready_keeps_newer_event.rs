@@ -18,10 +18,7 @@ use rt::io::unix::AsyncFd;
 #[test]
 fn an_event_after_the_observation_survives_clear_ready() {
     watchdog(Duration::from_secs(60), || {
-        let runtime = rt::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = crate::support::current_thread();
         runtime.block_on(async {
             let (read_end, write_end) = pipe();
             let reader = AsyncFd::new(read_end).unwrap();

@@ -24,10 +24,7 @@ fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
 #[test]
 fn clearing_readable_keeps_writable_cached() {
     watchdog(Duration::from_secs(60), || {
-        let runtime = rt::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = crate::support::current_thread();
         runtime.block_on(async {
             let (ours, mut peer) = UnixStream::pair().unwrap();
             ours.set_nonblocking(true).unwrap();

@@ -9,20 +9,12 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-use rt::runtime::{Builder, Runtime};
-use support::{channel, run_isolated, thread_count, watchdog, Counter};
+use support::{channel, current_thread, run_isolated, thread_count, watchdog, Counter};
 
 /// Bound on each test (a hang fails instead of blocking the suite).
 const LIMIT: Duration = Duration::from_secs(60);
 /// Tasks spawned by the tests that spawn many.
 const TASKS: usize = 100;
-
-fn current_thread() -> Runtime {
-    Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("build the runtime")
-}
 
 #[test]
 fn tasks_run_on_the_thread_in_block_on() {

@@ -20,10 +20,7 @@ fn connect_fails_when_the_listener_closes_before_accepting() {
         let path = dir.join("gone.sock");
         // One thread: the reactor turns only when `block_on` waits, so the
         // first poll below sees no event yet.
-        let rt = rt::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = crate::support::current_thread();
         rt.block_on(async {
             let listener = UnixListener::bind(&path).unwrap();
             let mut connect = pin!(UnixStream::connect(&path));

@@ -21,6 +21,15 @@ pub fn runtime(workers: usize) -> rt::runtime::Runtime {
         .expect("build the runtime")
 }
 
+/// A current-thread runtime (every task on the thread that calls
+/// `block_on`; the reactor turns only when it waits).
+pub fn current_thread() -> rt::runtime::Runtime {
+    rt::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("build the runtime")
+}
+
 /// The message of a caught panic (`catch_unwind`'s or a `JoinError`'s
 /// payload): a `String` or a `&str`, else empty.
 pub fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
