@@ -46,6 +46,7 @@ mod io_lines_chunks;
 mod io_read_buf_uninit;
 mod io_read_exact_eof;
 mod io_stdio;
+mod io_write_vectored;
 mod join_many;
 mod join_set;
 mod join_set_api;
