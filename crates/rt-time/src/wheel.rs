@@ -239,7 +239,13 @@ impl<T> Wheel<T> {
         self.armed += 1;
         let index = self.heads[FREE];
         if index != NIL {
-            self.unlink(index);
+            // Off the head of the free list: no occupancy bit, no
+            // predecessor (cheaper than the general `unlink`).
+            let next = self.slots[index as usize].next;
+            self.heads[FREE] = next;
+            if next != NIL {
+                self.slots[next as usize].prev = NIL;
+            }
             let slot = &mut self.slots[index as usize];
             slot.when = when;
             slot.generation = generation;
@@ -271,7 +277,15 @@ impl<T> Wheel<T> {
             .take()
             .expect("released a vacant slot");
         self.armed -= 1;
-        self.push(FREE, index);
+        if index as usize + 1 != self.slots.len() {
+            // Below the last slot: the length stays, so no trailing slot
+            // to pop and no capacity to cut (checked when it last fell).
+            self.push_free(index);
+            return value;
+        }
+        // The last slot is popped without visiting the free list, and so
+        // are the vacant slots right below it (those are on the free list).
+        self.slots.pop();
         while self.slots.last().is_some_and(|s| s.value.is_none()) {
             self.unlink((self.slots.len() - 1) as u32);
             self.slots.pop();
@@ -338,6 +352,20 @@ impl<T> Wheel<T> {
         if list < OVERFLOW {
             self.occupied[list / SLOTS] |= 1 << (list % SLOTS);
         }
+    }
+
+    /// Pushes vacant slot `index` on the free list (`push` without the
+    /// occupancy bit: the free list has none).
+    fn push_free(&mut self, index: u32) {
+        let head = self.heads[FREE];
+        let slot = &mut self.slots[index as usize];
+        slot.list = FREE as u16;
+        slot.prev = NIL;
+        slot.next = head;
+        if head != NIL {
+            self.slots[head as usize].prev = index;
+        }
+        self.heads[FREE] = index;
     }
 
     /// Takes slot `index` off its list.
