@@ -92,6 +92,45 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     }
 }
 
+/// [`sleep_until`] for a caller whose deadline lies ahead (a clock reading
+/// plus a timeout, as hyper's header-read timer computes it): the first
+/// poll arms the timer at once, as a `sleep(d)` does, instead of first
+/// reading the clock to see whether the deadline has passed.
+///
+/// The difference shows only for a deadline that has in fact passed: it
+/// completes when the timer wheel reaches it — the first poll if the wheel
+/// is already there, else the driver's next turn, a millisecond or so
+/// later — rather than at the first poll. A timer armed and dropped
+/// before its deadline (hyper's, on every request) reads the clock once,
+/// where the caller computed its deadline, not twice. `rt::hyper::Timer`'s
+/// sleeps are these.
+///
+/// # Panics
+///
+/// Panics if called outside an rt runtime (no timer driver entered on this thread).
+///
+/// # Examples
+///
+/// ```
+/// use rt::time::{Duration, Instant};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let deadline = Instant::now() + Duration::from_millis(10);
+/// rt_time::sleep_until_by_wheel(deadline).await;
+/// assert!(Instant::now() >= deadline);
+///
+/// // A deadline already passed completes too, if maybe a turn later.
+/// rt_time::sleep_until_by_wheel(Instant::now() - Duration::from_secs(1)).await;
+/// # });
+/// # std::io::Result::Ok(())
+/// ```
+#[track_caller]
+pub fn sleep_until_by_wheel(deadline: Instant) -> Sleep {
+    let mut sleep = sleep_until(deadline);
+    sleep.fresh = true;
+    sleep
+}
+
 /// `now + duration`, or [`FAR_FUTURE`] from now if that overflows.
 pub(super) fn deadline_after(duration: Duration) -> Instant {
     let now = Instant::now();
@@ -135,8 +174,10 @@ pub struct Sleep {
     /// Set while the wheel may hold a timer for this `Sleep`; cleared once
     /// the `Sleep` completes or its timer is known to be gone.
     timer: Option<Registration>,
-    /// Made by `sleep(d)` with `d > 0` and not polled yet: the deadline is
-    /// ahead of the clock read that made it (see `sleep_after`).
+    /// Made by `sleep(d)` with `d > 0` (the deadline is ahead of the
+    /// clock read that made it, see `sleep_after`) or by
+    /// `sleep_until_by_wheel`, and not polled yet: the first poll arms
+    /// without reading the clock.
     fresh: bool,
     /// Polled or reset at least once (see [`Sleep::is_elapsed`]).
     registered: bool,
