@@ -26,6 +26,14 @@
 //! So a million timers armed and then all cancelled or fired leave at most
 //! `SHRINK_FLOOR` slots behind. What cannot be given back is the vacant
 //! slots below an armed entry at a high index: they stay until it leaves.
+//!
+//! # Inlining
+//!
+//! The list and arena helpers (`alloc`, `release`, `push`, `push_free`,
+//! `unlink`, `list_for`, `contains`) are `#[inline(always)]`: each is a few
+//! loads and stores, dwarfed by a call's register saves, and a server arms
+//! and cancels a timer per request (callgrind, one arm + cancel through
+//! hyper's timer: 624 -> 597 instructions with these inlined).
 
 /// Bits of a tick consumed by one level: 64 slots, so a level's occupancy
 /// fits one `u64` and the next busy slot is one `trailing_zeros`.
@@ -227,6 +235,7 @@ impl<T> Wheel<T> {
         out.extend(self.slots.into_iter().filter_map(|slot| slot.value));
     }
 
+    #[inline(always)]
     fn contains(&self, key: Key) -> bool {
         self.slots
             .get(key.index as usize)
@@ -235,6 +244,7 @@ impl<T> Wheel<T> {
 
     /// Arms a slot (the free list's head, else a new one) with `value`;
     /// the caller links it on its list.
+    #[inline(always)]
     fn alloc(&mut self, when: u64, generation: u64, value: T) -> u32 {
         self.armed += 1;
         let index = self.heads[FREE];
@@ -271,6 +281,7 @@ impl<T> Wheel<T> {
     /// Empties slot `index`, already unlinked from its wheel list, and
     /// returns its value; gives back what `slots` no longer needs (see
     /// "Memory" above).
+    #[inline(always)]
     fn release(&mut self, index: u32) -> T {
         let value = self.slots[index as usize]
             .value
@@ -326,6 +337,7 @@ impl<T> Wheel<T> {
     /// The list for an entry due at `when > elapsed`: the level of the
     /// highest bit in which `when` differs from `elapsed`, and the slot of
     /// `when`'s digit at that level; the overflow list beyond the top level.
+    #[inline(always)]
     fn list_for(&self, when: u64) -> usize {
         debug_assert!(when > self.elapsed);
         // `| (SLOTS - 1)` maps a difference in the lowest digit to level 0.
@@ -339,6 +351,7 @@ impl<T> Wheel<T> {
     }
 
     /// Pushes slot `index` on the head of list `list`.
+    #[inline(always)]
     fn push(&mut self, list: usize, index: u32) {
         let head = self.heads[list];
         let slot = &mut self.slots[index as usize];
@@ -356,6 +369,7 @@ impl<T> Wheel<T> {
 
     /// Pushes vacant slot `index` on the free list (`push` without the
     /// occupancy bit: the free list has none).
+    #[inline(always)]
     fn push_free(&mut self, index: u32) {
         let head = self.heads[FREE];
         let slot = &mut self.slots[index as usize];
@@ -369,6 +383,7 @@ impl<T> Wheel<T> {
     }
 
     /// Takes slot `index` off its list.
+    #[inline(always)]
     fn unlink(&mut self, index: u32) {
         let slot = &self.slots[index as usize];
         let (prev, next, list) = (slot.prev, slot.next, slot.list as usize);
