@@ -326,11 +326,20 @@ impl Sleep {
     }
 
     /// Cancels the timer, if any; the waker is dropped outside the lock.
+    /// Inlined into `drop`: a `Sleep` dropped armed, before its deadline,
+    /// is the per-request path (see `arm_inline`).
     #[inline(always)]
     fn disarm(&mut self) {
         if let Some(timer) = self.timer.take() {
             drop(self.timers.cancel(timer.key));
         }
+    }
+
+    /// [`Sleep::disarm`] as a call, for a `Sleep` completing (not the hot
+    /// path: `poll` stays small).
+    #[inline(never)]
+    fn disarm_on_completion(&mut self) {
+        self.disarm();
     }
 }
 
@@ -354,7 +363,7 @@ impl Future for Sleep {
         if this.timers.now() >= this.deadline {
             // Exhausted: `Pending`, still armed if it was; polled again later.
             ready!(consume_budget(cx));
-            this.disarm();
+            this.disarm_on_completion();
             return Poll::Ready(());
         }
         let Some(timer) = &mut this.timer else {
