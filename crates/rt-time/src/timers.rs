@@ -362,8 +362,9 @@ impl Timers {
     #[inline(always)]
     pub(super) fn tick_of(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.origin);
-        let ms = since.as_millis() + u128::from(!since.subsec_nanos().is_multiple_of(1_000_000));
-        u64::try_from(ms).unwrap_or(u64::MAX)
+        // In u64 (`as_millis` is u128), saturating where that overflowed.
+        let part = u64::from(since.subsec_nanos().div_ceil(1_000_000));
+        since.as_secs().saturating_mul(1000).saturating_add(part)
     }
 
     /// Arms a timer waking `waker` at `tick`. O(1).
