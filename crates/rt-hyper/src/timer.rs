@@ -61,7 +61,10 @@ impl hyper::rt::Timer for Timer {
 
     #[track_caller]
     fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn hyper::rt::Sleep>> {
-        Box::pin(Sleep(rt_time::sleep_until(deadline.into())))
+        // hyper's deadlines are its clock reading plus a timeout: armed on
+        // the first poll without a second clock read (a header-read timer
+        // armed and dropped per request costs one clock read, as tokio's).
+        Box::pin(Sleep(rt_time::sleep_until_by_wheel(deadline.into())))
     }
 
     fn reset(&self, sleep: &mut Pin<Box<dyn hyper::rt::Sleep>>, new_deadline: Instant) {

@@ -97,7 +97,9 @@
 //! First poll: done if the deadline has passed, else armed with a clone of
 //! the task's waker (and keeps another clone to compare); a `Sleep` made by
 //! `sleep(d > 0)` or `timeout` skips the clock read and arms at once (its
-//! deadline was just computed as now + d). Later polls: done
+//! deadline was just computed as now + d), and so does one made by
+//! `sleep_until_by_wheel` (hyper's timer: its caller vouches that the
+//! deadline is ahead; if not, the wheel fires it on the driver's next turn). Later polls: done
 //! if the deadline has passed (cancelling the entry if the owner has not
 //! fired it yet); else, if the new waker `will_wake` the kept one, nothing —
 //! no lock; else the waker is swapped in place, not re-armed. Dropped while
@@ -123,7 +125,7 @@ pub use context::{enter, EnterGuard};
 pub use error::Elapsed;
 pub use instant::Instant;
 pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
-pub use sleep::{sleep, sleep_until, Sleep};
+pub use sleep::{sleep, sleep_until, sleep_until_by_wheel, Sleep};
 pub use std::time::Duration;
 pub use timeout::{timeout, timeout_at, Timeout};
 pub use timers::Timers;

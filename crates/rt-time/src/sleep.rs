@@ -92,6 +92,45 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     }
 }
 
+/// [`sleep_until`] for a caller whose deadline lies ahead (a clock reading
+/// plus a timeout, as hyper's header-read timer computes it): the first
+/// poll arms the timer at once, as a `sleep(d)` does, instead of first
+/// reading the clock to see whether the deadline has passed.
+///
+/// The difference shows only for a deadline that has in fact passed: it
+/// completes when the timer wheel reaches it — the first poll if the wheel
+/// is already there, else the driver's next turn, a millisecond or so
+/// later — rather than at the first poll. A timer armed and dropped
+/// before its deadline (hyper's, on every request) reads the clock once,
+/// where the caller computed its deadline, not twice. `rt::hyper::Timer`'s
+/// sleeps are these.
+///
+/// # Panics
+///
+/// Panics if called outside an rt runtime (no timer driver entered on this thread).
+///
+/// # Examples
+///
+/// ```
+/// use rt::time::{Duration, Instant};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let deadline = Instant::now() + Duration::from_millis(10);
+/// rt_time::sleep_until_by_wheel(deadline).await;
+/// assert!(Instant::now() >= deadline);
+///
+/// // A deadline already passed completes too, if maybe a turn later.
+/// rt_time::sleep_until_by_wheel(Instant::now() - Duration::from_secs(1)).await;
+/// # });
+/// # std::io::Result::Ok(())
+/// ```
+#[track_caller]
+pub fn sleep_until_by_wheel(deadline: Instant) -> Sleep {
+    let mut sleep = sleep_until(deadline);
+    sleep.fresh = true;
+    sleep
+}
+
 /// `now + duration`, or [`FAR_FUTURE`] from now if that overflows.
 pub(super) fn deadline_after(duration: Duration) -> Instant {
     let now = Instant::now();
@@ -135,8 +174,10 @@ pub struct Sleep {
     /// Set while the wheel may hold a timer for this `Sleep`; cleared once
     /// the `Sleep` completes or its timer is known to be gone.
     timer: Option<Registration>,
-    /// Made by `sleep(d)` with `d > 0` and not polled yet: the deadline is
-    /// ahead of the clock read that made it (see `sleep_after`).
+    /// Made by `sleep(d)` with `d > 0` (the deadline is ahead of the
+    /// clock read that made it, see `sleep_after`) or by
+    /// `sleep_until_by_wheel`, and not polled yet: the first poll arms
+    /// without reading the clock.
     fresh: bool,
     /// Polled or reset at least once (see [`Sleep::is_elapsed`]).
     registered: bool,
@@ -262,6 +303,14 @@ impl Sleep {
 
     /// Arms the timer with `waker`; `Ready` if the deadline is already due.
     fn arm(&mut self, waker: Waker) -> Poll<()> {
+        self.arm_inline(waker)
+    }
+
+    /// [`Sleep::arm`], inlined into the first poll of a fresh `Sleep`: the
+    /// hot path of a timer armed and dropped per request (inlining the
+    /// chain down to the wheel spares a few calls' worth of register saves).
+    #[inline(always)]
+    fn arm_inline(&mut self, waker: Waker) -> Poll<()> {
         let timers = &*self.timers;
         match timers.arm(timers.tick_of(self.deadline), waker.clone()) {
             Armed::Pending { key, notify } => {
@@ -277,10 +326,20 @@ impl Sleep {
     }
 
     /// Cancels the timer, if any; the waker is dropped outside the lock.
+    /// Inlined into `drop`: a `Sleep` dropped armed, before its deadline,
+    /// is the per-request path (see `arm_inline`).
+    #[inline(always)]
     fn disarm(&mut self) {
         if let Some(timer) = self.timer.take() {
             drop(self.timers.cancel(timer.key));
         }
+    }
+
+    /// [`Sleep::disarm`] as a call, for a `Sleep` completing (not the hot
+    /// path: `poll` stays small).
+    #[inline(never)]
+    fn disarm_on_completion(&mut self) {
+        self.disarm();
     }
 }
 
@@ -293,7 +352,7 @@ impl Future for Sleep {
         if this.timer.is_none() && std::mem::take(&mut this.fresh) {
             // If the wheel has passed the tick meanwhile, `arm` says so;
             // a deadline it has not reached fires on the owner's next turn.
-            ready!(this.arm(cx.waker().clone()));
+            ready!(this.arm_inline(cx.waker().clone()));
             // Due: no timer is left; an exhausted task finds the deadline
             // passed by the clock below when it is polled again.
             return consume_budget(cx);
@@ -304,7 +363,7 @@ impl Future for Sleep {
         if this.timers.now() >= this.deadline {
             // Exhausted: `Pending`, still armed if it was; polled again later.
             ready!(consume_budget(cx));
-            this.disarm();
+            this.disarm_on_completion();
             return Poll::Ready(());
         }
         let Some(timer) = &mut this.timer else {

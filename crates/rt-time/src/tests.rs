@@ -240,6 +240,28 @@ fn elapsed_deadlines_complete_without_arming() {
 }
 
 #[test]
+fn by_wheel_sleeps_arm_on_the_first_poll_and_complete_even_if_due() {
+    let h = Harness::new();
+    let (_, waker) = counting_waker();
+    // Ahead: the first poll arms it; it completes at its deadline.
+    let deadline = Instant::now() + Duration::from_millis(10);
+    let mut ahead = sleep_until_by_wheel(deadline);
+    assert!(!ahead.is_elapsed(), "not elapsed before its first poll");
+    assert_eq!(poll_with(&mut ahead, &waker), Poll::Pending);
+    assert_eq!(h.timers().armed(), 1);
+    block_on_within(LOST_AFTER, ahead);
+    assert!(Instant::now() >= deadline);
+    assert_eq!(h.timers().armed(), 0);
+    // Already due, by a little or before the driver's origin: completes at
+    // the first poll or on the driver's next turn, never hangs.
+    for ago in [0, 1, 3, 1000] {
+        let past = Instant::now() - Duration::from_millis(ago);
+        block_on_within(LOST_AFTER, sleep_until_by_wheel(past));
+    }
+    assert_eq!(h.timers().armed(), 0);
+}
+
+#[test]
 #[should_panic(expected = "timers need a runtime")]
 fn sleep_outside_a_runtime_panics() {
     drop(sleep(Duration::from_millis(1)));

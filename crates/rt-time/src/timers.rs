@@ -214,6 +214,7 @@ impl Timers {
 
     /// The shard a timer armed on this thread goes to: a worker's own,
     /// else one chosen per thread, round robin.
+    #[inline(always)]
     fn home_shard(&self) -> usize {
         let n = self.shards.len();
         if n == 1 {
@@ -358,13 +359,20 @@ impl Timers {
     }
 
     /// The tick of `deadline`, rounded up so a timer never fires early.
+    #[inline(always)]
     pub(super) fn tick_of(&self, deadline: Instant) -> u64 {
         let since = deadline.saturating_duration_since(self.origin);
-        let ms = since.as_millis() + u128::from(!since.subsec_nanos().is_multiple_of(1_000_000));
-        u64::try_from(ms).unwrap_or(u64::MAX)
+        // In u64 (`as_millis` is u128), saturating where that overflowed.
+        let part = u64::from(since.subsec_nanos().div_ceil(1_000_000));
+        since.as_secs().saturating_mul(1000).saturating_add(part)
     }
 
     /// Arms a timer waking `waker` at `tick`. O(1).
+    ///
+    /// `arm`, `cancel` and their helpers are `#[inline(always)]`, down to
+    /// the wheel's (see "Inlining" in `wheel.rs`): the per-request
+    /// arm + cancel of a header-read timer is a chain of small calls.
+    #[inline(always)]
     pub(super) fn arm(&self, tick: u64, waker: Waker) -> Armed {
         let shard = self.home_shard();
         let mut state = self.shards[shard].state.lock();
@@ -388,6 +396,7 @@ impl Timers {
 
     /// Cancels a timer: returns its waker (drop it after this returns, not
     /// under the lock) or `None` if the key is stale. O(1).
+    #[inline(always)]
     pub(super) fn cancel(&self, key: TimerKey) -> Option<Waker> {
         self.shards[key.shard].state.lock().wheel.remove(key.key)
     }
@@ -460,6 +469,7 @@ impl Shard {
     /// Lowers `earliest` to `tick` if it is earlier, and returns whether
     /// the owner must be notified; if so, records that the owner will now
     /// wake by `tick`.
+    #[inline(always)]
     fn armed_at(&self, tick: u64, _locked: &State) -> bool {
         // Relaxed loads: only lock holders write these words, and the
         // caller holds the lock. Release stores: pair with the owner's
