@@ -203,7 +203,7 @@ pub(crate) enum Origin {
 
 impl Shared {
     /// Queue `task`: on this runtime's worker, into its own queues (the LIFO
-    /// slot for a task woken by the running task); elsewhere, the injector.
+    /// slot for a task the running task woke or spawned); elsewhere, the injector.
     pub(crate) fn schedule_task(&self, task: Task, origin: Origin) {
         context::with_worker(|worker| match worker {
             Some(w)
@@ -260,7 +260,12 @@ impl Shared {
             w.local.push(task);
             return;
         }
-        if origin == Origin::Wake && w.polling.get() {
+        // A task the running task spawned or woke goes to the LIFO slot
+        // and runs next, here, where what the two share is hot: a chain of
+        // spawns or a message exchange stays on one worker and wakes no
+        // sibling, which would only steal it (a migration and a context
+        // switch per link). A task yielding goes to the back of the deque.
+        if origin != Origin::Yield && w.polling.get() {
             w.local.push_lifo(task);
             if !w.local.has_stealable() {
                 // Only the LIFO task: it runs next, here — unless
@@ -453,6 +458,9 @@ impl Worker<'_> {
                     .rescue
                     .check(&self.shared.queues, self.cx.local.index())
             {
+                // Taken from a sibling's queue (its LIFO slot): a steal.
+                let counters = self.shared.metrics.worker(self.cx.local.index());
+                counters.stole(1);
                 self.run_task(task);
                 continue;
             }

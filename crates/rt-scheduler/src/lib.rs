@@ -6,7 +6,8 @@
 //! woken off the runtime's workers; each worker owns a FIFO
 //! [`Worker`] deque whose [`Stealer`] the others
 //! hold, plus a one-task LIFO slot for the task the running task just woke
-//! (message passing then runs the receiver next, while its data is hot).
+//! or spawned (message passing then runs the receiver next, while its data
+//! is hot; a chain of spawns stays on one worker).
 //!
 //! A worker picks its next task in this order ([`Local::next_task`]):
 //!
@@ -227,14 +228,14 @@ impl Local {
         self.tick.get()
     }
 
-    /// Queue a task at the back of this worker's deque (spawned here, or
-    /// yielding).
+    /// Queue a task at the back of this worker's deque (yielding, or
+    /// queued outside a poll).
     pub fn push(&self, task: Task) {
         self.deque.push(task);
     }
 
-    /// Put a task woken by the running task in the LIFO slot, so it runs
-    /// next; a task already there moves to the back of the deque.
+    /// Put a task woken or spawned by the running task in the LIFO slot,
+    /// so it runs next; a task already there moves to the back of the deque.
     pub fn push_lifo(&self, task: Task) {
         if let Some(prev) = self.remote.put(task) {
             self.deque.push(prev);

@@ -3,8 +3,8 @@
 //!
 //! # Why other workers may take it
 //!
-//! A task woken by the running task goes to the slot, and no sibling is
-//! woken for it (the owner runs it next, while the data the two tasks
+//! A task woken or spawned by the running task goes to the slot, and no
+//! sibling is woken for it (the owner runs it next, while the data the two tasks
 //! share is hot: message passing). If the running task then blocks its
 //! thread — a long computation, a blocking call — the slotted task waits
 //! for it (tokio issue 4941; tokio made its slot stealable in 1.51 and
