@@ -236,9 +236,14 @@ impl Local {
 
     /// Put a task woken or spawned by the running task in the LIFO slot,
     /// so it runs next; a task already there moves to the back of the deque.
-    pub fn push_lifo(&self, task: Task) {
-        if let Some(prev) = self.remote.put(task) {
-            self.deque.push(prev);
+    /// Returns whether one did (the deque gained a task others may steal).
+    pub fn push_lifo(&self, task: Task) -> bool {
+        match self.remote.put(task) {
+            Some(prev) => {
+                self.deque.push(prev);
+                true
+            }
+            None => false,
         }
     }
 
@@ -408,7 +413,7 @@ mod tests {
         let log = Arc::default();
         locals[0].push(task(&log, 1));
         for round in 0..5 {
-            locals[0].push_lifo(task(&log, 10 + round));
+            let _ = locals[0].push_lifo(task(&log, 10 + round));
             locals[0].next_task(&queues).unwrap().run();
         }
         // Three LIFO picks in a row; the fourth LIFO task yields to the
