@@ -354,6 +354,9 @@ struct Worker<'a> {
     rescue: Rescue,
     /// A park ended since the last rescue check.
     rescue_due: bool,
+    /// `Local::queue_picks` at the last event-interval reactor turn
+    /// (`run_task`).
+    turned_at: u32,
 }
 
 /// Counts a worker's exit when dropped, so that shutdown (which waits for
@@ -415,6 +418,7 @@ pub(crate) fn run_core(core: Arc<Core>, thread_hooks: bool) {
         owe_handoff: false,
         rescue: Rescue::new(shared.config.worker_threads),
         rescue_due: false,
+        turned_at: 0,
     }
     .run();
     if !owner.handed_off.get() {
@@ -516,12 +520,12 @@ impl Worker<'_> {
             return;
         }
         self.cx.polling.set(false);
-        if self
-            .cx
-            .local
-            .tick()
-            .is_multiple_of(self.shared.config.event_interval)
-        {
+        // Once per `event_interval` picks from the queues (a task from the
+        // LIFO slot, as in tokio, or one stolen or rescued, is none: the
+        // count may not have moved since the last turn).
+        let picks = self.cx.local.queue_picks();
+        if picks.is_multiple_of(self.shared.config.event_interval) && picks != self.turned_at {
+            self.turned_at = picks;
             self.turn_reactor();
             // Tasks that yielded rejoin the queue here too, not only when
             // the queues run dry: under a load that never lets them (tasks
