@@ -14,8 +14,8 @@
 //! 2. new tasks spawned from outside: a TCP round trip and a 10 ms sleep.
 //!
 //! The blocking task is placed in the ways that matter: spawned from
-//! outside (the injector), spawned from inside a task (a worker's local
-//! queue), woken by I/O and woken by a timer (both run by the worker that
+//! outside (the injector), spawned from inside a task (a worker's LIFO
+//! slot), woken by I/O and woken by a timer (both run by the worker that
 //! turned the reactor, which leaves it to block). Each is repeated
 //! `ROUNDS` times on one runtime.
 //!
@@ -86,7 +86,7 @@ fn a_task_blocking_right_after_a_timer_wake_stalls_nothing() {
 enum Placement {
     /// `Runtime::spawn` from the test thread: the injector.
     Outside,
-    /// `rt::spawn` inside a task: that worker's local queue.
+    /// `rt::spawn` inside a task: that worker's LIFO slot.
     FromTask,
     /// It first waits for a byte on a socket, then blocks as soon as the
     /// reactor wakes it: it runs on (or is stolen from) the worker that
@@ -312,6 +312,53 @@ fn a_task_woken_right_before_its_waker_blocks_runs_on_the_free_worker() {
             assert!(
                 took <= BOUND && !flags.done.load(SeqCst),
                 "round {round}: the woken task ran {took:?} after its waker blocked"
+            );
+            rt.block_on(blocker).unwrap();
+        }
+    });
+}
+
+/// A task spawned by a task that then blocks is run by the free worker.
+///
+/// A spawned task goes to the spawner's LIFO slot, as a woken one does,
+/// and nobody is woken for it: the same rescue as in the test above takes
+/// it from a worker stuck in one poll. (A spawned task went to the deque
+/// and woke a sibling before it went to the slot, like tokio's.)
+#[test]
+fn a_task_spawned_right_before_its_spawner_blocks_runs_on_the_free_worker() {
+    watchdog(LIMIT, || {
+        let _serial = serial();
+        let rt = runtime(2);
+        for round in 0..ROUNDS {
+            let flags = Flags::default();
+            let (spawned_tx, spawned_rx) = std::sync::mpsc::channel();
+            let gate = io_support::Gate::new();
+            let blocker = {
+                let flags = flags.clone();
+                let gate = gate.clone();
+                rt.spawn(async move {
+                    gate.wait().await;
+                    let spawned = rt::spawn(async { Instant::now() });
+                    spawned_tx.send(spawned).unwrap();
+                    flags.blocking.store(true, SeqCst);
+                    std::thread::sleep(BLOCK);
+                    flags.done.store(true, SeqCst);
+                })
+            };
+            // Every worker parks (one in the driver, waiting unbounded) before
+            // the spawner is woken, from outside.
+            std::thread::sleep(Duration::from_millis(20));
+            gate.open();
+            assert!(wait_until(Duration::from_secs(10), || flags
+                .blocking
+                .load(SeqCst)));
+            let t0 = Instant::now();
+            let spawned = spawned_rx.recv().unwrap();
+            let ran = rt.block_on(spawned).unwrap();
+            let took = ran.saturating_duration_since(t0);
+            assert!(
+                took <= BOUND && !flags.done.load(SeqCst),
+                "round {round}: the spawned task ran {took:?} after its spawner blocked"
             );
             rt.block_on(blocker).unwrap();
         }

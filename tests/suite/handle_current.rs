@@ -117,3 +117,31 @@ fn spawn_outside_a_runtime_panics_saying_so() {
         assert!(msg.contains("runtime"), "{msg:?}");
     });
 }
+
+/// In a task on one runtime's worker, after `Handle::enter` of another
+/// runtime, `rt::spawn` spawns on the entered runtime, not on the
+/// worker's own.
+#[test]
+fn spawn_in_a_task_after_entering_another_runtime_goes_there() {
+    watchdog(LIMIT, || {
+        let rt = runtime();
+        let other = Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .expect("build the other runtime");
+        let other_handle = other.handle().clone();
+        let workers = rt
+            .block_on(rt.spawn(async move {
+                // Spawned before and after entering: the worker's runtime,
+                // then the entered one.
+                let here = rt::spawn(async { Handle::current().num_workers() });
+                let there = {
+                    let _guard = other_handle.enter();
+                    rt::spawn(async { Handle::current().num_workers() })
+                };
+                (here.await.unwrap(), there.await.unwrap())
+            }))
+            .unwrap();
+        assert_eq!(workers, (WORKERS, 1));
+    });
+}

@@ -92,9 +92,10 @@ fn tasks_taken_from_a_blocked_worker_count_as_steals() {
     let (done_tx, done_rx) = mpsc::channel();
     rt.block_on(async move {
         rt::spawn(async move {
-            // Spawned here, these queue on this worker's deque; this
-            // worker then blocks, so only the other one can run them, by
-            // stealing them.
+            // Spawned here, these queue on this worker's deque (the last
+            // one in its LIFO slot); this worker then blocks, so only the
+            // other one can run them, by stealing them (the last one
+            // rescued from the slot).
             for _ in 0..TASKS {
                 let ran = ran2.clone();
                 let done = done_tx.clone();
@@ -216,7 +217,9 @@ fn queue_depths_show_waiting_tasks() {
     let metrics = rt.metrics();
     let (release_tx, release_rx) = mpsc::channel::<()>();
     let (queued_tx, queued_rx) = mpsc::channel::<()>();
-    // The only worker spawns QUEUED tasks onto its own queue, then blocks.
+    // The only worker spawns QUEUED tasks onto its own queues, then blocks:
+    // the last one waits in its LIFO slot (not counted, as in tokio), the
+    // others in its deque.
     let blocker = rt.spawn(async move {
         let tasks: Vec<_> = (0..QUEUED).map(|_| rt::spawn(async {})).collect();
         queued_tx.send(()).unwrap();
@@ -224,7 +227,7 @@ fn queue_depths_show_waiting_tasks() {
         tasks
     });
     queued_rx.recv_timeout(DEADLINE).unwrap();
-    assert_eq!(metrics.worker_local_queue_depth(0), QUEUED);
+    assert_eq!(metrics.worker_local_queue_depth(0), QUEUED - 1);
     // What another thread spawns meanwhile waits in the global queue.
     let remote = rt.spawn(async {});
     assert_eq!(metrics.global_queue_depth(), 1);

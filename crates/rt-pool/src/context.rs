@@ -46,6 +46,31 @@ pub(crate) fn current() -> Option<Handle> {
     CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
 }
 
+/// Run `f` with the runtime this thread is in, if any. On a worker of
+/// that runtime, `f` borrows the worker's own handle; elsewhere it gets a
+/// clone of the current one. (A clone and its drop are two atomic
+/// operations on the runtime's shared count, a cache line that every
+/// worker's spawns would write: `spawn` on a worker goes through here.)
+pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Handle>) -> R) -> R {
+    with_worker(|worker| {
+        if let Some(w) = worker {
+            // The current runtime may be another one (`Handle::enter` in a
+            // task): the worker's handle serves only if it is the same.
+            let same = CURRENT
+                .try_with(|c| {
+                    c.borrow()
+                        .as_ref()
+                        .is_some_and(|h| h.same_runtime(&w.handle))
+                })
+                .unwrap_or(false);
+            if same {
+                return f(Some(&w.handle));
+            }
+        }
+        f(current().as_ref())
+    })
+}
+
 /// Restores the previous current runtime when dropped.
 #[derive(Debug)]
 pub(crate) struct SetCurrentGuard {

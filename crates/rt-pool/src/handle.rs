@@ -64,6 +64,15 @@ impl Handle {
         }
     }
 
+    /// Whether `self` and `other` point at the same runtime.
+    pub(crate) fn same_runtime(&self, other: &Handle) -> bool {
+        match (&self.inner, &other.inner) {
+            (Scheduler::MultiThread(a), Scheduler::MultiThread(b)) => Arc::ptr_eq(a, b),
+            (Scheduler::CurrentThread(a), Scheduler::CurrentThread(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// The multi-thread runtime's shared state, if this is one.
     pub(crate) fn as_multi_thread(&self) -> Option<&Arc<Shared>> {
         match &self.inner {

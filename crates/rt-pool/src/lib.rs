@@ -165,8 +165,9 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match context::current() {
-        Some(handle) => handle.spawn(future),
+    // The panic is outside the closure, so `track_caller` names the caller.
+    match context::with_current(|handle| handle.map(|handle| handle.spawn(future))) {
+        Some(join) => join,
         None => panic!(
             "`spawn` called outside of an rt runtime: call it from a task, inside \
              `Runtime::block_on`, or use `Handle::spawn` from other threads"

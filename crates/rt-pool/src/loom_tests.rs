@@ -322,6 +322,55 @@ fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
     });
 }
 
+/// Spawns made on a worker go to its LIFO slot, a second one displacing
+/// the first into the deque (the only case that notifies a sibling, who
+/// may steal it): two workers, a remote task that spawns two children,
+/// all three run exactly once and the workers stop. A lost task leaves
+/// the count short (loom: the main thread spins forever, a deadlock).
+#[test]
+fn real_worker_loop_spawns_on_a_worker_run_once() {
+    use std::sync::Arc as StdArc;
+
+    use crate::worker::{self, Shared};
+    use crate::{Builder, Handle};
+
+    loom::model(|| {
+        let workers = 2;
+        let config = Builder::new_multi_thread().worker_threads(workers).config();
+        let drivers = StdArc::new(crate::driver::Drivers::new(workers).expect("a reactor"));
+        let (shared, locals) = Shared::with_driver(config, drivers, None);
+        let handle = Handle::multi_thread(shared.clone());
+        let threads: Vec<_> = locals
+            .into_iter()
+            .map(|local| {
+                let handle = handle.clone();
+                thread::spawn(move || worker::run(handle, local))
+            })
+            .collect();
+        let ran = Arc::new(AtomicUsize::new(0));
+        let r = ran.clone();
+        drop(handle.spawn(async move {
+            for _ in 0..2 {
+                let r = r.clone();
+                drop(crate::spawn(async move {
+                    r.fetch_add(1, SeqCst);
+                }));
+            }
+            r.fetch_add(1, SeqCst);
+        }));
+        while ran.load(SeqCst) < 3 {
+            thread::yield_now();
+        }
+        shared.begin_shutdown();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(ran.load(SeqCst), 3, "a task ran twice");
+        drop(shared.queues.close_remote());
+        shared.owned.close_and_shutdown_all();
+    });
+}
+
 #[test]
 fn real_worker_loop_one_worker() {
     real_workers_run_a_remote_spawn_then_stop(1);

@@ -1,7 +1,7 @@
 //! Rescuing a stuck worker's LIFO task.
 //!
-//! A task woken by the running task waits in its worker's LIFO slot, and
-//! no sibling is woken for it: the worker runs it next (message passing).
+//! A task woken or spawned by the running task waits in its worker's LIFO
+//! slot, and no sibling is woken for it: the worker runs it next (message passing).
 //! If the running task then blocks its thread, the slotted task would wait
 //! for the whole block (tokio issue 4941). So an idle worker watches, and
 //! takes the slotted task of a worker that has stayed in one poll for

@@ -6,7 +6,8 @@
 //! woken off the runtime's workers; each worker owns a FIFO
 //! [`Worker`] deque whose [`Stealer`] the others
 //! hold, plus a one-task LIFO slot for the task the running task just woke
-//! (message passing then runs the receiver next, while its data is hot).
+//! or spawned (message passing then runs the receiver next, while its data
+//! is hot; a chain of spawns stays on one worker).
 //!
 //! A worker picks its next task in this order ([`Local::next_task`]):
 //!
@@ -101,6 +102,7 @@ impl Queues {
                 remote: Arc::new(Remote::new()),
                 lifo_polls: Cell::new(0),
                 tick: Cell::new(0),
+                queue_picks: Cell::new(0),
                 rng: Cell::new(0x9E37_79B9_7F4A_7C15 ^ ((index as u64 + 1) << 17)),
             })
             .collect();
@@ -213,6 +215,8 @@ pub struct Local {
     remote: Arc<Remote>,
     lifo_polls: Cell<u32>,
     tick: Cell<u32>,
+    /// Picks that did not take the LIFO slot's task (`queue_picks`).
+    queue_picks: Cell<u32>,
     rng: Cell<u64>,
 }
 
@@ -227,17 +231,32 @@ impl Local {
         self.tick.get()
     }
 
-    /// Queue a task at the back of this worker's deque (spawned here, or
-    /// yielding).
+    /// Picks so far that did not take the LIFO slot's task: the pool
+    /// turns its reactor every `event_interval` of these, as tokio does
+    /// (its LIFO polls run inside the poll that slotted them, no tick of
+    /// their own), so that message passing, where most polls are LIFO
+    /// picks, does not turn it three times as often as other work. The
+    /// injector check keeps counting every pick ([`Local::tick`]).
+    pub fn queue_picks(&self) -> u32 {
+        self.queue_picks.get()
+    }
+
+    /// Queue a task at the back of this worker's deque (yielding, or
+    /// queued outside a poll).
     pub fn push(&self, task: Task) {
         self.deque.push(task);
     }
 
-    /// Put a task woken by the running task in the LIFO slot, so it runs
-    /// next; a task already there moves to the back of the deque.
-    pub fn push_lifo(&self, task: Task) {
-        if let Some(prev) = self.remote.put(task) {
-            self.deque.push(prev);
+    /// Put a task woken or spawned by the running task in the LIFO slot,
+    /// so it runs next; a task already there moves to the back of the deque.
+    /// Returns whether one did (the deque gained a task others may steal).
+    pub fn push_lifo(&self, task: Task) -> bool {
+        match self.remote.put(task) {
+            Some(prev) => {
+                self.deque.push(prev);
+                true
+            }
+            None => false,
         }
     }
 
@@ -259,6 +278,15 @@ impl Local {
     /// The next task to run, in the order of the crate docs (without
     /// stealing). Advances the tick.
     pub fn next_task(&self, queues: &Queues) -> Option<Task> {
+        let (task, from_slot) = self.pick(queues);
+        if task.is_some() && !from_slot {
+            self.queue_picks.set(self.queue_picks.get().wrapping_add(1));
+        }
+        task
+    }
+
+    /// `next_task`'s choice, and whether it is the LIFO slot's task.
+    fn pick(&self, queues: &Queues) -> (Option<Task>, bool) {
         let tick = self.tick.get().wrapping_add(1);
         self.tick.set(tick);
         if tick.is_multiple_of(queues.global_queue_interval) {
@@ -268,23 +296,23 @@ impl Local {
             // benches/rt_multi_threaded.rs; README.md has the figures).
             if let Some(task) = self.injector_batch(queues) {
                 self.lifo_polls.set(0);
-                return Some(task);
+                return (Some(task), false);
             }
         }
         if let Some(task) = self.remote.take() {
             let polls = self.lifo_polls.get();
             if polls < MAX_LIFO_POLLS {
                 self.lifo_polls.set(polls + 1);
-                return Some(task);
+                return (Some(task), true);
             }
             // The slot has won too often in a row: queue it behind the rest.
             self.deque.push(task);
         }
         self.lifo_polls.set(0);
         if let Some(task) = self.deque.pop() {
-            return Some(task);
+            return (Some(task), false);
         }
-        self.injector_batch(queues)
+        (self.injector_batch(queues), false)
     }
 
     /// Take half of a random victim's deque (returning one task and keeping
@@ -407,12 +435,28 @@ mod tests {
         let log = Arc::default();
         locals[0].push(task(&log, 1));
         for round in 0..5 {
-            locals[0].push_lifo(task(&log, 10 + round));
+            let _ = locals[0].push_lifo(task(&log, 10 + round));
             locals[0].next_task(&queues).unwrap().run();
         }
         // Three LIFO picks in a row; the fourth LIFO task yields to the
         // deque's head (task 1), then the LIFO wins again.
         assert_eq!(*log.lock().unwrap(), vec![10, 11, 12, 1, 14]);
+    }
+
+    #[test]
+    fn lifo_picks_are_not_queue_picks() {
+        let (queues, locals) = Queues::new(1, 1_000);
+        let log = Arc::default();
+        locals[0].push(task(&log, 1));
+        for round in 0..3 {
+            let _ = locals[0].push_lifo(task(&log, 10 + round));
+            locals[0].next_task(&queues).unwrap().run();
+        }
+        assert_eq!((locals[0].tick(), locals[0].queue_picks()), (3, 0));
+        locals[0].next_task(&queues).unwrap().run();
+        assert!(locals[0].next_task(&queues).is_none());
+        assert_eq!((locals[0].tick(), locals[0].queue_picks()), (5, 1));
+        assert_eq!(*log.lock().unwrap(), vec![10, 11, 12, 1]);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //!
 //! # Why other workers may take it
 //!
-//! A task woken by the running task goes to the slot, and no sibling is
-//! woken for it (the owner runs it next, while the data the two tasks
+//! A task woken or spawned by the running task goes to the slot, and no
+//! sibling is woken for it (the owner runs it next, while the data the two tasks
 //! share is hot: message passing). If the running task then blocks its
 //! thread — a long computation, a blocking call — the slotted task waits
 //! for it (tokio issue 4941; tokio made its slot stealable in 1.51 and
@@ -28,14 +28,16 @@
 //! Every swap is `AcqRel`: the `Release` half publishes the task (its
 //! state, written by the wake that queued it) to the thread whose
 //! `Acquire` swap takes it; the owner's own take pairs with its own put
-//! trivially. The put count is `Relaxed`: it is a hint (a stale value
+//! trivially. A put into an empty slot is a `Release` store instead of a
+//! swap: only the owner ever fills the slot, so nobody can fill it between
+//! the owner's load that saw it empty and its store. The put count is `Relaxed`: it is a hint (a stale value
 //! delays a rescue by one check, or lets one happen one check late), never
 //! used to reach memory.
 
 use std::fmt;
 use std::ptr::{self, NonNull};
 
-use rt_core::loom::{AtomicPtr, AtomicU32, Ordering::AcqRel, Ordering::Relaxed};
+use rt_core::loom::{AtomicPtr, AtomicU32, Ordering::AcqRel, Ordering::Relaxed, Ordering::Release};
 use rt_task::Task;
 
 /// The part of a worker's queues that other workers read: its LIFO slot
@@ -59,7 +61,18 @@ impl Remote {
         // Only the owner writes the count: a load and a store, no RMW.
         self.puts
             .store(self.puts.load(Relaxed).wrapping_add(1), Relaxed);
-        let prev = self.lifo.swap(task.into_ptr().as_ptr(), AcqRel);
+        let ptr = task.into_ptr().as_ptr();
+        // Only the owner fills the slot; a rescuer only empties it. So an
+        // empty slot stays empty until this store, and a store will do —
+        // no read-modify-write on the common path (the slot was taken
+        // before this poll's first wake or spawn).
+        if self.lifo.load(Relaxed).is_null() {
+            // Release: publishes the task to the Acquire half of the swap
+            // that takes it (the owner's or a rescuer's).
+            self.lifo.store(ptr, Release);
+            return None;
+        }
+        let prev = self.lifo.swap(ptr, AcqRel);
         // SAFETY: a non-null pointer in the slot came from
         // `Task::into_ptr` (only `put` stores one), and the swap moved it
         // out of the slot, so this thread alone takes it back.
