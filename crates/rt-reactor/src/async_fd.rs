@@ -705,13 +705,19 @@ where
             // and written with one plain write, the same bytes in the same
             // order as `writev(2)` would send.
             (Some(_), Some(_)) if len <= GATHER_MAX => {
-                let mut gathered = [0u8; GATHER_MAX];
+                // Not zeroed first: only the bytes copied in are read.
+                let mut gathered = [std::mem::MaybeUninit::<u8>::uninit(); GATHER_MAX];
                 let mut at = 0;
                 for b in bufs {
-                    gathered[at..at + b.len()].copy_from_slice(b);
+                    gathered[at..at + b.len()].write_copy_of_slice(b);
                     at += b.len();
                 }
-                let gathered = &gathered[..len];
+                debug_assert_eq!(at, len);
+                // SAFETY: the loop above wrote every byte of `..len` (the
+                // buffers' lengths add up to `len`, and each was copied to
+                // where the previous one ended); `gathered` lives on this
+                // stack frame for the whole poll below.
+                let gathered: &[u8] = unsafe { gathered[..len].assume_init_ref() };
                 self.registration
                     .poll_io_stream(Direction::Write, cx, len, || (&*io).write(gathered))
             }
