@@ -35,11 +35,11 @@ fn main() {
         std::env::set_var("RT_PROCESS_PIDFD", "0");
     }
     block_sigchld();
-    let flavours: [(&str, fn() -> Runtime); 2] = [
-        ("multi-thread", || runtime(2)),
+    let multi_thread: fn() -> Runtime = || runtime(2);
+    for (flavour, make) in [
+        ("multi-thread", multi_thread),
         ("current-thread", current_thread),
-    ];
-    for (flavour, make) in flavours {
+    ] {
         println!("process_sigchld_blocked: {flavour}");
         watchdog(Duration::from_secs(60), move || {
             make().block_on(exit_code_then_reaped_on_drop(7))
