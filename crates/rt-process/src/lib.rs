@@ -30,11 +30,14 @@
 //!   spawned the child, if it can take it) next leaves one of TSan's
 //!   interceptors, which a thread parked in an untimed futex wait never
 //!   does (`.ci/tsan.sh` has the details). So while a waiter waits, a
-//!   timer on the reactor (`recheck.rs`, Linux's timerfd) also wakes it,
-//!   after 10 ms, then twice as long each time up to once a second: an
-//!   exit whose SIGCHLD was lost is seen at most about a second late, for
-//!   one `waitpid` a second per waiting child. (tokio's SIGCHLD path has no
-//!   such net: its wait hangs in those programs.)
+//!   timer on the runtime's timer wheel (`recheck.rs`: a sleep, no
+//!   descriptor) also wakes it, after 10 ms, then twice as long each time
+//!   up to once a second: an exit whose SIGCHLD was lost is seen at most
+//!   about a second late, for one `waitpid` a second per waiting child.
+//!   (tokio's SIGCHLD path has no such net: its wait hangs in those
+//!   programs.) The net needs a running timer driver whose clock is not
+//!   paused: a wait polled outside a runtime, after its runtime shut down,
+//!   or on a paused clock has SIGCHLD alone, as in tokio.
 //!
 //! A child spawned in one runtime may be awaited in another: if its pidfd's
 //! runtime has shut down, the pidfd is registered again with the current

@@ -1,4 +1,5 @@
-//! [`Elapsed`]: the error of a [`Timeout`](super::Timeout).
+//! [`Elapsed`]: the error of a [`Timeout`](super::Timeout); [`ShutDown`]:
+//! a timer's runtime has shut down.
 
 use std::error::Error;
 use std::fmt;
@@ -54,6 +55,35 @@ impl From<Elapsed> for io::Error {
         io::Error::new(io::ErrorKind::TimedOut, err)
     }
 }
+
+/// The timer driver a [`Sleep`](super::Sleep) belongs to has shut down
+/// (its runtime stopped): nothing will ever fire it. Returned by
+/// [`poll_unless_shut_down`](super::poll_unless_shut_down), where polling
+/// the `Sleep` as a future would panic.
+///
+/// # Examples
+///
+/// ```
+/// use std::task::{Context, Poll, Waker};
+/// use rt_time::{poll_unless_shut_down, ShutDown};
+///
+/// let runtime = rt::Runtime::new()?;
+/// let mut nap = runtime.block_on(async { rt::time::sleep(rt::time::Duration::from_secs(60)) });
+/// drop(runtime);
+/// let mut cx = Context::from_waker(Waker::noop());
+/// assert_eq!(poll_unless_shut_down(&mut nap, &mut cx), Poll::Ready(Err(ShutDown)));
+/// # std::io::Result::Ok(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShutDown;
+
+impl fmt::Display for ShutDown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the timer's runtime has shut down")
+    }
+}
+
+impl Error for ShutDown {}
 
 #[cfg(test)]
 mod tests {

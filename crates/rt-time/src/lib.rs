@@ -122,10 +122,10 @@ mod tests;
 
 pub use clock::{advance, pause, resume};
 pub use context::{enter, EnterGuard};
-pub use error::Elapsed;
+pub use error::{Elapsed, ShutDown};
 pub use instant::Instant;
 pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
-pub use sleep::{sleep, sleep_until, sleep_until_by_wheel, Sleep};
+pub use sleep::{poll_unless_shut_down, sleep, sleep_until, sleep_until_by_wheel, Sleep};
 pub use std::time::Duration;
 pub use timeout::{timeout, timeout_at, Timeout};
 pub use timers::Timers;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
 use std::time::Duration;
 
-use crate::Instant;
+use crate::{Instant, ShutDown};
 
 use rt_core::coop;
 
@@ -286,10 +286,12 @@ impl Sleep {
             Moved::Gone => {
                 // It fired (and woke the task) before the reset; arm again
                 // with the same waker so the new deadline wakes it too.
-                if let Some(Registration { waker, .. }) = this.timer.take()
-                    && this.arm(waker.clone()).is_ready()
-                {
-                    waker.wake();
+                if let Some(Registration { waker, .. }) = this.timer.take() {
+                    match this.arm(waker.clone()) {
+                        Poll::Ready(Ok(())) => waker.wake(),
+                        Poll::Ready(Err(ShutDown)) => timers_shut_down(),
+                        Poll::Pending => {}
+                    }
                 }
             }
         }
@@ -301,8 +303,9 @@ impl Sleep {
         self.timer.as_ref().map(|t| t.key)
     }
 
-    /// Arms the timer with `waker`; `Ready` if the deadline is already due.
-    fn arm(&mut self, waker: Waker) -> Poll<()> {
+    /// Arms the timer with `waker`; `Ready(Ok)` if the deadline is already
+    /// due, `Ready(Err)` if the driver has shut down.
+    fn arm(&mut self, waker: Waker) -> Poll<Result<(), ShutDown>> {
         self.arm_inline(waker)
     }
 
@@ -310,7 +313,7 @@ impl Sleep {
     /// hot path of a timer armed and dropped per request (inlining the
     /// chain down to the wheel spares a few calls' worth of register saves).
     #[inline(always)]
-    fn arm_inline(&mut self, waker: Waker) -> Poll<()> {
+    fn arm_inline(&mut self, waker: Waker) -> Poll<Result<(), ShutDown>> {
         let timers = &*self.timers;
         match timers.arm(timers.tick_of(self.deadline), waker.clone()) {
             Armed::Pending { key, notify } => {
@@ -320,8 +323,8 @@ impl Sleep {
                 self.timer = Some(Registration { key, waker });
                 Poll::Pending
             }
-            Armed::Due => Poll::Ready(()),
-            Armed::ShutDown => timers_shut_down(),
+            Armed::Due => Poll::Ready(Ok(())),
+            Armed::ShutDown => Poll::Ready(Err(ShutDown)),
         }
     }
 
@@ -347,38 +350,80 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        this.registered = true;
-        if this.timer.is_none() && std::mem::take(&mut this.fresh) {
+        match ready!(self.get_mut().poll_sleep(cx)) {
+            Ok(()) => Poll::Ready(()),
+            Err(ShutDown) => timers_shut_down(),
+        }
+    }
+}
+
+/// Polls `sleep` as awaiting it does (the same wake-ups, the same
+/// cooperative budget), except once its runtime has shut down: where
+/// polling the [`Sleep`] as a future panics, this returns
+/// `Ready(Err(`[`ShutDown`]`))` and leaves the `Sleep` unarmed.
+///
+/// For timers a library keeps in the background, whose failure must not
+/// panic the poll of the user's future they serve. Not tokio's API: the
+/// facade (`rt::time`) does not re-export it.
+///
+/// # Examples
+///
+/// ```
+/// use std::future::poll_fn;
+/// use rt::time::{sleep, Duration, Instant};
+///
+/// # rt::Runtime::new()?.block_on(async {
+/// let start = Instant::now();
+/// let mut nap = sleep(Duration::from_millis(10));
+/// let done = poll_fn(|cx| rt_time::poll_unless_shut_down(&mut nap, cx)).await;
+/// assert_eq!(done, Ok(()));
+/// assert!(start.elapsed() >= Duration::from_millis(10));
+/// # });
+/// # std::io::Result::Ok(())
+/// ```
+pub fn poll_unless_shut_down(
+    sleep: &mut Sleep,
+    cx: &mut Context<'_>,
+) -> Poll<Result<(), ShutDown>> {
+    sleep.poll_sleep(cx)
+}
+
+impl Sleep {
+    /// `Future::poll`, with a shut-down driver reported instead of
+    /// panicked on.
+    #[inline(always)]
+    fn poll_sleep(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ShutDown>> {
+        self.registered = true;
+        if self.timer.is_none() && std::mem::take(&mut self.fresh) {
             // If the wheel has passed the tick meanwhile, `arm` says so;
             // a deadline it has not reached fires on the owner's next turn.
-            ready!(this.arm_inline(cx.waker().clone()));
+            ready!(self.arm_inline(cx.waker().clone()))?;
             // Due: no timer is left; an exhausted task finds the deadline
             // passed by the clock below when it is polled again.
-            return consume_budget(cx);
+            return consume_budget(cx).map(Ok);
         }
         // The clock decides, not the wheel: a fired timer means the deadline
         // has passed (see `Timers::tick_of`), and this also completes a
         // `Sleep` whose timer the owner has not processed yet.
-        if this.timers.now() >= this.deadline {
+        if self.timers.now() >= self.deadline {
             // Exhausted: `Pending`, still armed if it was; polled again later.
             ready!(consume_budget(cx));
-            this.disarm_on_completion();
-            return Poll::Ready(());
+            self.disarm_on_completion();
+            return Poll::Ready(Ok(()));
         }
-        let Some(timer) = &mut this.timer else {
-            return this.arm(cx.waker().clone());
+        let Some(timer) = &mut self.timer else {
+            return self.arm(cx.waker().clone());
         };
         if timer.waker.will_wake(cx.waker()) {
-            if this.timers.is_shut_down() {
+            if self.timers.is_shut_down() {
                 // Woken by the shutdown, which emptied the wheel.
-                this.timer = None;
-                timers_shut_down();
+                self.timer = None;
+                return Poll::Ready(Err(ShutDown));
             }
             return Poll::Pending;
         }
         let waker = cx.waker().clone();
-        match this.timers.replace_waker(timer.key, waker.clone()) {
+        match self.timers.replace_waker(timer.key, waker.clone()) {
             Ok(old) => {
                 drop(old);
                 timer.waker = waker;
@@ -387,9 +432,9 @@ impl Future for Sleep {
             Err(_) => {
                 // Gone although the clock says not yet: only if the clock
                 // stepped; arm again.
-                this.timer = None;
-                ready!(this.arm(waker));
-                consume_budget(cx)
+                self.timer = None;
+                ready!(self.arm(waker))?;
+                consume_budget(cx).map(Ok)
             }
         }
     }
