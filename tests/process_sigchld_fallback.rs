@@ -107,3 +107,55 @@ fn paused_clock_is_not_moved_by_a_waiting_child() {
         });
     });
 }
+
+/// A dropped child still running (an orphan, its waker polling it inline)
+/// is woken by every SIGCHLD the dispatcher delivers, including other
+/// children's: it polls its own exit again from inside that delivery,
+/// which may reach the signal dispatchers' list. Waiting on other children
+/// meanwhile completes (the delivery once ran under the dispatcher's own
+/// pipe lock, which that poll then took again: every such wait hung).
+#[test]
+fn other_children_exit_while_an_orphan_runs() {
+    sigchld_path();
+    let flavours: [fn() -> Runtime; 2] = [|| runtime(2), current_thread];
+    for make in flavours {
+        watchdog(Duration::from_secs(60), move || {
+            make().block_on(async {
+                // Not killed on drop: it keeps running, an orphan.
+                let orphan = Command::new("sleep").arg("2").spawn().unwrap();
+                drop(orphan);
+                for _ in 0..5 {
+                    let status = Command::new("true").status().await.unwrap();
+                    assert!(status.success());
+                }
+            })
+        });
+    }
+}
+
+/// A child made on a runtime that has since shut down, dropped (still
+/// running) inside another runtime that has no signal dispatcher yet: its
+/// orphan's first poll makes that runtime's dispatcher, whose first
+/// delivery (a SIGCHLD that came while no dispatcher was alive) wakes the
+/// orphan from inside its own poll. The wake is noted, not waited for
+/// (it once waited for the poll's own lock: the drop hung).
+#[test]
+fn an_orphan_woken_from_inside_its_own_poll_does_not_hang() {
+    sigchld_path();
+    watchdog(Duration::from_secs(60), || {
+        let first = runtime(2);
+        let (running, exited) = first.block_on(async {
+            let running = Command::new("sleep").arg("2").spawn().unwrap();
+            // Exits after `first` is gone.
+            let exited = Command::new("sleep").arg("0.2").spawn().unwrap();
+            (running, exited)
+        });
+        drop(first);
+        // `exited`'s SIGCHLD arrives with no dispatcher alive.
+        std::thread::sleep(Duration::from_millis(500));
+        current_thread().block_on(async move {
+            drop(running);
+            drop(exited);
+        });
+    });
+}

@@ -93,36 +93,44 @@ impl Dispatcher {
     fn poll(self: &Arc<Self>) {
         let waker = Waker::from(self.clone());
         let mut cx = Context::from_waker(&waker);
-        let mut guard = lock(&self.pipe);
-        let Some(pipe) = guard.as_ref() else {
-            return;
-        };
-        let globals = globals();
-        // The operation always ends in `WouldBlock` (after delivering), so
-        // the poll always leaves the waker; it is Ready only with an error.
-        // Unconstrained: this runs inside the reactor's turn or a listener's
-        // poll, and must neither take a task's budget nor be deferred.
-        let drained = rt_core::coop::unconstrained(poll_fn(|cx| {
-            pipe.poll_read_with(cx, |mut stream| {
-                let mut buf = [0u8; 128];
-                loop {
-                    match stream.read(&mut buf) {
-                        Ok(0) => break,
-                        Ok(_) => {}
-                        Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                        Err(_) => break,
+        {
+            let mut guard = lock(&self.pipe);
+            let Some(pipe) = guard.as_ref() else {
+                return;
+            };
+            // The operation always ends in `WouldBlock` (after draining), so
+            // the poll always leaves the waker; it is Ready only with an
+            // error. Unconstrained: this runs inside the reactor's turn or a
+            // listener's poll, and must neither take a task's budget nor be
+            // deferred.
+            let drained = rt_core::coop::unconstrained(poll_fn(|cx| {
+                pipe.poll_read_with(cx, |mut stream| {
+                    let mut buf = [0u8; 128];
+                    loop {
+                        match stream.read(&mut buf) {
+                            Ok(0) => break,
+                            Ok(_) => {}
+                            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                            Err(_) => break,
+                        }
                     }
-                }
-                dispatch_pending(globals);
-                Err::<(), _>(io::ErrorKind::WouldBlock.into())
-            })
-        }));
-        if let Poll::Ready(Err(_)) = pin!(drained).poll(&mut cx) {
-            // The runtime shut down: deregister (the reactor's locks are
-            // released while wakers run) and let a later listener on
-            // another runtime make its own dispatcher.
-            *guard = None;
+                    Err::<(), _>(io::ErrorKind::WouldBlock.into())
+                })
+            }));
+            if let Poll::Ready(Err(_)) = pin!(drained).poll(&mut cx) {
+                // The runtime shut down: deregister (the reactor's locks
+                // are released while wakers run) and let a later listener
+                // on another runtime make its own dispatcher.
+                *guard = None;
+            }
         }
+        // Delivered with no lock of ours held: a listener's waker may poll
+        // inline (a dropped child's orphan does) and reach `dispatcher_for`,
+        // which locks every dispatcher's pipe. The handler marks a signal
+        // pending before it writes the pipe, so whatever the drain above
+        // consumed is delivered here; a signal after it writes the pipe
+        // again and wakes this dispatcher once more.
+        dispatch_pending(globals());
     }
 }
 
