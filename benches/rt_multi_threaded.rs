@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 
-use common::{oneshot, BenchRuntime, Group, Smol, WORKERS};
+use common::{chained_spawn_once, ping_pong_once, BenchRuntime, Group, Smol, WORKERS};
 
 /// Tasks per iteration of the `spawn_many_*` workloads (tokio's figure).
 const NUM_SPAWN: usize = 10_000;
@@ -184,58 +184,16 @@ fn ping_pong<R: BenchRuntime>(group: &mut Group<'_>) {
     let (done_tx, done_rx) = mpsc::sync_channel(1000);
     let rem = Arc::new(AtomicUsize::new(0));
     group.bench_function(R::NAME, |b| {
-        b.iter(|| {
-            let done_tx = done_tx.clone();
-            let rem = rem.clone();
-            rem.store(NUM_PINGS, Relaxed);
-            rt.block_on(async {
-                drop(R::spawn_current(async move {
-                    for _ in 0..NUM_PINGS {
-                        let rem = rem.clone();
-                        let done_tx = done_tx.clone();
-                        drop(R::spawn_current(async move {
-                            let (tx1, rx1) = oneshot::channel();
-                            let (tx2, rx2) = oneshot::channel();
-                            drop(R::spawn_current(async move {
-                                rx1.await.unwrap();
-                                tx2.send(());
-                            }));
-                            tx1.send(());
-                            rx2.await.unwrap();
-                            if 1 == rem.fetch_sub(1, Relaxed) {
-                                done_tx.send(()).unwrap();
-                            }
-                        }));
-                    }
-                }));
-                done_rx.recv().unwrap();
-            });
-        })
+        b.iter(|| ping_pong_once(&rt, NUM_PINGS, (&done_tx, &done_rx), &rem))
     });
 }
 
 /// A chain of 1,000 tasks, each spawning the next from its worker.
 fn chained_spawn<R: BenchRuntime>(group: &mut Group<'_>) {
-    fn link<R: BenchRuntime>(done_tx: mpsc::SyncSender<()>, n: usize) {
-        if n == 0 {
-            done_tx.send(()).unwrap();
-        } else {
-            drop(R::spawn_current(async move { link::<R>(done_tx, n - 1) }));
-        }
-    }
-
     let rt = R::new(WORKERS);
     let (done_tx, done_rx) = mpsc::sync_channel(1000);
     group.bench_function(R::NAME, |b| {
-        b.iter(|| {
-            let done_tx = done_tx.clone();
-            rt.block_on(async {
-                drop(R::spawn_current(
-                    async move { link::<R>(done_tx, CHAIN_LEN) },
-                ));
-                done_rx.recv().unwrap();
-            });
-        })
+        b.iter(|| chained_spawn_once(&rt, CHAIN_LEN, (&done_tx, &done_rx)))
     });
 }
 

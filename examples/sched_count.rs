@@ -22,63 +22,12 @@
 mod common;
 
 use std::sync::atomic::AtomicUsize;
-use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{mpsc, Arc};
 
-use common::{oneshot, BenchRuntime, WORKERS};
+use common::{chained_spawn_once, ping_pong_once, BenchRuntime, WORKERS};
 
 const NUM_PINGS: usize = 1_000;
 const CHAIN_LEN: usize = 1_000;
-
-fn chain<R: BenchRuntime>(rt: &R, done_tx: &mpsc::SyncSender<()>, done_rx: &mpsc::Receiver<()>) {
-    fn link<R: BenchRuntime>(done_tx: mpsc::SyncSender<()>, n: usize) {
-        if n == 0 {
-            done_tx.send(()).unwrap();
-        } else {
-            drop(R::spawn_current(async move { link::<R>(done_tx, n - 1) }));
-        }
-    }
-    let done_tx = done_tx.clone();
-    rt.block_on(async {
-        drop(R::spawn_current(
-            async move { link::<R>(done_tx, CHAIN_LEN) },
-        ));
-        done_rx.recv().unwrap();
-    });
-}
-
-fn ping_pong<R: BenchRuntime>(
-    rt: &R,
-    done_tx: &mpsc::SyncSender<()>,
-    done_rx: &mpsc::Receiver<()>,
-    rem: &Arc<AtomicUsize>,
-) {
-    let done_tx = done_tx.clone();
-    let rem = rem.clone();
-    rem.store(NUM_PINGS, Relaxed);
-    rt.block_on(async {
-        drop(R::spawn_current(async move {
-            for _ in 0..NUM_PINGS {
-                let rem = rem.clone();
-                let done_tx = done_tx.clone();
-                drop(R::spawn_current(async move {
-                    let (tx1, rx1) = oneshot::channel();
-                    let (tx2, rx2) = oneshot::channel();
-                    drop(R::spawn_current(async move {
-                        rx1.await.unwrap();
-                        tx2.send(());
-                    }));
-                    tx1.send(());
-                    rx2.await.unwrap();
-                    if 1 == rem.fetch_sub(1, Relaxed) {
-                        done_tx.send(()).unwrap();
-                    }
-                }));
-            }
-        }));
-        done_rx.recv().unwrap();
-    });
-}
 
 fn go<R: BenchRuntime>(work: &str, n: usize) -> R {
     let rt = R::new(WORKERS);
@@ -86,8 +35,8 @@ fn go<R: BenchRuntime>(work: &str, n: usize) -> R {
     let rem = Arc::new(AtomicUsize::new(0));
     for _ in 0..n {
         match work {
-            "chain" => chain(&rt, &done_tx, &done_rx),
-            "pp" => ping_pong(&rt, &done_tx, &done_rx, &rem),
+            "chain" => chained_spawn_once(&rt, CHAIN_LEN, (&done_tx, &done_rx)),
+            "pp" => ping_pong_once(&rt, NUM_PINGS, (&done_tx, &done_rx), &rem),
             _ => panic!("chain or pp, not {work}"),
         }
     }

@@ -301,6 +301,72 @@ impl BenchRuntime for Smol {
 
 /// A one-value channel made of a `Mutex` and a `Waker`: the same code on
 /// every runtime, so a message-passing bench compares schedulers only.
+/// One iteration of the `ping_pong` workload: `pings` rounds, each a task
+/// that spawns a partner, sends it a oneshot message and awaits the answer
+/// on another; the last round to finish signals `done_tx`. Shared by
+/// benches/rt_multi_threaded.rs and examples/sched_count.rs.
+pub fn ping_pong_once<R: BenchRuntime>(
+    rt: &R,
+    pings: usize,
+    done: (
+        &std::sync::mpsc::SyncSender<()>,
+        &std::sync::mpsc::Receiver<()>,
+    ),
+    rem: &Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (done_tx, done_rx) = (done.0.clone(), done.1);
+    let rem = rem.clone();
+    rem.store(pings, Relaxed);
+    rt.block_on(async {
+        drop(R::spawn_current(async move {
+            for _ in 0..pings {
+                let rem = rem.clone();
+                let done_tx = done_tx.clone();
+                drop(R::spawn_current(async move {
+                    let (tx1, rx1) = oneshot::channel();
+                    let (tx2, rx2) = oneshot::channel();
+                    drop(R::spawn_current(async move {
+                        rx1.await.unwrap();
+                        tx2.send(());
+                    }));
+                    tx1.send(());
+                    rx2.await.unwrap();
+                    if 1 == rem.fetch_sub(1, Relaxed) {
+                        done_tx.send(()).unwrap();
+                    }
+                }));
+            }
+        }));
+        done_rx.recv().unwrap();
+    });
+}
+
+/// One iteration of the `chained_spawn` workload: a chain of `len` tasks,
+/// each spawning the next from its worker; the last signals `done_tx`.
+/// Shared by benches/rt_multi_threaded.rs and examples/sched_count.rs.
+pub fn chained_spawn_once<R: BenchRuntime>(
+    rt: &R,
+    len: usize,
+    done: (
+        &std::sync::mpsc::SyncSender<()>,
+        &std::sync::mpsc::Receiver<()>,
+    ),
+) {
+    fn link<R: BenchRuntime>(done_tx: std::sync::mpsc::SyncSender<()>, n: usize) {
+        if n == 0 {
+            done_tx.send(()).unwrap();
+        } else {
+            drop(R::spawn_current(async move { link::<R>(done_tx, n - 1) }));
+        }
+    }
+    let (done_tx, done_rx) = (done.0.clone(), done.1);
+    rt.block_on(async {
+        drop(R::spawn_current(async move { link::<R>(done_tx, len) }));
+        done_rx.recv().unwrap();
+    });
+}
+
 pub mod oneshot {
     use std::future::Future;
     use std::pin::Pin;
