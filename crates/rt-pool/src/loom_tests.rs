@@ -288,38 +288,61 @@ fn a_parker_that_finds_the_driver_held_is_handed_it() {
 /// condvars (no driver: the reactor is a real epoll, which loom cannot
 /// model; the driver path has its own model above).
 fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
-    use std::sync::Arc as StdArc;
-
-    use crate::worker::{self, Shared};
-    use crate::{Builder, Handle};
-
     loom::model(move || {
+        let workers = RealWorkers::start(workers);
+        let ran = Arc::new(AtomicBool::new(false));
+        let r = ran.clone();
+        let join = workers.handle.spawn(async move { r.store(true, SeqCst) });
+        while !join.is_finished() {
+            thread::yield_now();
+        }
+        workers.stop();
+        assert!(ran.load(SeqCst));
+    });
+}
+
+/// The multi-thread runtime's real workers on loom threads (no driver
+/// threads of their own: each worker parks on its condvar), for the
+/// models above and below.
+struct RealWorkers {
+    shared: Arc<crate::worker::Shared>,
+    handle: crate::Handle,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl RealWorkers {
+    fn start(workers: usize) -> RealWorkers {
+        use crate::worker::{self, Shared};
+        use crate::{Builder, Handle};
+
         let config = Builder::new_multi_thread().worker_threads(workers).config();
-        let drivers = StdArc::new(crate::driver::Drivers::new(workers).expect("a reactor"));
+        let drivers = std::sync::Arc::new(crate::driver::Drivers::new(workers).expect("a reactor"));
         let (shared, locals) = Shared::with_driver(config, drivers, None);
         let handle = Handle::multi_thread(shared.clone());
-        let threads: Vec<_> = locals
+        let threads = locals
             .into_iter()
             .map(|local| {
                 let handle = handle.clone();
                 thread::spawn(move || worker::run(handle, local))
             })
             .collect();
-        let ran = Arc::new(AtomicBool::new(false));
-        let r = ran.clone();
-        let join = handle.spawn(async move { r.store(true, SeqCst) });
-        while !join.is_finished() {
-            thread::yield_now();
+        RealWorkers {
+            shared,
+            handle,
+            threads,
         }
-        shared.begin_shutdown();
-        for t in threads {
+    }
+
+    /// Signals shutdown, joins the workers, and runs the rest of
+    /// `Runtime::shutdown`'s steps that hold references.
+    fn stop(self) {
+        self.shared.begin_shutdown();
+        for t in self.threads {
             t.join().unwrap();
         }
-        assert!(ran.load(SeqCst));
-        // The rest of `Runtime::shutdown`'s steps that hold references.
-        drop(shared.queues.close_remote());
-        shared.owned.close_and_shutdown_all();
-    });
+        drop(self.shared.queues.close_remote());
+        self.shared.owned.close_and_shutdown_all();
+    }
 }
 
 /// Spawns made on a worker go to its LIFO slot, a second one displacing
@@ -329,27 +352,11 @@ fn real_workers_run_a_remote_spawn_then_stop(workers: usize) {
 /// the count short (loom: the main thread spins forever, a deadlock).
 #[test]
 fn real_worker_loop_spawns_on_a_worker_run_once() {
-    use std::sync::Arc as StdArc;
-
-    use crate::worker::{self, Shared};
-    use crate::{Builder, Handle};
-
     loom::model(|| {
-        let workers = 2;
-        let config = Builder::new_multi_thread().worker_threads(workers).config();
-        let drivers = StdArc::new(crate::driver::Drivers::new(workers).expect("a reactor"));
-        let (shared, locals) = Shared::with_driver(config, drivers, None);
-        let handle = Handle::multi_thread(shared.clone());
-        let threads: Vec<_> = locals
-            .into_iter()
-            .map(|local| {
-                let handle = handle.clone();
-                thread::spawn(move || worker::run(handle, local))
-            })
-            .collect();
+        let workers = RealWorkers::start(2);
         let ran = Arc::new(AtomicUsize::new(0));
         let r = ran.clone();
-        drop(handle.spawn(async move {
+        drop(workers.handle.spawn(async move {
             for _ in 0..2 {
                 let r = r.clone();
                 drop(crate::spawn(async move {
@@ -361,13 +368,8 @@ fn real_worker_loop_spawns_on_a_worker_run_once() {
         while ran.load(SeqCst) < 3 {
             thread::yield_now();
         }
-        shared.begin_shutdown();
-        for t in threads {
-            t.join().unwrap();
-        }
+        workers.stop();
         assert_eq!(ran.load(SeqCst), 3, "a task ran twice");
-        drop(shared.queues.close_remote());
-        shared.owned.close_and_shutdown_all();
     });
 }
 

@@ -371,19 +371,11 @@ impl<T> Wheel<T> {
         }
     }
 
-    /// Pushes vacant slot `index` on the free list (`push` without the
-    /// occupancy bit: the free list has none).
+    /// Pushes vacant slot `index` on the free list (`push`, whose
+    /// occupancy bit the free list skips: `FREE` is past `OVERFLOW`).
     #[inline(always)]
     fn push_free(&mut self, index: u32) {
-        let head = self.heads[FREE];
-        let slot = &mut self.slots[index as usize];
-        slot.list = FREE as u16;
-        slot.prev = NIL;
-        slot.next = head;
-        if head != NIL {
-            self.slots[head as usize].prev = index;
-        }
-        self.heads[FREE] = index;
+        self.push(FREE, index);
     }
 
     /// Takes slot `index` off its list.
