@@ -81,6 +81,8 @@ compile_error!("rt-process supports Unix only");
 mod child;
 mod command;
 mod exit;
+#[cfg(all(test, loom))]
+mod loom_tests;
 mod orphan;
 mod pipe;
 mod recheck;

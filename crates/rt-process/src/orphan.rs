@@ -19,7 +19,7 @@
 //! (polling the exit notifier can make the runtime's signal dispatcher).
 //! A wake that blocked on a poll running elsewhere would close a lock
 //! cycle, and one made from inside the orphan's own poll would wait for
-//! itself. So a wake never waits: the `state` word lets one caller poll
+//! itself. So a wake never waits: the `state` word ([`Gate`]) lets one caller poll
 //! (`IDLE` → `POLLING`); a wake meanwhile only leaves a note (`POLLING` →
 //! `NOTIFIED`), and the poller, finding the note when it is done, polls
 //! again. Each transition is a compare-and-swap on the one word (`AcqRel`:
@@ -29,12 +29,13 @@
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::process::Child as StdChild;
-// std's `Mutex`, not the loom shim's: a process-wide list (a static), not a
-// modelled protocol; loom's cannot be static.
-use std::sync::atomic::AtomicU8;
-use std::sync::atomic::Ordering::{AcqRel, Acquire};
+// std's `Mutex`, not the loom shim's: a process-wide list (a static), and
+// the orphan's child, which only the gate's holder touches; loom's cannot
+// be static. The gate's word goes through the shim: `loom_tests` models it.
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
+
+use rt_core::loom::{AtomicU32, Ordering::AcqRel, Ordering::Acquire};
 
 use crate::exit::Exit;
 
@@ -44,24 +45,80 @@ static STUCK: Mutex<Vec<StdChild>> = Mutex::new(Vec::new());
 /// An orphan with its notifier; `None` once reaped.
 #[derive(Debug)]
 struct Orphan {
-    /// `IDLE`, `POLLING` or `NOTIFIED` (module docs).
-    state: AtomicU8,
-    /// Locked only by the caller that moved `state` to `POLLING`, so never
-    /// contended.
+    /// Who polls (module docs).
+    gate: Gate,
+    /// Locked only by the gate's holder, so never contended.
     child: Mutex<Option<(StdChild, Exit)>>,
 }
 
 /// Nobody is polling the orphan.
-const IDLE: u8 = 0;
+const IDLE: u32 = 0;
 /// One caller is polling it.
-const POLLING: u8 = 1;
+const POLLING: u32 = 1;
 /// One caller is polling it, and it was woken since that poll began.
-const NOTIFIED: u8 = 2;
+const NOTIFIED: u32 = 2;
+
+/// The `state` word of the module docs: one holder runs the job at a time,
+/// and a request made while it runs makes it run once more. Nobody waits.
+#[derive(Debug)]
+pub(crate) struct Gate {
+    /// `IDLE`, `POLLING` or `NOTIFIED`.
+    state: AtomicU32,
+}
+
+impl Gate {
+    pub(crate) fn new() -> Gate {
+        Gate {
+            state: AtomicU32::new(IDLE),
+        }
+    }
+
+    /// Asks for a run of the job: `true` if the caller now holds the gate
+    /// (it runs the job, then calls [`Gate::leave`] until that returns
+    /// `true`); `false` if a holder is running it and will run it again.
+    pub(crate) fn enter(&self) -> bool {
+        let mut state = self.state.load(Acquire);
+        loop {
+            let next = match state {
+                IDLE => POLLING,
+                // A note even when one is there: the write is what carries
+                // this caller's writes (what it woke for) to the holder's
+                // next run, whose `leave` reads it (see `leave`).
+                _ => NOTIFIED,
+            };
+            // AcqRel: taking `POLLING` sees the previous holder's writes
+            // (the release of its `leave`); a note publishes the caller's.
+            match self.state.compare_exchange(state, next, AcqRel, Acquire) {
+                Ok(_) => return next == POLLING,
+                Err(seen) => state = seen,
+            }
+        }
+    }
+
+    /// The holder finished one run: `true` if the gate is free now;
+    /// `false` if a request came during the run (the holder runs again,
+    /// still holding the gate).
+    pub(crate) fn leave(&self) -> bool {
+        // AcqRel: publishes the run's writes to the next holder; a failure
+        // means a request came meanwhile (`NOTIFIED`).
+        match self.state.compare_exchange(POLLING, IDLE, AcqRel, Acquire) {
+            Ok(_) => true,
+            Err(_) => {
+                // Only the holder leaves `NOTIFIED`. A swap, not a store:
+                // it reads the newest note, so the next run sees the writes
+                // of every caller that noted before it (AcqRel); a caller
+                // that notes after it finds `POLLING` and notes again.
+                self.state.swap(POLLING, AcqRel);
+                false
+            }
+        }
+    }
+}
 
 /// Adopts `child`, which has not been reaped.
 pub(crate) fn adopt(child: StdChild, exit: Exit) {
     let orphan = Arc::new(Orphan {
-        state: AtomicU8::new(IDLE),
+        gate: Gate::new(),
         child: Mutex::new(Some((child, exit))),
     });
     orphan.poll();
@@ -77,35 +134,17 @@ impl Orphan {
     /// Polls the orphan, or, if a poll is running (on another thread, or
     /// further up this thread's stack), has it poll once more.
     fn poll(self: &Arc<Self>) {
-        let mut state = self.state.load(Acquire);
-        loop {
-            let next = match state {
-                IDLE => POLLING,
-                POLLING => NOTIFIED,
-                _ => return, // the running poll polls again already
-            };
-            // AcqRel: taking `POLLING` sees the previous poller's writes
-            // (its release of the final compare-and-swap below).
-            match self.state.compare_exchange(state, next, AcqRel, Acquire) {
-                Ok(_) if next == POLLING => break,
-                Ok(_) => return, // noted: the running poll repeats
-                Err(seen) => state = seen,
-            }
-        }
-        loop {
-            self.poll_once();
-            // AcqRel: publishes this poll's writes to the next poller; a
-            // failure means a wake came meanwhile (`NOTIFIED`).
-            match self.state.compare_exchange(POLLING, IDLE, AcqRel, Acquire) {
-                Ok(_) => return,
-                Err(_) => self
-                    .state
-                    .store(POLLING, std::sync::atomic::Ordering::Release),
+        if self.gate.enter() {
+            loop {
+                self.poll_once();
+                if self.gate.leave() {
+                    return;
+                }
             }
         }
     }
 
-    /// One poll of the notifier; only the caller holding `POLLING` runs it.
+    /// One poll of the notifier; only the gate's holder runs it.
     fn poll_once(self: &Arc<Self>) {
         let waker = Waker::from(self.clone());
         let mut cx = Context::from_waker(&waker);
