@@ -42,9 +42,11 @@
 //! The block_on future's waker must unpark the right parker: the runtime's
 //! while its thread holds the core, its thread's own while it waits for
 //! the core. The thread stores `driving = true` then reads `woken`; the
-//! waker stores `woken = true` then reads `driving` (both SeqCst): one of
-//! the two sees the other's store, so either the holder polls the future
-//! before it parks, or the waker unparks the runtime's parker.
+//! waker sets `woken = true` then reads `driving` (both SeqCst): one of
+//! the two sees the other's write, so either the holder polls the future
+//! before it parks, or the waker unparks the runtime's parker. The waker
+//! sets `woken` with a swap, not a store: the holder's swap that clears it
+//! then sees what every waker before it wrote, not only the last one's.
 //!
 //! The core slot's mutex holds the core (when free) and the waiters: a
 //! thread that finds no core registers its waker under the same lock; the
@@ -355,9 +357,13 @@ impl Wake for BlockOnWaker {
     }
 
     fn wake_by_ref(self: &StdArc<Self>) {
-        // SeqCst store then load: pairs with the store of `driving` and the
-        // load of `woken` in `drive` (see "Protocol").
-        self.woken.store(true, SeqCst);
+        // SeqCst write then load: pairs with the store of `driving` and the
+        // load of `woken` in `drive` (see "Protocol"). A swap, not a store:
+        // a read-modify-write continues the release sequence of an earlier
+        // wake's write, so the holder's swap that reads this one also sees
+        // what that wake's waker wrote (a store would cut it off, and the
+        // poll after it could miss that wake's writes while consuming it).
+        self.woken.swap(true, SeqCst);
         if self.driving.load(SeqCst) {
             self.shared.parker.unpark();
         } else if let Some(thread) = self.thread.get() {

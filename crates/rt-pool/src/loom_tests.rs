@@ -489,6 +489,61 @@ fn current_thread_remote_wake_of_block_on_is_never_lost() {
     current_thread_block_on_sees_a_remote(true);
 }
 
+/// Two threads each publish a result and wake the block_on future (the
+/// real `block_on` holding the core, as above). A wake orders what its
+/// waker wrote before the poll it causes (as a task's wake does, rt-task's
+/// `to_notified`), so the results are plain `Relaxed` flags: whichever
+/// wake the holder consumes last, the poll after it sees both. A wake
+/// whose writes the holder's poll does not see is lost (its token is used
+/// up by a park that does not poll again): a deadlock here.
+#[test]
+fn current_thread_two_wakes_of_block_on_each_order_their_writes() {
+    use std::cell::RefCell;
+    use std::future::poll_fn;
+    use std::sync::Arc as StdArc;
+    use std::task::Poll;
+
+    use loom::sync::atomic::Ordering::Relaxed;
+
+    use crate::current_thread::{self, Shared};
+    use crate::Builder;
+
+    loom::model(|| {
+        let config = Builder::new_current_thread().config();
+        let drivers = StdArc::new(crate::driver::Drivers::new(1).expect("a reactor"));
+        let shared = Shared::with_driver(config, drivers, None);
+        let results = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+        let producers = RefCell::new(Vec::new());
+        current_thread::block_on(
+            &shared,
+            poll_fn(|cx| {
+                if producers.borrow().is_empty() {
+                    // First poll: hand the waker to the two producers.
+                    for i in 0..2 {
+                        let (results, waker) = (results.clone(), cx.waker().clone());
+                        producers.borrow_mut().push(thread::spawn(move || {
+                            // Relaxed: the wake is what publishes it.
+                            results[i].store(true, Relaxed);
+                            waker.wake();
+                        }));
+                    }
+                    return Poll::Pending;
+                }
+                let done = |i: usize| results[i].load(Relaxed);
+                if done(0) && done(1) {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            }),
+        );
+        for t in producers.take() {
+            t.join().unwrap();
+        }
+        shared.shutdown(None);
+    });
+}
+
 /// `block_in_place`'s hand-off (see its module docs): the giver puts the
 /// core in a one-shot slot and a job races it to take the core back. Exactly
 /// one of them runs the core, and whoever does sees every write the giver
