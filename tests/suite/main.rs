@@ -75,6 +75,7 @@ mod remote_spawn;
 mod rt_current_thread;
 mod rt_metrics;
 mod rt_shutdown_err;
+mod rt_thread_start_fails;
 mod runtime_hooks;
 mod runtime_id;
 mod shutdown;

@@ -120,6 +120,13 @@ impl Runtime {
             threads: Mutex::new(Vec::new()),
             shut_down: false,
         };
+        // Shutdown waits for every worker to leave its loop: the ones not
+        // started when a spawn fails or panics (`thread_name_fn`, a name
+        // with a NUL) are counted as gone. Dropped before `rt`.
+        let mut unstarted = Unstarted {
+            shared: handle.as_multi_thread().expect("a multi-thread handle"),
+            count: locals.len(),
+        };
         for local in locals {
             let config = handle.config();
             let mut builder = std::thread::Builder::new().name((config.thread_name)());
@@ -129,6 +136,7 @@ impl Runtime {
             let h = handle.clone();
             // On error `rt` is dropped, which stops the threads started so far.
             let thread = builder.spawn(move || worker::run(h, local))?;
+            unstarted.count -= 1;
             rt.threads.lock().push(thread);
         }
         Ok(rt)
@@ -340,6 +348,19 @@ impl Runtime {
         // A blocking job may have spawned in the meantime: it was
         // cancelled at once (the list is closed); nothing is queued.
         debug_assert!(shared.queues.close_remote().is_empty());
+    }
+}
+
+/// Workers of a starting runtime whose threads were not spawned: counted
+/// as exited when dropped (see `Runtime::start`).
+struct Unstarted<'a> {
+    shared: &'a Shared,
+    count: usize,
+}
+
+impl Drop for Unstarted<'_> {
+    fn drop(&mut self) {
+        self.shared.workers_not_started(self.count);
     }
 }
 

@@ -165,6 +165,15 @@ impl Shared {
         self.exited_cv.notify_one();
     }
 
+    /// `n` workers will never run (their threads could not be spawned):
+    /// count them as exited.
+    pub(crate) fn workers_not_started(&self, n: usize) {
+        if n > 0 {
+            *self.exited.lock() += n;
+            self.exited_cv.notify_one();
+        }
+    }
+
     /// Wait until all workers have left their loops, or `deadline` passes.
     /// Returns whether they all did.
     pub(crate) fn wait_workers_exited(&self, deadline: Option<std::time::Instant>) -> bool {
