@@ -136,23 +136,26 @@ impl BlockingPool {
             drop(state);
             self.inner.condvar.notify_one();
         } else if state.threads < self.inner.max_threads {
-            state.threads += 1;
-            let id = state.threads;
+            let id = state.threads + 1;
             let inner = self.inner.clone();
             let h = handle.clone();
             let config = &handle.config();
+            // Counted only once spawned: `thread_name_fn` may panic, and
+            // so does std's spawn on a name with a NUL; a count for a
+            // thread that never ran would make shutdown wait forever. The
+            // new thread needs `state`, held until the counts are in.
             let mut builder = std::thread::Builder::new().name((config.thread_name)());
             if let Some(size) = config.thread_stack_size {
                 builder = builder.stack_size(size);
             }
             match builder.spawn(move || run(inner, h)) {
                 Ok(jh) => {
+                    state.threads += 1;
                     state.starting += 1;
                     state.handles.retain(|h| !h.is_finished());
                     state.handles.push(jh);
                 }
                 Err(err) => {
-                    state.threads -= 1;
                     // The job stays queued; an existing thread will take it.
                     if state.threads == 0 {
                         let task = state.queue.pop_back();
