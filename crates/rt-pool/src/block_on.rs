@@ -1,5 +1,6 @@
 //! Running a future on the calling thread, parked while it is pending.
 
+use std::cell::OnceCell;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
@@ -21,15 +22,22 @@ impl Wake for ThreadWaker {
     }
 }
 
-thread_local! {
-    /// One parker per thread, reused by every `block_on` on it.
-    static PARKER: Arc<ThreadWaker> = Arc::new(ThreadWaker(Parker::new(None)));
+rt_core::loom::thread_local! {
+    /// One parker per thread, made on first use and reused by every
+    /// `block_on` on it. Through the shim: under loom each modelled thread
+    /// has its own (std's would be one for all of them, on loom's one OS
+    /// thread), so the models can run a second thread's `block_on`.
+    static PARKER: OnceCell<Arc<ThreadWaker>> = const { OnceCell::new() };
 }
 
 /// This thread's parker, as a waker (also the current-thread runtime's,
 /// for a thread waiting for its core).
 pub(crate) fn thread_parker() -> Arc<ThreadWaker> {
-    PARKER.with(Arc::clone)
+    PARKER.with(|parker| {
+        parker
+            .get_or_init(|| Arc::new(ThreadWaker(Parker::new(None))))
+            .clone()
+    })
 }
 
 /// Poll `future` on this thread until it is ready, parking in between.

@@ -479,6 +479,85 @@ fn current_thread_block_on_sees_a_remote(wake: bool) {
     });
 }
 
+/// A second thread in `block_on` waits for the core (`current_thread`,
+/// "Protocol", the core slot): each thread's future waits for a task it
+/// spawned, which only the core's holder runs. Whichever thread takes the
+/// core first, the other is woken when it is put back, or its task is run
+/// by the holder and its future woken: a waiter never woken is a deadlock
+/// here.
+///
+/// The tasks signal through loom's primitives, not a `JoinHandle`: the
+/// join waker sits in an `AtomicWaker` on std's atomics, whose hand-off
+/// loom cannot see. And each future keeps a clone of its waker in `kept`
+/// until both threads are joined: the waker's state lives in a std `Arc`
+/// (`Wake` needs one), whose count loom cannot see either, so its last
+/// drop must come after every use in an order loom does see.
+#[test]
+fn current_thread_second_block_on_gets_the_core_when_it_is_released() {
+    use std::future::poll_fn;
+    use std::sync::Arc as StdArc;
+    use std::task::{Poll, Waker};
+
+    use loom::sync::Mutex;
+
+    use crate::current_thread::{self, Shared};
+    use crate::{Builder, Handle};
+
+    /// Set by a task, awaited by a `block_on` future.
+    #[derive(Default)]
+    struct Signal {
+        fired: AtomicBool,
+        waker: Mutex<Option<Waker>>,
+    }
+
+    impl Signal {
+        fn fire(&self) {
+            self.fired.store(true, SeqCst);
+            let waker = self.waker.lock().unwrap().take();
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        }
+    }
+
+    /// Spawns a task that fires a signal, and waits for it in `block_on`.
+    fn spawn_and_wait(shared: &Arc<Shared>, handle: &Handle, kept: &Mutex<Vec<Waker>>) {
+        let signal = Arc::new(Signal::default());
+        let fire = signal.clone();
+        drop(handle.spawn(async move { fire.fire() }));
+        current_thread::block_on(
+            shared,
+            poll_fn(|cx| {
+                if signal.fired.load(SeqCst) {
+                    return Poll::Ready(());
+                }
+                kept.lock().unwrap().push(cx.waker().clone());
+                *signal.waker.lock().unwrap() = Some(cx.waker().clone());
+                if signal.fired.load(SeqCst) {
+                    return Poll::Ready(());
+                }
+                Poll::Pending
+            }),
+        );
+    }
+
+    loom::model(|| {
+        let config = Builder::new_current_thread().config();
+        let drivers = StdArc::new(crate::driver::Drivers::new(1).expect("a reactor"));
+        let shared = Shared::with_driver(config, drivers, None);
+        let handle = Handle::current_thread(shared.clone());
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let other = {
+            let (shared, handle, kept) = (shared.clone(), handle.clone(), kept.clone());
+            thread::spawn(move || spawn_and_wait(&shared, &handle, &kept))
+        };
+        spawn_and_wait(&shared, &handle, &kept);
+        other.join().unwrap();
+        drop(std::mem::take(&mut *kept.lock().unwrap()));
+        shared.shutdown(None);
+    });
+}
+
 #[test]
 fn current_thread_remote_spawn_is_never_lost() {
     current_thread_block_on_sees_a_remote(false);
@@ -556,7 +635,7 @@ fn block_in_place_core_goes_to_exactly_one_thread() {
     use loom::cell::UnsafeCell;
 
     struct Core(UnsafeCell<usize>);
-    // SAFETY (test only): the model checks that one thread at a time uses it.
+    // SAFETY: test only; the model checks that one thread at a time uses it.
     unsafe impl Sync for Core {}
 
     fn run(core: &Core) {
