@@ -147,3 +147,45 @@ impl Condvar {
         self.0.notify_one();
     }
 }
+
+/// A slot for one task's waker, woken by another thread: the `atomic-waker`
+/// crate's lock-free one, or under loom a mutex-guarded slot with the same
+/// contract (a `wake` after a `register` wakes that waker, and what the
+/// waker's thread wrote before `wake` is seen by the task it wakes), so
+/// the models see the hand-off (the crate's atomics are std's, which loom
+/// cannot see).
+#[cfg(not(loom))]
+pub use atomic_waker::AtomicWaker;
+
+/// A slot for one task's waker (see the non-loom doc above).
+#[cfg(loom)]
+#[derive(Debug, Default)]
+pub struct AtomicWaker(loom::sync::Mutex<Option<std::task::Waker>>);
+
+#[cfg(loom)]
+impl AtomicWaker {
+    pub fn new() -> AtomicWaker {
+        AtomicWaker::default()
+    }
+
+    /// Keep `waker` (a clone) for the next `wake`, replacing the last one.
+    pub fn register(&self, waker: &std::task::Waker) {
+        let mut slot = self.0.lock().unwrap();
+        match &*slot {
+            Some(old) if old.will_wake(waker) => {}
+            _ => *slot = Some(waker.clone()),
+        }
+    }
+
+    /// Wake the kept waker, if any, outside the lock.
+    pub fn wake(&self) {
+        if let Some(waker) = self.take() {
+            waker.wake();
+        }
+    }
+
+    /// Take the kept waker out.
+    pub fn take(&self) -> Option<std::task::Waker> {
+        self.0.lock().unwrap().take()
+    }
+}

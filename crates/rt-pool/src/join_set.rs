@@ -12,9 +12,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
-use atomic_waker::AtomicWaker;
 use parking_lot::Mutex;
 use rt_core::coop;
+use rt_core::loom::AtomicWaker;
 use rt_task::{Id, JoinError, JoinHandle};
 
 use crate::{Handle, LocalSet};

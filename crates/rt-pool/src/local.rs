@@ -100,7 +100,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::thread::{self, ThreadId};
 
-use atomic_waker::AtomicWaker;
+use rt_core::loom::AtomicWaker;
 use rt_core::loom::{Arc, Mutex};
 use rt_task::{JoinHandle, OwnedTasks, Schedule, Task};
 

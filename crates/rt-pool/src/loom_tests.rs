@@ -486,10 +486,9 @@ fn current_thread_block_on_sees_a_remote(wake: bool) {
 /// by the holder and its future woken: a waiter never woken is a deadlock
 /// here.
 ///
-/// The tasks signal through loom's primitives, not a `JoinHandle`: the
-/// join waker sits in an `AtomicWaker` on std's atomics, whose hand-off
-/// loom cannot see. And each future keeps a clone of its waker in `kept`
-/// until both threads are joined: the waker's state lives in a std `Arc`
+/// The tasks signal through a flag and a waker slot of the model's own
+/// (the join's hand-off has its model in rt-task). Each future keeps a
+/// clone of its waker in `kept` until both threads are joined: the waker's state lives in a std `Arc`
 /// (`Wake` needs one), whose count loom cannot see either, so its last
 /// drop must come after every use in an order loom does see.
 #[test]

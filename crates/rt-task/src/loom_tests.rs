@@ -340,6 +340,71 @@ mod cell {
         });
     }
 
+    /// A waker for the joiner that counts its wakes.
+    struct CountWake(AtomicUsize);
+
+    impl std::task::Wake for CountWake {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+
+    /// A `JoinHandle` polled on one thread while the task completes on
+    /// another: the joiner gets the output at once or is woken for it (the
+    /// join waker's register and wake, `poll_join` and `complete`).
+    #[test]
+    fn join_handle_polled_while_the_task_completes_elsewhere() {
+        loom::model(|| {
+            let probe = Arc::new(Probe::default());
+            let tasks = Arc::new(Mutex::new(Vec::new()));
+            let slot = Arc::new(Mutex::new(None));
+            let scheduler = Queue {
+                tasks: tasks.clone(),
+                probe: probe.clone(),
+            };
+            let future = Once {
+                waker: slot.clone(),
+                polled: false,
+                probe: probe.clone(),
+            };
+            let (task, mut handle) = crate::unowned(future, scheduler);
+            task.run(); // Pending; the waker is in `slot`.
+            let waker = slot.lock().unwrap().take().unwrap();
+
+            let worker = {
+                let tasks = tasks.clone();
+                thread::spawn(move || {
+                    waker.wake();
+                    let next = tasks.lock().unwrap().pop();
+                    next.expect("the wake queued the task").run();
+                })
+            };
+            let count = std::sync::Arc::new(CountWake(AtomicUsize::new(0)));
+            let joiner = Waker::from(count.clone());
+            let mut cx = Context::from_waker(&joiner);
+            let first = Pin::new(&mut handle).poll(&mut cx);
+            worker.join().unwrap();
+            let output = match first {
+                Poll::Ready(output) => output,
+                Poll::Pending => {
+                    assert_eq!(
+                        count.0.load(SeqCst),
+                        1,
+                        "completed without waking the joiner"
+                    );
+                    match Pin::new(&mut handle).poll(&mut cx) {
+                        Poll::Ready(output) => output,
+                        Poll::Pending => panic!("woken, yet not ready"),
+                    }
+                }
+            };
+            assert!(output.is_ok());
+            drop(output);
+            assert_eq!(probe.output_drops.load(SeqCst), 1);
+            drop(handle);
+        });
+    }
+
     #[test]
     fn wake_by_value_vs_completion_and_join_handle_drop() {
         model(Other::DropJoinHandle);

@@ -19,8 +19,8 @@ use std::ptr::NonNull;
 use std::sync::atomic::AtomicUsize;
 use std::task::{ready, Context, Poll, RawWaker, RawWakerVTable, Waker};
 
-use atomic_waker::AtomicWaker;
 use rt_core::loom::Arc;
+use rt_core::loom::AtomicWaker;
 
 use crate::state::{State, Submit, ToIdle, ToRunning};
 use crate::{Id, JoinError, Schedule, Task};
