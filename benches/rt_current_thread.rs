@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 
-use common::{oneshot, Group, Unwrap};
+use common::{oneshot, ping_pong_pair, Group, Unwrap};
 
 /// Tasks per iteration of `spawn_many_local` (tokio's figure).
 const NUM_SPAWN: usize = 10_000;
@@ -180,14 +180,9 @@ fn ping_pong<R: CurrentThread>(group: &mut Group<'_>) {
                     let mut rounds = Vec::with_capacity(NUM_PINGS);
                     for _ in 0..NUM_PINGS {
                         rounds.push(R::spawn_current(async {
-                            let (tx1, rx1) = oneshot::channel();
-                            let (tx2, rx2) = oneshot::channel();
-                            drop(R::spawn_current(async move {
-                                rx1.await.unwrap();
-                                tx2.send(());
-                            }));
-                            tx1.send(());
-                            rx2.await.unwrap();
+                            let (partner, pinger) = ping_pong_pair();
+                            drop(R::spawn_current(partner));
+                            pinger.await;
                         }));
                     }
                     for round in rounds {

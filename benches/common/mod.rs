@@ -299,8 +299,26 @@ impl BenchRuntime for Smol {
     }
 }
 
-/// A one-value channel made of a `Mutex` and a `Waker`: the same code on
-/// every runtime, so a message-passing bench compares schedulers only.
+/// One exchange of the `ping_pong` workloads: the partner's future (to be
+/// spawned), which waits for a message and answers, and the pinger's,
+/// which sends and awaits the answer. Shared by both schedulers' benches.
+pub fn ping_pong_pair() -> (
+    impl Future<Output = ()> + Send + 'static,
+    impl Future<Output = ()> + Send + 'static,
+) {
+    let (tx1, rx1) = oneshot::channel();
+    let (tx2, rx2) = oneshot::channel();
+    let partner = async move {
+        rx1.await.unwrap();
+        tx2.send(());
+    };
+    let pinger = async move {
+        tx1.send(());
+        rx2.await.unwrap();
+    };
+    (partner, pinger)
+}
+
 /// One iteration of the `ping_pong` workload: `pings` rounds, each a task
 /// that spawns a partner, sends it a oneshot message and awaits the answer
 /// on another; the last round to finish signals `done_tx`. Shared by
@@ -324,14 +342,9 @@ pub fn ping_pong_once<R: BenchRuntime>(
                 let rem = rem.clone();
                 let done_tx = done_tx.clone();
                 drop(R::spawn_current(async move {
-                    let (tx1, rx1) = oneshot::channel();
-                    let (tx2, rx2) = oneshot::channel();
-                    drop(R::spawn_current(async move {
-                        rx1.await.unwrap();
-                        tx2.send(());
-                    }));
-                    tx1.send(());
-                    rx2.await.unwrap();
+                    let (partner, pinger) = ping_pong_pair();
+                    drop(R::spawn_current(partner));
+                    pinger.await;
                     if 1 == rem.fetch_sub(1, Relaxed) {
                         done_tx.send(()).unwrap();
                     }
@@ -367,6 +380,8 @@ pub fn chained_spawn_once<R: BenchRuntime>(
     });
 }
 
+/// A one-value channel made of a `Mutex` and a `Waker`: the same code on
+/// every runtime, so a message-passing bench compares schedulers only.
 pub mod oneshot {
     use std::future::Future;
     use std::pin::Pin;

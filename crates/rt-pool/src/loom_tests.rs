@@ -419,6 +419,37 @@ fn a_slotted_task_is_watched_or_the_holder_woken() {
     });
 }
 
+/// What a current-thread model's `block_on` future waits for: a flag and
+/// its waker, with a correct waker protocol (the firer sets the flag, then
+/// takes the waker under the lock; the waiter registers, then looks again).
+#[derive(Default)]
+struct Signal {
+    fired: AtomicBool,
+    waker: loom::sync::Mutex<Option<std::task::Waker>>,
+}
+
+impl Signal {
+    fn fire(&self) {
+        self.fired.store(true, SeqCst);
+        let waker = self.waker.lock().unwrap().take();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    fn poll_fired(&self, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        use std::task::Poll;
+        if self.fired.load(SeqCst) {
+            return Poll::Ready(());
+        }
+        *self.waker.lock().unwrap() = Some(cx.waker().clone());
+        if self.fired.load(SeqCst) {
+            return Poll::Ready(());
+        }
+        Poll::Pending
+    }
+}
+
 /// The current-thread runtime's wake-ups (`current_thread`, "Protocol"):
 /// the real `block_on` holds the core, finds nothing to run and parks (on
 /// its condvar: no driver under loom), while another thread spawns onto it
@@ -428,7 +459,6 @@ fn a_slotted_task_is_watched_or_the_holder_woken() {
 fn current_thread_block_on_sees_a_remote(wake: bool) {
     use std::future::poll_fn;
     use std::sync::Arc as StdArc;
-    use std::task::{Poll, Waker};
 
     use crate::current_thread::{self, Shared};
     use crate::{Builder, Handle};
@@ -438,43 +468,20 @@ fn current_thread_block_on_sees_a_remote(wake: bool) {
         let drivers = StdArc::new(crate::driver::Drivers::new(1).expect("a reactor"));
         let shared = Shared::with_driver(config, drivers, None);
         let handle = Handle::current_thread(shared.clone());
-        // What the block_on future waits for, and its waker (a correct
-        // waker protocol: set the flag, then take the waker under the lock).
-        let fired = Arc::new(AtomicBool::new(false));
-        let slot = Arc::new(loom::sync::Mutex::new(None::<Waker>));
-        let fire = {
-            let (fired, slot) = (fired.clone(), slot.clone());
-            move || {
-                fired.store(true, SeqCst);
-                let waker = slot.lock().unwrap().take();
-                if let Some(waker) = waker {
-                    waker.wake();
-                }
-            }
-        };
+        // What the block_on future waits for.
+        let signal = Arc::new(Signal::default());
+        let fire = signal.clone();
         let other = thread::spawn(move || {
             if wake {
-                fire();
+                fire.fire();
             } else {
                 // The task runs on the block_on thread and fires there.
-                drop(handle.spawn(async move { fire() }));
+                drop(handle.spawn(async move { fire.fire() }));
             }
         });
-        current_thread::block_on(
-            &shared,
-            poll_fn(|cx| {
-                if fired.load(SeqCst) {
-                    return Poll::Ready(());
-                }
-                *slot.lock().unwrap() = Some(cx.waker().clone());
-                if fired.load(SeqCst) {
-                    return Poll::Ready(());
-                }
-                Poll::Pending
-            }),
-        );
+        current_thread::block_on(&shared, poll_fn(|cx| signal.poll_fired(cx)));
         other.join().unwrap();
-        drop(slot.lock().unwrap().take());
+        drop(signal.waker.lock().unwrap().take());
         shared.shutdown(None);
     });
 }
@@ -495,29 +502,12 @@ fn current_thread_block_on_sees_a_remote(wake: bool) {
 fn current_thread_second_block_on_gets_the_core_when_it_is_released() {
     use std::future::poll_fn;
     use std::sync::Arc as StdArc;
-    use std::task::{Poll, Waker};
+    use std::task::Waker;
 
     use loom::sync::Mutex;
 
     use crate::current_thread::{self, Shared};
     use crate::{Builder, Handle};
-
-    /// Set by a task, awaited by a `block_on` future.
-    #[derive(Default)]
-    struct Signal {
-        fired: AtomicBool,
-        waker: Mutex<Option<Waker>>,
-    }
-
-    impl Signal {
-        fn fire(&self) {
-            self.fired.store(true, SeqCst);
-            let waker = self.waker.lock().unwrap().take();
-            if let Some(waker) = waker {
-                waker.wake();
-            }
-        }
-    }
 
     /// Spawns a task that fires a signal, and waits for it in `block_on`.
     fn spawn_and_wait(shared: &Arc<Shared>, handle: &Handle, kept: &Mutex<Vec<Waker>>) {
@@ -527,15 +517,8 @@ fn current_thread_second_block_on_gets_the_core_when_it_is_released() {
         current_thread::block_on(
             shared,
             poll_fn(|cx| {
-                if signal.fired.load(SeqCst) {
-                    return Poll::Ready(());
-                }
                 kept.lock().unwrap().push(cx.waker().clone());
-                *signal.waker.lock().unwrap() = Some(cx.waker().clone());
-                if signal.fired.load(SeqCst) {
-                    return Poll::Ready(());
-                }
-                Poll::Pending
+                signal.poll_fired(cx)
             }),
         );
     }

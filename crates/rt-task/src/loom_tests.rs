@@ -267,6 +267,30 @@ mod cell {
         }
     }
 
+    /// The scheduler's queue, shared by the test and its worker threads.
+    type Tasks = Arc<Mutex<Vec<Task>>>;
+
+    /// A task of `Once` on `Queue`, run once (Pending): its probe, its
+    /// queue, its `JoinHandle` and the waker its poll left.
+    fn polled_once() -> (Arc<Probe>, Tasks, crate::JoinHandle<Output>, Waker) {
+        let probe = Arc::new(Probe::default());
+        let tasks = Arc::new(Mutex::new(Vec::new()));
+        let slot = Arc::new(Mutex::new(None));
+        let scheduler = Queue {
+            tasks: tasks.clone(),
+            probe: probe.clone(),
+        };
+        let future = Once {
+            waker: slot.clone(),
+            polled: false,
+            probe: probe.clone(),
+        };
+        let (task, handle) = crate::unowned(future, scheduler);
+        task.run(); // Pending; the waker is in `slot`.
+        let waker = slot.lock().unwrap().take().unwrap();
+        (probe, tasks, handle, waker)
+    }
+
     /// What the third party does while the waker wakes by value.
     #[derive(Clone, Copy)]
     enum Other {
@@ -279,21 +303,7 @@ mod cell {
 
     fn model(other: Other) {
         loom::model(move || {
-            let probe = Arc::new(Probe::default());
-            let tasks = Arc::new(Mutex::new(Vec::new()));
-            let slot = Arc::new(Mutex::new(None));
-            let scheduler = Queue {
-                tasks: tasks.clone(),
-                probe: probe.clone(),
-            };
-            let future = Once {
-                waker: slot.clone(),
-                polled: false,
-                probe: probe.clone(),
-            };
-            let (task, handle) = crate::unowned(future, scheduler);
-            task.run(); // Pending; the waker is in `slot`.
-            let waker = slot.lock().unwrap().take().unwrap();
+            let (probe, tasks, handle, waker) = polled_once();
 
             let second = waker.clone();
             let waking = thread::spawn(move || waker.wake());
@@ -355,21 +365,7 @@ mod cell {
     #[test]
     fn join_handle_polled_while_the_task_completes_elsewhere() {
         loom::model(|| {
-            let probe = Arc::new(Probe::default());
-            let tasks = Arc::new(Mutex::new(Vec::new()));
-            let slot = Arc::new(Mutex::new(None));
-            let scheduler = Queue {
-                tasks: tasks.clone(),
-                probe: probe.clone(),
-            };
-            let future = Once {
-                waker: slot.clone(),
-                polled: false,
-                probe: probe.clone(),
-            };
-            let (task, mut handle) = crate::unowned(future, scheduler);
-            task.run(); // Pending; the waker is in `slot`.
-            let waker = slot.lock().unwrap().take().unwrap();
+            let (probe, tasks, mut handle, waker) = polled_once();
 
             let worker = {
                 let tasks = tasks.clone();
